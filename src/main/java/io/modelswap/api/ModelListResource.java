@@ -1,0 +1,91 @@
+package io.modelswap.api;
+
+import io.modelswap.config.ModelConfig;
+import io.modelswap.config.SwapConfig;
+import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessState;
+import io.modelswap.router.Router;
+import io.modelswap.router.RouterView;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /v1/models} and {@code GET /models}: the configured models in OpenAI's list shape, with their status. */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelListResource {
+
+    /** Listed as the models' creation time: when this modelswap started. */
+    private static final long CREATED = System.currentTimeMillis() / 1000;
+
+    private final Router router;
+
+    public ModelListResource(Router router) {
+        this.router = router;
+    }
+
+    @GET
+    @Path("v1/models")
+    public Map<String, Object> v1Models() {
+        return list(router.view());
+    }
+
+    @GET
+    @Path("models")
+    public Map<String, Object> models() {
+        return list(router.view());
+    }
+
+    static Map<String, Object> list(RouterView view) {
+        List<Map<String, Object>> data = new ArrayList<>();
+        SwapConfig config = view.config();
+        for (ModelConfig model : config.models().values()) {
+            if (model.unlisted()) {
+                continue;
+            }
+            ModelProcess process = view.processes().get(model.id());
+            ProcessState state = process == null ? ProcessState.STOPPED : process.state();
+            data.add(entry(model.id(), model, state, "model"));
+            if (config.includeAliasesInList()) {
+                for (String alias : model.aliases()) {
+                    data.add(entry(alias, model, state, "alias"));
+                }
+            }
+        }
+        data.sort((a, b) -> ((String) a.get("id")).compareTo((String) b.get("id")));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("object", "list");
+        body.put("data", data);
+        return body;
+    }
+
+    private static Map<String, Object> entry(String id, ModelConfig model, ProcessState state, String type) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("id", id);
+        entry.put("object", "model");
+        entry.put("created", CREATED);
+        entry.put("owned_by", "modelswap");
+        if (!model.name().isEmpty()) {
+            entry.put("name", model.name());
+        }
+        if (!model.description().isEmpty()) {
+            entry.put("description", model.description());
+        }
+        Map<String, Object> llamaswap = new LinkedHashMap<>();
+        llamaswap.put("type", type);
+        if (type.equals("alias")) {
+            llamaswap.put("model", model.id());
+        }
+        llamaswap.put("aliases", model.aliases());
+        llamaswap.putAll(model.metadata());
+        entry.put("meta", Map.of("llamaswap", llamaswap));
+        entry.put("status", Map.of("value", state == ProcessState.READY ? "loaded" : "unloaded",
+                "state", state.apiName()));
+        return entry;
+    }
+}

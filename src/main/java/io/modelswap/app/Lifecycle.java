@@ -1,0 +1,64 @@
+package io.modelswap.app;
+
+import io.modelswap.config.LoadResult;
+import io.modelswap.router.Router;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import sun.misc.Signal;
+
+/**
+ * Start and stop of the whole server: load the configuration (refusing to start on an invalid one, as llama-swap
+ * does), start the router, and on SIGTERM/SIGINT stop every upstream within a bounded time before exiting.
+ */
+@ApplicationScoped
+public class Lifecycle {
+
+    private static final Logger LOG = Logger.getLogger(Lifecycle.class);
+
+    private final Router router;
+    private final ConfigReloader reloader;
+    private final ModelswapSettings settings;
+
+    public Lifecycle(Router router, ConfigReloader reloader, ModelswapSettings settings) {
+        this.router = router;
+        this.reloader = reloader;
+        this.settings = settings;
+    }
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        LoadResult loaded = reloader.loadInitial();
+        if (loaded.config().isEmpty()) {
+            throw new IllegalStateException("modelswap cannot start: " + loaded.errors().size()
+                    + " problem(s) in " + reloader.describeSources() + ":\n  "
+                    + String.join("\n  ", loaded.errors().stream().map(Object::toString).toList()));
+        }
+        router.start(loaded.config().get()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        LOG.infof("modelswap serving %d model(s) from %s", loaded.config().get().models().size(),
+                reloader.describeSources());
+        installSighup();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        Duration budget = settings.processes().shutdownTimeout();
+        try {
+            router.shutdown().toCompletionStage().toCompletableFuture()
+                    .get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("every upstream stopped");
+        } catch (Exception e) {
+            LOG.warnf("upstreams still stopping after %ss of shutdown budget: %s", budget.toSeconds(), e);
+        }
+    }
+
+    private void installSighup() {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> reloader.reload("SIGHUP"));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.debugf("SIGHUP reload not available here: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.modelswap.app;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * modelswap's own settings (Quarkus configuration: {@code application.properties}, {@code -D} system properties or
+ * {@code MODELSWAP_*} environment variables). The models themselves live in the user's llama-swap YAML file.
+ * The llama-swap style command-line flags ({@code -config}, {@code -listen}, ...) are translated into these.
+ */
+@ConfigMapping(prefix = "modelswap")
+public interface ModelswapSettings {
+
+    /** The llama-swap style configuration file. Defaults to {@code application.yaml} in the working directory. */
+    @WithDefault("application.yaml")
+    String config();
+
+    /** A directory whose {@code *.yml|*.yaml} files are merged into {@link #config()} (llama-swap's {@code -config-dir}). */
+    Optional<String> configDir();
+
+    /** Configuration-file change detection. */
+    Watch watch();
+
+    /** Proxying of requests to the upstream servers. */
+    Proxy proxy();
+
+    /** The swap scheduler's settings that go beyond llama-swap. */
+    Scheduling scheduling();
+
+    /** Process supervision. */
+    Processes processes();
+
+    interface Watch {
+        /** How often the config file is checked for a change of mtime or size. Defaults to {@code 2s}; {@code off} disables. */
+        @WithDefault("2s")
+        String interval();
+    }
+
+    interface Proxy {
+        /**
+         * Largest request body read to find the {@code model}: JSON and multipart bodies are held in memory once, up to
+         * this size, and larger ones get a 413 with an OpenAI-style error. Defaults to {@code 64M}.
+         */
+        @WithDefault("64M")
+        MemorySize maxBodySize();
+
+        /** Most pooled upstream connections per model. Defaults to {@code 64}, above the default concurrency limit. */
+        @WithDefault("64")
+        int maxConnectionsPerUpstream();
+    }
+
+    interface Scheduling {
+        /**
+         * Longest a queued request waits before requests for the resident model stop taking the fast path and queue
+         * behind it. {@code 0} (the default) keeps llama-swap's behaviour: no bound.
+         */
+        @WithDefault("0s")
+        Duration starvationTimeout();
+
+        /**
+         * A freshly loaded model is not evicted for another model's request before it has served one request or this
+         * long has passed, so alternating traffic cannot thrash. {@code 0} (the default) turns it off.
+         */
+        @WithDefault("0s")
+        Duration minResidency();
+
+        /** How often the run loop checks TTLs and deadlines. Defaults to {@code 250ms}. */
+        @WithDefault("250ms")
+        Duration tick();
+    }
+
+    interface Processes {
+        /** How often a starting model's health endpoint is polled. Defaults to {@code 25ms}. */
+        @WithDefault("25ms")
+        Duration healthPollInterval();
+
+        /** Time budget for stopping every model when modelswap shuts down. Defaults to {@code 20s}. */
+        @WithDefault("20s")
+        Duration shutdownTimeout();
+
+        /**
+         * A file where modelswap records the upstreams it started (PID and start time), so that a modelswap killed with
+         * SIGKILL stops them at its next start. Empty disables.
+         */
+        Optional<String> stateFile();
+    }
+}

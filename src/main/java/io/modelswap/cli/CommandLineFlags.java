@@ -1,0 +1,95 @@
+package io.modelswap.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * llama-swap's command-line flags, translated into modelswap's Quarkus properties. Both {@code -flag} and
+ * {@code --flag}, and both {@code -flag value} and {@code -flag=value}, are accepted, as Go's flag package does.
+ * Arguments it does not know are handed to Quarkus unchanged.
+ *
+ * @param properties  system properties to set before Quarkus starts
+ * @param passThrough arguments left for Quarkus
+ * @param version     {@code -version}: print the version and exit
+ * @param help        {@code -help}: print usage and exit
+ */
+public record CommandLineFlags(Map<String, String> properties, List<String> passThrough, boolean version,
+        boolean help) {
+
+    public static final String USAGE = """
+            Usage: modelswap [flags]
+              -config FILE       llama-swap configuration file (default application.yaml)
+              -config-dir DIR    merge the *.yml|*.yaml files of DIR into the configuration
+              -listen ADDR       address to listen on, [host]:port (default :8080)
+              -watch-config      accepted for compatibility: modelswap always watches its configuration
+              -version           print the version and exit
+            Quarkus properties work too, e.g. -Dquarkus.log.level=DEBUG.
+            """;
+
+    /** Parses {@code args}; throws {@link IllegalArgumentException} with a message fit for the user. */
+    public static CommandLineFlags parse(String... args) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        List<String> passThrough = new ArrayList<>();
+        boolean version = false;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-") || arg.startsWith("-D")) {
+                passThrough.add(arg);
+                continue;
+            }
+            String name = arg.replaceFirst("^--?", "");
+            String inlineValue = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                inlineValue = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            switch (name) {
+                case "version" -> version = true;
+                case "help", "h" -> help = true;
+                case "watch-config" -> {
+                    // modelswap always polls its configuration; the flag stays valid so llama-swap units keep working
+                }
+                case "config", "config-dir", "listen" -> {
+                    String value = inlineValue;
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("flag needs an argument: -" + name);
+                        }
+                        value = args[++i];
+                    }
+                    apply(name, value, properties);
+                }
+                default -> passThrough.add(arg);
+            }
+        }
+        return new CommandLineFlags(Map.copyOf(properties), List.copyOf(passThrough), version, help);
+    }
+
+    private static void apply(String name, String value, Map<String, String> properties) {
+        switch (name) {
+            case "config" -> properties.put("modelswap.config", value);
+            case "config-dir" -> properties.put("modelswap.config-dir", value);
+            case "listen" -> {
+                int colon = value.lastIndexOf(':');
+                if (colon < 0) {
+                    throw new IllegalArgumentException("-listen wants [host]:port, got " + value);
+                }
+                String host = value.substring(0, colon);
+                String port = value.substring(colon + 1);
+                if (!port.matches("\\d{1,5}")) {
+                    throw new IllegalArgumentException("-listen wants [host]:port, got " + value);
+                }
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                properties.put("quarkus.http.host", host.isEmpty() ? "0.0.0.0" : host);
+                properties.put("quarkus.http.port", port);
+            }
+            default -> throw new IllegalStateException(name);
+        }
+    }
+}

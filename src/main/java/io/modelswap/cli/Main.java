@@ -1,0 +1,34 @@
+package io.modelswap.cli;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/** Entry point: llama-swap's flags become Quarkus properties before Quarkus starts. */
+@QuarkusMain
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String... args) {
+        CommandLineFlags flags;
+        try {
+            flags = CommandLineFlags.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("modelswap: " + e.getMessage());
+            System.err.print(CommandLineFlags.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (flags.help()) {
+            System.out.print(CommandLineFlags.USAGE);
+            return;
+        }
+        if (flags.version()) {
+            System.out.println("modelswap " + Version.VERSION);
+            return;
+        }
+        flags.properties().forEach(System::setProperty);
+        Quarkus.run(flags.passThrough().toArray(String[]::new));
+    }
+}

@@ -1,0 +1,66 @@
+package io.modelswap.proxy;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Errors in the OpenAI envelope {@code {"error":{"message","type","code"}}}, which every OpenAI client library
+ * understands, with llama-swap's type and code for each status.
+ */
+public final class OpenAiError {
+
+    private OpenAiError() {
+    }
+
+    /** Writes the error unless the response has already started (then the connection is closed instead). */
+    public static void send(HttpServerResponse response, int status, String message) {
+        send(response, status, codeFor(status), message);
+    }
+
+    public static void send(HttpServerResponse response, int status, String code, String message) {
+        if (response.headWritten() || response.closed() || response.ended()) {
+            if (!response.closed()) {
+                response.reset();
+            }
+            return;
+        }
+        response.setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body(status, code, message).encode());
+    }
+
+    public static JsonObject body(int status, String code, String message) {
+        return new JsonObject().put("error", new JsonObject()
+                .put("message", message)
+                .put("type", typeFor(status))
+                .putNull("param")
+                .put("code", code));
+    }
+
+    static String typeFor(int status) {
+        return switch (status) {
+            case 400, 404, 405, 409, 413, 415, 431 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 429 -> "rate_limit_error";
+            default -> "server_error";
+        };
+    }
+
+    static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 409 -> "conflict";
+            case 413 -> "request_too_large";
+            case 415 -> "unsupported_media_type";
+            case 429 -> "rate_limit_exceeded";
+            case 502 -> "bad_gateway";
+            case 503 -> "service_unavailable";
+            case 504 -> "gateway_timeout";
+            default -> "internal_error";
+        };
+    }
+}

@@ -1,0 +1,55 @@
+package io.modelswap.proxy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelswap.config.ModelConfig;
+import io.modelswap.config.ModelFilters;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Applies a model's {@code useModelName} and {@code filters} to a JSON body. A model without either gets its body
+ * forwarded byte for byte: the body is only re-encoded when something must change.
+ */
+final class RequestRewriter {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private RequestRewriter() {
+    }
+
+    static boolean needsRewrite(ModelConfig model) {
+        return !model.useModelName().isEmpty() || !model.filters().isEmpty();
+    }
+
+    static Buffer rewriteJson(Buffer body, ModelConfig model, String requestedName) {
+        try {
+            ObjectNode json = (ObjectNode) MAPPER.readTree(body.getBytes());
+            ModelFilters filters = model.filters();
+            for (String key : filters.stripParams()) {
+                if (!"model".equals(key)) {
+                    json.remove(key);
+                }
+            }
+            put(json, filters.setParams());
+            put(json, filters.setParamsByID().getOrDefault(requestedName, Map.of()));
+            if (!model.useModelName().isEmpty()) {
+                json.put("model", model.useModelName());
+            }
+            return Buffer.buffer(MAPPER.writeValueAsBytes(json));
+        } catch (IOException e) {
+            // ModelExtractor has already parsed this body, so it is valid JSON
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void put(ObjectNode json, Map<String, Object> values) {
+        values.forEach((key, value) -> {
+            if (!"model".equals(key)) {
+                json.set(key, MAPPER.valueToTree(value));
+            }
+        });
+    }
+
+}

@@ -1,0 +1,10 @@
+package io.modelswap.proxy;
+
+/**
+ * What a request asks for, as read from its body, form or query.
+ *
+ * @param name   the requested model name (an ID or an alias), as the client wrote it
+ * @param stream whether the client asked for a streamed answer ({@code "stream": true} or {@code ?stream=true})
+ */
+public record RequestedModel(String name, boolean stream) {
+}

@@ -1,0 +1,184 @@
+package io.modelswap.proxy;
+
+import io.modelswap.app.ModelswapSettings;
+import io.modelswap.config.ModelConfig;
+import io.modelswap.config.UpstreamTimeouts;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends one granted request to its upstream and streams the answer back, chunk by chunk as the upstream writes it:
+ * nothing is buffered on the way back, and a client that goes away resets the upstream request so a long generation
+ * stops too. Hand-written on Vert.x's {@link HttpClient} rather than vertx-http-proxy because modelswap must read the
+ * body before it knows the origin, wait for a swap, answer failures in the OpenAI envelope and apply per-model
+ * timeouts; the library would be left with header filtering only.
+ */
+@ApplicationScoped
+public class UpstreamForwarder {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamForwarder.class);
+
+    /** RFC 9110 hop-by-hop headers, never forwarded in either direction. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
+
+    private final Vertx vertx;
+    private final HttpClient client;
+
+    public UpstreamForwarder(Vertx vertx, ModelswapSettings settings) {
+        this.vertx = vertx;
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setKeepAliveTimeout(UpstreamTimeouts.DEFAULTS.idleConn())
+                        .setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(settings.proxy().maxConnectionsPerUpstream())
+                        .setMaxWaitQueueSize(-1));
+    }
+
+    void close(@Observes ShutdownEvent event) {
+        client.close();
+    }
+
+    /**
+     * Forwards the request in {@code server} to {@code model}'s upstream at {@code path} (raw, query included). With
+     * a {@code body} the buffered body is sent; without, the request body is piped through. Completes when the
+     * exchange is over, whether it succeeded or not: the caller releases its grant then.
+     */
+    public Future<Void> forward(HttpServerRequest server, ModelConfig model, String path, Buffer body) {
+        Promise<Void> done = Promise.promise();
+        HttpServerResponse response = server.response();
+        URI base = URI.create(model.proxy());
+        UpstreamTimeouts timeouts = model.timeouts();
+        RequestOptions options = new RequestOptions()
+                .setMethod(server.method())
+                .setHost(base.getHost())
+                .setPort(base.getPort() > 0 ? base.getPort() : 80)
+                .setURI(joinPath(base.getRawPath(), path))
+                .setHeaders(requestHeaders(server.headers(), body != null))
+                .putHeader(HttpHeaders.HOST, base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
+        if (timeouts.connect() > 0) {
+            options.setConnectTimeout(timeouts.connect() * 1000L);
+        }
+        client.request(options).onComplete(requested -> {
+            if (requested.failed()) {
+                fail(response, 502, "[" + model.id() + "] upstream not reachable at " + model.proxy() + ": "
+                        + requested.cause().getMessage(), done);
+                return;
+            }
+            HttpClientRequest upstream = requested.result();
+            if (response.closed()) {
+                // the client left while the connection was being made
+                upstream.reset();
+                done.tryComplete();
+                return;
+            }
+            // The client went away: abort the upstream exchange so the model stops generating for nobody.
+            response.closeHandler(v -> {
+                upstream.reset();
+                done.tryComplete();
+            });
+            long headerTimer = timeouts.responseHeader() <= 0 ? -1
+                    : vertx.setTimer(timeouts.responseHeader() * 1000L, id -> {
+                        upstream.reset();
+                        fail(response, 504, "[" + model.id() + "] upstream sent no response within "
+                                + timeouts.responseHeader() + "s (timeouts.responseHeader)", done);
+                    });
+            upstream.response().onComplete(answered -> {
+                if (headerTimer >= 0) {
+                    vertx.cancelTimer(headerTimer);
+                }
+                if (answered.failed()) {
+                    fail(response, 502, "[" + model.id() + "] upstream failed: " + answered.cause().getMessage(),
+                            done);
+                    return;
+                }
+                relay(answered.result(), response, done);
+            });
+            if (body != null) {
+                upstream.end(body);
+            } else {
+                if (server.getHeader(HttpHeaders.CONTENT_LENGTH) == null && server.method().name().equals("POST")) {
+                    upstream.setChunked(true);
+                }
+                server.pipeTo(upstream).onFailure(e -> upstream.reset());
+            }
+        });
+        return done.future();
+    }
+
+    private void relay(HttpClientResponse upstream, HttpServerResponse response, Promise<Void> done) {
+        if (response.closed()) {
+            upstream.request().reset();
+            done.tryComplete();
+            return;
+        }
+        response.setStatusCode(upstream.statusCode());
+        response.setStatusMessage(upstream.statusMessage());
+        upstream.headers().forEach((name, value) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                response.headers().add(name, value);
+            }
+        });
+        String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+            // nginx and other proxies in front of modelswap must not hold back tokens (llama-swap #236)
+            response.headers().set("X-Accel-Buffering", "no");
+        }
+        if (upstream.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+            response.setChunked(true);
+        }
+        upstream.pipeTo(response).onComplete(piped -> {
+            if (piped.failed() && !response.closed()) {
+                // The upstream died mid-answer: cut the client's connection so it sees a truncated stream rather
+                // than a clean end that would pass for a complete answer.
+                LOG.debugf("upstream answer broke off: %s", piped.cause().getMessage());
+                response.reset();
+            }
+            done.tryComplete();
+        });
+    }
+
+    private static void fail(HttpServerResponse response, int status, String message, Promise<Void> done) {
+        LOG.warn(message);
+        OpenAiError.send(response, status, message);
+        done.tryComplete();
+    }
+
+    private static MultiMap requestHeaders(MultiMap incoming, boolean bodyReplaced) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        incoming.forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(lower) && !(bodyReplaced && lower.equals("content-length"))) {
+                headers.add(name, value);
+            }
+        });
+        return headers;
+    }
+
+    static String joinPath(String basePath, String path) {
+        if (basePath == null || basePath.isEmpty() || basePath.equals("/")) {
+            return path;
+        }
+        String base = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+        return base + path;
+    }
+}

@@ -1,0 +1,83 @@
+package io.modelswap.router;
+
+import io.modelswap.router.scheduler.Ticket;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.function.IntConsumer;
+
+/**
+ * The HTTP side's handle on one request while the router decides about it. The run loop completes the promises;
+ * their callbacks run on the loop's thread, so the HTTP side hops back to its own context before touching the
+ * connection.
+ *
+ * <p>Handshake: the loop grants with {@code tryComplete}, the HTTP side withdraws with {@code tryFail}. Exactly one
+ * of them wins, which is how the loop knows whether the request really took the model (then it is in flight and
+ * will be released with {@link Router#serveDone}) or had already gone.
+ */
+public final class PendingRequest {
+
+    private final Ticket ticket;
+    private final Promise<Void> admission = Promise.promise();
+    private final Promise<Grant> grant = Promise.promise();
+    private volatile IntConsumer queuePositionListener = position -> {
+    };
+
+    PendingRequest(Ticket ticket) {
+        this.ticket = ticket;
+    }
+
+    public Ticket ticket() {
+        return ticket;
+    }
+
+    public String model() {
+        return ticket.model();
+    }
+
+    /** Succeeds when the request holds a slot of the model's concurrency limit; fails with a {@link RouterException}. */
+    public Future<Void> admission() {
+        return admission.future();
+    }
+
+    /** Succeeds when the model is ready for this request; fails with a {@link RouterException}. */
+    public Future<Grant> grant() {
+        return grant.future();
+    }
+
+    /** Called with the 1-based queue position whenever it changes (for the loading stream). */
+    public void onQueuePosition(IntConsumer listener) {
+        this.queuePositionListener = listener;
+    }
+
+    // ---- loop side ----
+
+    void admit() {
+        admission.tryComplete();
+    }
+
+    void reject(RouterException why) {
+        admission.tryFail(why);
+        grant.tryFail(why);
+    }
+
+    boolean tryGrant(Grant g) {
+        admission.tryComplete();
+        return grant.tryComplete(g);
+    }
+
+    void fail(RouterException why) {
+        admission.tryComplete();
+        grant.tryFail(why);
+    }
+
+    void queuePosition(int position) {
+        queuePositionListener.accept(position);
+    }
+
+    // ---- HTTP side ----
+
+    /** The client went away. Returns false when the grant had already been taken (the caller must then release it). */
+    boolean withdraw() {
+        return grant.tryFail(new RouterException(RouterException.Kind.CANCELLED, ticket.model(), "client went away"));
+    }
+}

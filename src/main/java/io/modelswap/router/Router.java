@@ -1,0 +1,117 @@
+package io.modelswap.router;
+
+import io.modelswap.app.ModelswapSettings;
+import io.modelswap.bus.LocalCodec;
+import io.modelswap.config.SwapConfig;
+import io.modelswap.process.ProcessTimings;
+import io.modelswap.process.StateChange;
+import io.modelswap.router.scheduler.Ticket;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The router's public face: everything outside the run loop talks to it through these methods, which only send
+ * messages. The loop itself lives on one dedicated Vert.x context created by {@link #start}.
+ */
+@ApplicationScoped
+public class Router {
+
+    private final Vertx vertx;
+    private final ModelswapSettings settings;
+    private final AtomicLong nextTicket = new AtomicLong();
+    private volatile RouterView view;
+    private volatile long tickTimer = -1;
+
+    public Router(Vertx vertx, ModelswapSettings settings) {
+        this.vertx = vertx;
+        this.settings = settings;
+    }
+
+    /** Creates the run loop on its own context with the first configuration; returns when it is listening. */
+    public Future<Void> start(SwapConfig initial) {
+        EventBus bus = vertx.eventBus();
+        LocalCodec.registerOn(bus);
+        // Called from a non-Vert.x thread, getOrCreateContext() makes a fresh event-loop context: the loop's own.
+        Context loopContext = vertx.getOrCreateContext();
+        Promise<Void> started = Promise.promise();
+        loopContext.runOnContext(v -> {
+            ModelswapSettings.Scheduling scheduling = settings.scheduling();
+            RouterLoop loop = new RouterLoop(vertx, processTimings(),
+                    new SchedulerSettingsFactory(scheduling.starvationTimeout(), scheduling.minResidency()),
+                    initial, this::send, published -> view = published);
+            bus.<RouterCommand>localConsumer(RouterCommand.ADDRESS, message -> message.body().applyTo(loop));
+            bus.<StateChange>localConsumer(StateChange.ADDRESS, message -> loop.onStateChange(message.body()))
+                    .completion().onComplete(started);
+            tickTimer = vertx.setPeriodic(Math.max(10, scheduling.tick().toMillis()), id -> loop.onTick());
+        });
+        return started.future();
+    }
+
+    ProcessTimings processTimings() {
+        return ProcessTimings.defaults().withHealthPollInterval(settings.processes().healthPollInterval());
+    }
+
+    /** Asks for {@code model} (a resolved model ID). Wait on the handle's admission, then its grant. */
+    public PendingRequest submit(String model) {
+        PendingRequest request = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), model));
+        send(new RouterCommand.Submit(request));
+        return request;
+    }
+
+    /**
+     * The client of {@code request} went away. Returns false when the request had already taken its grant: the
+     * caller must then still call {@link #serveDone}.
+     */
+    public boolean cancel(PendingRequest request) {
+        if (request.withdraw()) {
+            send(new RouterCommand.Cancel(request.ticket()));
+            return true;
+        }
+        return false;
+    }
+
+    /** A granted request is finished (successfully or not). Exactly once per grant. */
+    public void serveDone(PendingRequest request) {
+        send(new RouterCommand.ServeDone(request.ticket()));
+    }
+
+    /** Stops {@code models} (every model when empty); completes when their processes are gone. */
+    public Future<Void> unload(Collection<String> models) {
+        Promise<Void> done = Promise.promise();
+        send(new RouterCommand.Unload(List.copyOf(models), done));
+        return done.future();
+    }
+
+    /** Applies a new configuration as a difference: unchanged models keep running. */
+    public Future<Void> apply(SwapConfig config) {
+        Promise<Void> done = Promise.promise();
+        send(new RouterCommand.ApplyConfig(config, done));
+        return done.future();
+    }
+
+    /** Fails every waiting request and stops every process; completes when all are gone. */
+    public Future<Void> shutdown() {
+        if (tickTimer >= 0) {
+            vertx.cancelTimer(tickTimer);
+        }
+        Promise<Void> done = Promise.promise();
+        send(new RouterCommand.Shutdown(done));
+        return done.future();
+    }
+
+    /** The configuration and processes as the loop last published them (for display and request parsing). */
+    public RouterView view() {
+        return view;
+    }
+
+    private void send(RouterCommand command) {
+        vertx.eventBus().send(RouterCommand.ADDRESS, command, LocalCodec.LOCAL);
+    }
+}

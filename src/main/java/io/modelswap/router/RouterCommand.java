@@ -1,0 +1,75 @@
+package io.modelswap.router;
+
+import io.modelswap.config.SwapConfig;
+import io.modelswap.process.StateChange;
+import io.modelswap.router.scheduler.Ticket;
+import io.vertx.core.Promise;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * A message to the router's run loop. Everything that may change a swap decision arrives as one of these on
+ * {@link #ADDRESS} and is handled, one at a time, on the loop's own context.
+ */
+interface RouterCommand {
+
+    /** Event-bus address of the run loop. */
+    String ADDRESS = "modelswap.router";
+
+    void applyTo(RouterLoop loop);
+
+    record Submit(PendingRequest request) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onSubmit(request);
+        }
+    }
+
+    record Cancel(Ticket ticket) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onCancel(ticket);
+        }
+    }
+
+    record ServeDone(Ticket ticket) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onServeDone(ticket);
+        }
+    }
+
+    record SwapDone(String model, Optional<Throwable> error) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onSwapDone(model, error);
+        }
+    }
+
+    record ProcessChanged(StateChange change) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onStateChange(change);
+        }
+    }
+
+    /** Stop these models (all when empty) and complete when their processes are gone. */
+    record Unload(Collection<String> models, Promise<Void> done) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onUnload(models, done);
+        }
+    }
+
+    record ApplyConfig(SwapConfig config, Promise<Void> done) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onApplyConfig(config, done);
+        }
+    }
+
+    record Shutdown(Promise<Void> done) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onShutdown(done);
+        }
+    }
+
+    record Tick() implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onTick();
+        }
+    }
+}

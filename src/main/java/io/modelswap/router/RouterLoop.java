@@ -1,0 +1,345 @@
+package io.modelswap.router;
+
+import io.modelswap.config.ModelConfig;
+import io.modelswap.config.SwapConfig;
+import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessState;
+import io.modelswap.process.ProcessTimings;
+import io.modelswap.process.StartFailedException;
+import io.modelswap.process.StateChange;
+import io.modelswap.router.scheduler.Effects;
+import io.modelswap.router.scheduler.Failure;
+import io.modelswap.router.scheduler.FifoScheduler;
+import io.modelswap.router.scheduler.Rejection;
+import io.modelswap.router.scheduler.StopReason;
+import io.modelswap.router.scheduler.Ticket;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The router's run loop: the single owner of every swap decision. It holds the scheduler, the process owners and the
+ * requests waiting for them, and is only ever entered through {@link RouterCommand}s delivered on its own Vert.x
+ * context, one at a time, so none of this state needs a lock. Slow work (stopping, starting) runs in the process
+ * owners and comes back as commands.
+ */
+final class RouterLoop implements Effects {
+
+    private static final Logger LOG = Logger.getLogger(RouterLoop.class);
+
+    private final Vertx vertx;
+    private final Context loopContext;
+    private final ProcessTimings timings;
+    private final SchedulerSettingsFactory settingsFactory;
+    private final Consumer<RouterCommand> self;
+    private final Consumer<RouterView> viewPublisher;
+
+    private SwapConfig config;
+    private FifoScheduler scheduler;
+    private final Map<String, ModelProcess> processes = new TreeMap<>();
+    /** Models whose definition changed while running: the new definition, swapped in once the old process stops. */
+    private final Map<String, ModelConfig> replaceWhenStopped = new HashMap<>();
+    /** Models removed from the configuration while running: dropped once their process stops. */
+    private final Set<String> dropWhenStopped = new HashSet<>();
+    /** Admitted requests that have not finished: the scheduler's tickets, with the HTTP side's handle. */
+    private final Map<Long, PendingRequest> pending = new HashMap<>();
+    /** The stop under way for each model, so an unload can wait for it. Entries leave when the stop completes. */
+    private final Map<String, Future<Void>> stops = new HashMap<>();
+    /** Why each model's last start failed, to tell a timeout (504) from a crash (502). */
+    private final Map<String, StartFailedException> lastStartFailure = new HashMap<>();
+    private boolean shutDown;
+
+    RouterLoop(Vertx vertx, ProcessTimings timings, SchedulerSettingsFactory settingsFactory, SwapConfig initial,
+            Consumer<RouterCommand> self, Consumer<RouterView> viewPublisher) {
+        this.vertx = vertx;
+        this.loopContext = vertx.getOrCreateContext();
+        this.timings = timings;
+        this.settingsFactory = settingsFactory;
+        this.self = self;
+        this.viewPublisher = viewPublisher;
+        this.config = initial;
+        for (ModelConfig model : initial.models().values()) {
+            processes.put(model.id(), new ModelProcess(model, vertx, timings));
+        }
+        this.scheduler = new FifoScheduler(settingsFactory.from(initial), InstantSource.system(), this);
+        publishView();
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    void onSubmit(PendingRequest request) {
+        if (shutDown) {
+            request.reject(new RouterException(RouterException.Kind.SHUTTING_DOWN, request.model(),
+                    "modelswap is shutting down"));
+            return;
+        }
+        pending.put(request.ticket().id(), request);
+        scheduler.onRequest(request.ticket());
+    }
+
+    void onCancel(Ticket ticket) {
+        if (pending.remove(ticket.id()) != null) {
+            scheduler.onCancel(ticket);
+        }
+    }
+
+    void onServeDone(Ticket ticket) {
+        pending.remove(ticket.id());
+        scheduler.onServeDone(ticket);
+    }
+
+    void onSwapDone(String model, Optional<Throwable> error) {
+        error.ifPresentOrElse(e -> {
+            if (e instanceof StartFailedException failure) {
+                lastStartFailure.put(model, failure);
+            }
+        }, () -> lastStartFailure.remove(model));
+        scheduler.onSwapDone(model, error.map(RouterLoop::describe));
+    }
+
+    void onStateChange(StateChange change) {
+        ModelProcess current = processes.get(change.model());
+        if (change.to() == ProcessState.STOPPED) {
+            // The process owner has fully stopped the old instance: only now may a changed or removed definition
+            // take its place, so two instances of one model never run at once.
+            ModelConfig replacement = replaceWhenStopped.remove(change.model());
+            if (replacement != null && current != null) {
+                current.close();
+                processes.put(change.model(), new ModelProcess(replacement, vertx, timings));
+                LOG.infof("[%s] now uses its new definition", change.model());
+            }
+            if (dropWhenStopped.remove(change.model()) && current != null) {
+                current.close();
+                processes.remove(change.model());
+                LOG.infof("[%s] removed from the configuration and stopped", change.model());
+            }
+        }
+        publishView();
+        scheduler.onStateChanged(change.model(), change.to());
+    }
+
+    void onUnload(Collection<String> requested, Promise<Void> done) {
+        Collection<String> targets = requested.isEmpty() ? List.copyOf(processes.keySet()) : requested;
+        scheduler.onUnload(targets);
+        List<Future<Void>> waits = new ArrayList<>();
+        for (String model : targets) {
+            waits.add(stops.getOrDefault(model, Future.succeededFuture()));
+        }
+        Future.join(waits).<Void>mapEmpty().onComplete(done);
+    }
+
+    void onApplyConfig(SwapConfig next, Promise<Void> done) {
+        Set<String> changed = new HashSet<>();
+        for (ModelConfig model : next.models().values()) {
+            ModelProcess existing = processes.get(model.id());
+            dropWhenStopped.remove(model.id());
+            if (existing == null) {
+                processes.put(model.id(), new ModelProcess(model, vertx, timings));
+            } else if (!existing.config().sameProcessAs(model)) {
+                changed.add(model.id());
+                if (existing.state() == ProcessState.STOPPED) {
+                    existing.close();
+                    processes.put(model.id(), new ModelProcess(model, vertx, timings));
+                    replaceWhenStopped.remove(model.id());
+                } else {
+                    replaceWhenStopped.put(model.id(), model);
+                }
+            } else {
+                replaceWhenStopped.remove(model.id());
+            }
+        }
+        for (String model : List.copyOf(processes.keySet())) {
+            if (!next.models().containsKey(model)) {
+                ModelProcess gone = processes.get(model);
+                if (gone.state() == ProcessState.STOPPED) {
+                    gone.close();
+                    processes.remove(model);
+                } else {
+                    dropWhenStopped.add(model);
+                }
+            }
+        }
+        config = next;
+        scheduler.onSettings(settingsFactory.from(next), changed);
+        publishView();
+        done.complete();
+    }
+
+    void onShutdown(Promise<Void> done) {
+        if (shutDown) {
+            done.complete();
+            return;
+        }
+        shutDown = true;
+        scheduler.onShutdown();
+        List<Future<Void>> waits = new ArrayList<>();
+        for (ModelProcess process : processes.values()) {
+            waits.add(process.shutdown(graceOf(process.config())));
+        }
+        Future.join(waits).<Void>mapEmpty().onComplete(done);
+    }
+
+    void onTick() {
+        scheduler.onTick();
+    }
+
+    // ---------------------------------------------------------------- effects (called by the scheduler, on the loop)
+
+    @Override
+    public void admit(Ticket t) {
+        PendingRequest request = pending.get(t.id());
+        if (request != null) {
+            request.admit();
+        }
+    }
+
+    @Override
+    public void reject(Ticket t, Rejection why) {
+        PendingRequest request = pending.remove(t.id());
+        if (request != null) {
+            request.reject(rejection(t.model(), why));
+        }
+    }
+
+    @Override
+    public void queuePosition(Ticket t, int position) {
+        PendingRequest request = pending.get(t.id());
+        if (request != null) {
+            request.queuePosition(position);
+        }
+    }
+
+    @Override
+    public void startSwap(String model, List<String> evict) {
+        ModelProcess target = processes.get(model);
+        List<Future<Void>> evictions = new ArrayList<>();
+        for (String victim : evict) {
+            evictions.add(stop(victim, "evicted to make room for " + model));
+        }
+        if (!evict.isEmpty()) {
+            LOG.infof("[%s] swapping in, stopping %s", model, evict);
+        }
+        Future.join(evictions)
+                .transform(ignored -> target.ensureReady())
+                .onComplete(ar -> self.accept(new RouterCommand.SwapDone(model,
+                        ar.succeeded() ? Optional.empty() : Optional.of(ar.cause()))));
+    }
+
+    @Override
+    public void cancelSwap(String model) {
+        stop(model, "load cancelled: every request waiting for it went away");
+    }
+
+    @Override
+    public boolean grantServe(Ticket t) {
+        PendingRequest request = pending.get(t.id());
+        ModelProcess process = processes.get(t.model());
+        if (request == null || process == null) {
+            return false;
+        }
+        boolean taken = request.tryGrant(new Grant(process.config()));
+        if (!taken) {
+            pending.remove(t.id());
+        }
+        return taken;
+    }
+
+    @Override
+    public void fail(Ticket t, Failure failure) {
+        PendingRequest request = pending.remove(t.id());
+        if (request != null) {
+            request.fail(failure(t.model(), failure));
+        }
+    }
+
+    @Override
+    public void stopModels(List<String> models, StopReason reason) {
+        for (String model : models) {
+            stop(model, describe(reason, model));
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Future<Void> stop(String model, String reason) {
+        ModelProcess process = processes.get(model);
+        if (process == null) {
+            return Future.succeededFuture();
+        }
+        Future<Void> stop = process.stop(graceOf(process.config()), reason);
+        stops.put(model, stop);
+        // Only the loop touches the map, so the finished stop is forgotten on the loop's context.
+        stop.onComplete(ignored -> loopContext.runOnContext(v -> stops.remove(model, stop)));
+        return stop;
+    }
+
+    private static Duration graceOf(ModelConfig model) {
+        return Duration.ofSeconds(model.unloadTimeoutSeconds());
+    }
+
+    private String describe(StopReason reason, String model) {
+        ModelConfig current = config.models().get(model);
+        return switch (reason) {
+            case TTL -> "idle for its ttl of " + (current == null ? "?" : current.ttlSeconds()) + "s";
+            case UNLOAD -> "unloaded through the API";
+            case RELOAD -> "configuration reloaded";
+            case CANCELLED -> "load cancelled: every request waiting for it went away";
+            case SHUTDOWN -> "modelswap is shutting down";
+        };
+    }
+
+    private static String describe(Throwable error) {
+        return error.getMessage() == null ? error.toString() : error.getMessage();
+    }
+
+    private RouterException rejection(String model, Rejection why) {
+        return switch (why) {
+            case UNKNOWN_MODEL -> new RouterException(RouterException.Kind.UNKNOWN_MODEL, model,
+                    "model '" + model + "' is not configured");
+            case CONCURRENCY_LIMIT -> new RouterException(RouterException.Kind.CONCURRENCY_LIMIT, model,
+                    "model '" + model + "' has reached its concurrencyLimit of "
+                            + concurrencyLimitOf(model) + " requests; retry later");
+            case SHUTTING_DOWN -> new RouterException(RouterException.Kind.SHUTTING_DOWN, model,
+                    "modelswap is shutting down");
+        };
+    }
+
+    private int concurrencyLimitOf(String model) {
+        ModelConfig current = config.models().get(model);
+        return current == null ? 0 : current.concurrencyLimit();
+    }
+
+    private RouterException failure(String model, Failure failure) {
+        RouterException.Kind kind = switch (failure.kind()) {
+            case START_FAILED -> {
+                StartFailedException cause = lastStartFailure.get(model);
+                yield cause != null && cause.kind() == StartFailedException.Kind.HEALTH_TIMEOUT
+                        ? RouterException.Kind.START_TIMEOUT
+                        : RouterException.Kind.START_FAILED;
+            }
+            case UNLOADED -> RouterException.Kind.UNLOADED;
+            case SHUTDOWN -> RouterException.Kind.SHUTTING_DOWN;
+            case MODEL_REMOVED -> RouterException.Kind.MODEL_REMOVED;
+            case CANCELLED -> RouterException.Kind.CANCELLED;
+        };
+        return new RouterException(kind, model, failure.message());
+    }
+
+    private void publishView() {
+        viewPublisher.accept(new RouterView(config, Map.copyOf(processes)));
+    }
+}

@@ -1,0 +1,45 @@
+package io.modelswap.router;
+
+import io.modelswap.config.ModelConfig;
+import io.modelswap.config.SwapConfig;
+import io.modelswap.router.matrix.MatrixProgram;
+import io.modelswap.router.scheduler.GroupSwapper;
+import io.modelswap.router.scheduler.MatrixSwapper;
+import io.modelswap.router.scheduler.ModelPolicy;
+import io.modelswap.router.scheduler.SchedulerSettings;
+import io.modelswap.router.scheduler.Swapper;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Turns a configuration snapshot and modelswap's own scheduling settings into the scheduler's settings. */
+final class SchedulerSettingsFactory {
+
+    private final Duration starvationTimeout;
+    private final Duration minResidency;
+
+    SchedulerSettingsFactory(Duration starvationTimeout, Duration minResidency) {
+        this.starvationTimeout = starvationTimeout;
+        this.minResidency = minResidency;
+    }
+
+    SchedulerSettings from(SwapConfig config) {
+        Map<String, ModelPolicy> policies = new HashMap<>();
+        for (ModelConfig model : config.models().values()) {
+            policies.put(model.id(), new ModelPolicy(model.concurrencyLimit(),
+                    config.routing().priorityOf(model.id()),
+                    Duration.ofSeconds(model.ttlSeconds()),
+                    Duration.ofSeconds(model.unloadTimeoutSeconds())));
+        }
+        return new SchedulerSettings(policies, swapperFor(config), starvationTimeout, minResidency);
+    }
+
+    private static Swapper swapperFor(SwapConfig config) {
+        if (config.routing().isMatrix()) {
+            // The loader compiled the same matrix to validate it, so this cannot fail for a loaded configuration.
+            return new MatrixSwapper(MatrixProgram.compile(config.routing().matrix().orElseThrow(),
+                    config.models().keySet()));
+        }
+        return new GroupSwapper(config.routing().groups());
+    }
+}

@@ -1,0 +1,64 @@
+package io.modelswap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CommandLineFlagsTest {
+
+    @Test
+    void llamaSwapSingleDashFlagsBecomeProperties() {
+        CommandLineFlags flags = CommandLineFlags.parse("-config", "/etc/llama-swap/config.yaml", "-listen", ":9292");
+        assertEquals(Map.of("modelswap.config", "/etc/llama-swap/config.yaml",
+                "quarkus.http.host", "0.0.0.0", "quarkus.http.port", "9292"), flags.properties());
+        assertEquals(List.of(), flags.passThrough());
+    }
+
+    @Test
+    void doubleDashAndEqualsFormsAreAccepted() {
+        CommandLineFlags flags = CommandLineFlags.parse("--config=a.yaml", "--listen=127.0.0.1:8081",
+                "--config-dir", "conf.d");
+        assertEquals("a.yaml", flags.properties().get("modelswap.config"));
+        assertEquals("conf.d", flags.properties().get("modelswap.config-dir"));
+        assertEquals("127.0.0.1", flags.properties().get("quarkus.http.host"));
+        assertEquals("8081", flags.properties().get("quarkus.http.port"));
+    }
+
+    @Test
+    void ipv6ListenAddressLosesItsBrackets() {
+        CommandLineFlags flags = CommandLineFlags.parse("-listen", "[::1]:8080");
+        assertEquals("::1", flags.properties().get("quarkus.http.host"));
+    }
+
+    @Test
+    void watchConfigIsAcceptedAndVersionIsRecognised() {
+        CommandLineFlags flags = CommandLineFlags.parse("-watch-config", "-version");
+        assertTrue(flags.version());
+        assertFalse(flags.help());
+        assertTrue(flags.properties().isEmpty());
+    }
+
+    @Test
+    void quarkusPropertiesAndUnknownArgumentsPassThrough() {
+        CommandLineFlags flags = CommandLineFlags.parse("-Dquarkus.log.level=DEBUG", "extra");
+        assertEquals(List.of("-Dquarkus.log.level=DEBUG", "extra"), flags.passThrough());
+    }
+
+    @Test
+    void aFlagWithoutItsValueIsAClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CommandLineFlags.parse("-config"));
+        assertEquals("flag needs an argument: -config", e.getMessage());
+    }
+
+    @Test
+    void aListenAddressWithoutPortIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> CommandLineFlags.parse("-listen", "localhost"));
+        assertThrows(IllegalArgumentException.class, () -> CommandLineFlags.parse("-listen", "host:http"));
+    }
+}
