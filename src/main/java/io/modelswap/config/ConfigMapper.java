@@ -83,12 +83,15 @@ final class ConfigMapper {
             property = property.substring(LlamaSwapFile.PREFIX.length() + 1);
         }
         YNode node = nearest(property);
-        String text = message.replaceFirst("^SRCFG\\d+: ", "");
-        Matcher reason = Pattern.compile("threw an Exception whose message is `(.*)`", Pattern.DOTALL)
-                .matcher(text);
-        if (reason.find()) {
+        String text = message.replaceFirst("^[\\w.]+Exception: ", "").replaceAll("SRCFG\\d+: ", "");
+        int converted = text.indexOf("whilst being converted ");
+        if (converted < 0) {
+            converted = text.indexOf("threw an Exception whose message is ");
+        }
+        if (converted >= 0) {
             String value = node != null && node.isScalar() ? node.value() : "";
-            text = "invalid value '" + value + "': " + reason.group(1).replaceFirst("^SRCFG\\d+: ", "");
+            text = "invalid value '" + value + "': " + text.substring(text.indexOf(' ', text.indexOf("converted")
+                    >= 0 ? converted + 22 : converted + 35) + 1).replace("`", "");
         }
         if (node != null) {
             problems.error(node, property, text);
