@@ -79,6 +79,8 @@ public final class ModelProcess {
         String endReason = "stopped";
         long probeTimer = -1;
         String lastProbe = "no answer yet";
+        /** Descendants listed when it became ready (written by a blocking thread, hence volatile). */
+        volatile List<ProcessHandle> knownDescendants = List.of();
 
         Run(long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
@@ -224,9 +226,10 @@ public final class ModelProcess {
     private void onSpawnFailed(Run r, Exception e) {
         r.spawned.fail(e);
         if (!r.killing) {
+            String advice = e instanceof IllegalArgumentException ? "Fix the quoting of cmd"
+                    : "Check that the program in cmd exists and is executable";
             failStart(r, StartFailedException.Kind.SPAWN_FAILED, "model " + config.id() + " could not be started: "
-                    + e.getMessage() + ". Check that the program in cmd exists and is executable (cmd: "
-                    + config.cmd().strip() + ")");
+                    + e.getMessage() + ". " + advice + " (cmd: " + config.cmd().strip() + ")");
         }
     }
 
@@ -242,7 +245,7 @@ public final class ModelProcess {
         LOG.infof("model %s: started pid %d, %s", config.id(), p.pid(),
                 config.hasHealthCheck() ? "polling " + healthUrl : "no health check");
         if (!config.hasHealthCheck()) {
-            becomeReady(r, "started (checkEndpoint: none)");
+            listTreeThenBecomeReady(r, "started (checkEndpoint: none)");
         } else if (timings.firstProbeDelay().isZero()) {
             probe(r);
         } else {
@@ -270,7 +273,7 @@ public final class ModelProcess {
                         return;
                     }
                     if (ar.succeeded() && ar.result() == 200) {
-                        becomeReady(r, "health check passed");
+                        listTreeThenBecomeReady(r, "health check passed");
                         return;
                     }
                     r.lastProbe = ar.succeeded() ? "HTTP " + ar.result() : String.valueOf(ar.cause().getMessage());
@@ -300,11 +303,24 @@ public final class ModelProcess {
         int code = r.process.exitValue();
         if (state == ProcessState.READY) {
             r.killing = true;
-            r.endReason = "exited unexpectedly (code " + code + ")";
-            LOG.warnf("model %s: upstream process exited unexpectedly with code %d; it will start again on the"
-                    + " next request. Its last output is under /logs", config.id(), code);
             stopDone = Promise.promise();
-            finishRun(r);
+            String exited = "exited unexpectedly (code " + code + ")";
+            LOG.warnf("model %s: upstream process %s; it will start again on the next request. Its last output"
+                    + " is under /logs", config.id(), exited);
+            ProcessTree.BLOCKING.execute(() -> {
+                List<ProcessHandle> leftovers = r.knownDescendants.stream().filter(ProcessHandle::isAlive).toList();
+                owner.runOnContext(v -> {
+                    if (leftovers.isEmpty()) {
+                        r.endReason = exited;
+                        finishRun(r);
+                    } else {
+                        transition(ProcessState.STOPPING, exited + "; stopping " + leftovers.size()
+                                + " process(es) it left behind");
+                        r.endReason = "left-behind processes stopped";
+                        terminateOffLoop(r, FAILED_START_GRACE, leftovers);
+                    }
+                });
+            });
             return;
         }
         // STARTING: quote its last words, which the drain may still be reading
@@ -325,6 +341,21 @@ public final class ModelProcess {
         failWaiters(kind, message);
         r.endReason = "start failed: " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         killRun(r, FAILED_START_GRACE);
+    }
+
+    /**
+     * A wrapper (a shell script, a docker CLI) may die and leave its server running: list the tree while it can
+     * still be found from the root (a /proc scan, hence off the owner), so an unexpected exit can clean up after it.
+     */
+    private void listTreeThenBecomeReady(Run r, String reason) {
+        ProcessTree.BLOCKING.execute(() -> {
+            r.knownDescendants = r.process.toHandle().descendants().toList();
+            owner.runOnContext(v -> {
+                if (run == r && !r.killing) {
+                    becomeReady(r, reason);
+                }
+            });
+        });
     }
 
     private void becomeReady(Run r, String reason) {
@@ -350,17 +381,21 @@ public final class ModelProcess {
                 owner.runOnContext(v -> finishRun(r));
                 return;
             }
-            List<String> stopCommand = stopCommand(spawned.result().pid());
-            ProcessTree.BLOCKING.execute(() -> {
-                String outcome = ProcessTree.terminate(spawned.result(), grace, timings.killWait(), stopCommand,
-                        config.env(), logs);
-                owner.runOnContext(v -> {
-                    r.endReason = r.endReason + ", " + outcome;
-                    finishRun(r);
-                });
-            });
+            terminateOffLoop(r, grace, r.knownDescendants);
         });
         return done.future();
+    }
+
+    private void terminateOffLoop(Run r, Duration grace, List<ProcessHandle> known) {
+        List<String> stopCommand = stopCommand(r.process.pid());
+        ProcessTree.BLOCKING.execute(() -> {
+            String outcome = ProcessTree.terminate(r.process, known, grace, timings.killWait(), stopCommand,
+                    config.env(), logs);
+            owner.runOnContext(v -> {
+                r.endReason = r.endReason + ", " + outcome;
+                finishRun(r);
+            });
+        });
     }
 
     private List<String> stopCommand(long processId) {

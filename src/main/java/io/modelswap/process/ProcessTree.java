@@ -65,12 +65,16 @@ final class ProcessTree {
      * still alive, listed again in case something new was forked.
      *
      * @param stopCommand the split {@code cmdStop} with {@code ${PID}} substituted, or {@code null} for SIGTERM
+     * @param known       descendants listed earlier (e.g. when the model became ready), stopped too: they are the
+     *                    only way to find orphans of a root that already exited
      * @return how it ended, in words for the state change, e.g. "exit code 143" or "killed after 2s grace"
      */
-    static String terminate(Process process, Duration grace, Duration killWait, List<String> stopCommand,
-            List<String> env, LogRing logs) {
+    static String terminate(Process process, List<ProcessHandle> known, Duration grace, Duration killWait,
+            List<String> stopCommand, List<String> env, LogRing logs) {
         ProcessHandle root = process.toHandle();
-        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+        Set<ProcessHandle> listed = new LinkedHashSet<>(root.descendants().toList());
+        known.stream().filter(ProcessHandle::isAlive).forEach(listed::add);
+        List<ProcessHandle> tree = new ArrayList<>(listed);
         long deadline = System.nanoTime() + grace.toNanos();
         if (stopCommand != null && runStopCommand(stopCommand, env, deadline, logs)) {
             waitUntilGone(List.of(root), deadline);

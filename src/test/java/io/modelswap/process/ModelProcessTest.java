@@ -278,6 +278,22 @@ class ModelProcessTest {
     }
 
     @Test
+    void serverLeftBehindByADeadWrapperIsStopped() throws Exception {
+        int port = FakeUpstream.freePort();
+        String fake = FakeUpstream.command("--port", Integer.toString(port));
+        ModelProcess p = process(FakeUpstream.model("wrapped", port).cmd("sh -c \"" + fake + " & wait\"").build());
+        join(p.ensureReady());
+        List<Long> server = FakeUpstream.pidsOf(port);
+        assertNotEquals(p.pid().getAsLong(), server.get(0), "the server is the wrapper's child");
+
+        ProcessHandle.of(p.pid().getAsLong()).orElseThrow().destroyForcibly();
+
+        awaitTransitions("stopped->starting", "starting->ready", "ready->stopping", "stopping->stopped");
+        assertTrue(events.get(2).reason().startsWith("exited unexpectedly (code 137)"), events.get(2).reason());
+        assertFalse(FakeUpstream.alive(server.get(0)));
+    }
+
+    @Test
     void noHealthCheckIsReadyOnSpawn() throws Exception {
         ModelProcess p = process(FakeUpstream.model("blind", FakeUpstream.freePort()).cmd("sleep 60")
                 .checkEndpoint(ModelConfig.NO_HEALTH_CHECK).build());
