@@ -12,13 +12,10 @@ import org.jboss.logging.Logger;
 
 import io.modelswap.bus.LocalCodec;
 import io.modelswap.config.ModelConfig;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 
@@ -52,8 +49,7 @@ public final class ModelProcess {
     private final ContextInternal owner;
     private final LogRing logs = new LogRing();
     private final Logger upstreamLog;
-    private final HttpClient healthClient;
-    private final String healthUrl;
+    private final HealthCheck health;
 
     private volatile ProcessState state = ProcessState.STOPPED;
     private volatile long pid = -1;
@@ -77,8 +73,7 @@ public final class ModelProcess {
         boolean killing;
         /** Why the run ends, for the final transition to STOPPED. */
         String endReason = "stopped";
-        long probeTimer = -1;
-        String lastProbe = "no answer yet";
+        HealthCheck.Poll health;
         /** Descendants listed when it became ready (written by a blocking thread, hence volatile). */
         volatile List<ProcessHandle> knownDescendants = List.of();
 
@@ -93,10 +88,7 @@ public final class ModelProcess {
         this.timings = timings;
         this.owner = ((VertxInternal) vertx).createEventLoopContext();
         this.upstreamLog = Logger.getLogger("io.modelswap.upstream." + config.id());
-        this.healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setMaxPoolSize(1)
-                .setName("modelswap-health-" + config.id()));
-        this.healthUrl = stripTrailingSlash(config.proxy())
-                + (config.checkEndpoint().startsWith("/") ? "" : "/") + config.checkEndpoint();
+        this.health = new HealthCheck(vertx, config.proxy(), config.checkEndpoint(), timings, config.id());
         LocalCodec.registerOn(vertx.eventBus());
     }
 
@@ -243,55 +235,27 @@ public final class ModelProcess {
             return; // aborted while spawning: the stop under way takes it from here
         }
         LOG.infof("model %s: started pid %d, %s", config.id(), p.pid(),
-                config.hasHealthCheck() ? "polling " + healthUrl : "no health check");
+                config.hasHealthCheck() ? "polling " + health.url() : "no health check");
         if (!config.hasHealthCheck()) {
             listTreeThenBecomeReady(r, "started (checkEndpoint: none)");
-        } else if (timings.firstProbeDelay().isZero()) {
-            probe(r);
         } else {
-            r.probeTimer = vertx.setTimer(Math.max(1, timings.firstProbeDelay().toMillis()), id -> probe(r));
+            r.health = health.poll(r.deadlineNanos);
+            r.health.result().onComplete(ar -> owner.runOnContext(v -> onHealthResult(r, ar)));
         }
     }
 
-    private void probe(Run r) {
+    private void onHealthResult(Run r, AsyncResult<Void> ar) {
         if (run != r || r.killing) {
             return;
         }
-        long leftMillis = TimeUnit.NANOSECONDS.toMillis(r.deadlineNanos - System.nanoTime());
-        if (leftMillis <= 0) {
-            failHealthTimeout(r);
+        if (ar.succeeded()) {
+            listTreeThenBecomeReady(r, "health check passed");
             return;
         }
-        long timeout = Math.max(1, Math.min(timings.probeTimeout().toMillis(), leftMillis));
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(healthUrl)
-                .setConnectTimeout(timeout).setIdleTimeout(timeout);
-        healthClient.request(request)
-                .compose(req -> req.send())
-                .compose(resp -> resp.body().map(body -> resp.statusCode()))
-                .onComplete(ar -> owner.runOnContext(v -> {
-                    if (run != r || r.killing) {
-                        return;
-                    }
-                    if (ar.succeeded() && ar.result() == 200) {
-                        listTreeThenBecomeReady(r, "health check passed");
-                        return;
-                    }
-                    r.lastProbe = ar.succeeded() ? "HTTP " + ar.result() : String.valueOf(ar.cause().getMessage());
-                    long left = TimeUnit.NANOSECONDS.toMillis(r.deadlineNanos - System.nanoTime());
-                    if (left <= 0) {
-                        failHealthTimeout(r);
-                    } else {
-                        long pause = Math.max(1, Math.min(timings.healthPollInterval().toMillis(), left));
-                        r.probeTimer = vertx.setTimer(pause, id -> owner.runOnContext(w -> probe(r)));
-                    }
-                }));
-    }
-
-    private void failHealthTimeout(Run r) {
         int seconds = config.healthCheckTimeoutSeconds() > 0 ? config.healthCheckTimeoutSeconds()
                 : DEFAULT_HEALTH_TIMEOUT_SECONDS;
         failStart(r, StartFailedException.Kind.HEALTH_TIMEOUT, "model " + config.id() + " was not ready after "
-                + seconds + "s: GET " + healthUrl + " never answered 200 (last: " + r.lastProbe
+                + seconds + "s: GET " + health.url() + " never answered 200 (last: " + ar.cause().getMessage()
                 + "). If it loads slowly raise healthCheckTimeout; otherwise check that proxy and checkEndpoint"
                 + " match the address the server listens on");
     }
@@ -371,8 +335,8 @@ public final class ModelProcess {
             return stopDone.future();
         }
         r.killing = true;
-        if (r.probeTimer >= 0) {
-            vertx.cancelTimer(r.probeTimer);
+        if (r.health != null) {
+            r.health.cancel();
         }
         Promise<Void> done = Promise.promise();
         stopDone = done;
@@ -430,7 +394,7 @@ public final class ModelProcess {
 
     private void enterShutdown() {
         transition(ProcessState.SHUTDOWN, "shut down");
-        healthClient.close();
+        health.close();
         shutdownDone.tryComplete();
     }
 
@@ -466,9 +430,5 @@ public final class ModelProcess {
     /** A promise whose listeners run on the caller's context, not on this owner's. */
     private Promise<Void> callerPromise() {
         return ((VertxInternal) vertx).getOrCreateContext().promise();
-    }
-
-    private static String stripTrailingSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }
