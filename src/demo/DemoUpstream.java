@@ -1,0 +1,350 @@
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A fake OpenAI-compatible upstream for modelswap: run it as a model's {@code cmd} to try modelswap without a GPU,
+ * and let the tests make it misbehave. JDK only, one file: {@code java src/demo/DemoUpstream.java --port 5801}.
+ *
+ * <pre>
+ * --port N               port to listen on, 127.0.0.1 (required)
+ * --model-name S         the name it answers as (default "demo")
+ * --start-delay-ms N     listen only after N ms
+ * --healthy-after-ms N   listen at once, but GET /health answers 503 for the first N ms
+ * --never-healthy        GET /health answers 503 forever
+ * --exit-at-start CODE   exit at once with CODE
+ * --die-mid-stream N     in a stream, halt the JVM (exit code 3) after N chunks
+ * --hold-after N         in a stream, after N chunks wait until POST /release
+ * --ignore-sigterm       SIGTERM does nothing (only SIGKILL stops it)
+ * --fork-grandchild      start "sleep 3600" that inherits stdout/stderr (holds the pipes open)
+ * --tokens N             tokens per completion (default 8)
+ * --token-delay-ms N     delay before each streamed token (default 30)
+ * --log-lines N          print N lines at start
+ * --chatty               print a line per request
+ * </pre>
+ *
+ * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models,
+ * GET /pids, GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
+ * body sha-256, content-type) for /v1/completions, /completion, /v1/embeddings, /v1/responses, /v1/messages,
+ * /v1/rerank, /infill, /v1/audio/transcriptions. Anything else is 404.
+ */
+public class DemoUpstream {
+
+    private static final List<String> ECHO_PATHS = List.of("/v1/completions", "/completion", "/v1/embeddings",
+            "/v1/responses", "/v1/messages", "/v1/rerank", "/infill", "/v1/audio/transcriptions");
+    private static final Pattern MODEL_FIELD = Pattern.compile("\"model\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern STREAM_TRUE = Pattern.compile("\"stream\"\\s*:\\s*true");
+
+    private static final Map<String, String> flags = new LinkedHashMap<>();
+    private static final long startedAt = System.currentTimeMillis();
+    private static final Object releaseLock = new Object();
+    private static long releaseGeneration;
+    private static int holding;
+
+    public static void main(String[] args) throws Exception {
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            if (!name.startsWith("--")) {
+                usage("unexpected argument: " + name);
+            }
+            boolean valued = i + 1 < args.length && !args[i + 1].startsWith("--");
+            flags.put(name.substring(2), valued ? args[++i] : "true");
+        }
+        if (!flags.containsKey("port")) {
+            usage("--port is required");
+        }
+        int port = intFlag("port", 0);
+        if (flags.containsKey("exit-at-start")) {
+            System.out.println("exiting at start with code " + flags.get("exit-at-start") + " (--exit-at-start)");
+            System.exit(intFlag("exit-at-start", 1));
+        }
+        if (flags.containsKey("ignore-sigterm")) {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> System.out.println("ignoring SIGTERM"));
+        }
+        if (flags.containsKey("fork-grandchild")) {
+            Process child = new ProcessBuilder("sleep", "3600").inheritIO().start();
+            System.out.println("grandchild pid " + child.pid());
+        }
+        for (int i = 1, n = intFlag("log-lines", 0); i <= n; i++) {
+            System.out.println("log line " + i + " of " + n + ": the quick brown fox jumps over the lazy dog");
+        }
+        long startDelay = intFlag("start-delay-ms", 0);
+        if (startDelay > 0) {
+            System.out.println("waiting " + startDelay + " ms before listening");
+            Thread.sleep(startDelay);
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "demo-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", DemoUpstream::handle);
+        server.start();
+        System.out.println("listening on " + port);
+    }
+
+    private static void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getPath();
+            int status = route(ex, method, path, body);
+            if (flags.containsKey("chatty")) {
+                System.out.println(method + " " + ex.getRequestURI() + " " + status);
+            }
+        } catch (RuntimeException e) {
+            System.out.println("request failed: " + e);
+        }
+    }
+
+    private static int route(HttpExchange ex, String method, String path, byte[] body) throws IOException {
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (path.equals("/health")) {
+            boolean healthy = !flags.containsKey("never-healthy")
+                    && System.currentTimeMillis() - startedAt >= intFlag("healthy-after-ms", 0);
+            return healthy ? json(ex, 200, "{\"status\":\"ok\"}") : json(ex, 503, "{\"status\":\"loading\"}");
+        }
+        if (path.equals("/v1/chat/completions") && method.equals("POST")) {
+            return STREAM_TRUE.matcher(text).find() ? stream(ex, text) : chat(ex, text);
+        }
+        if (path.equals("/v1/models")) {
+            return json(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":" + str(modelName())
+                    + ",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
+        }
+        if (path.equals("/pids")) {
+            String descendants = ProcessHandle.current().descendants()
+                    .map(p -> Long.toString(p.pid())).collect(Collectors.joining(","));
+            return json(ex, 200, "{\"pid\":" + ProcessHandle.current().pid() + ",\"descendants\":[" + descendants + "]}");
+        }
+        if (path.equals("/env")) {
+            String name = query(ex).getOrDefault("name", "");
+            String value = System.getenv(name);
+            return json(ex, 200, "{\"name\":" + str(name) + ",\"value\":" + (value == null ? "null" : str(value)) + "}");
+        }
+        if (path.equals("/release") && method.equals("POST")) {
+            int released;
+            synchronized (releaseLock) {
+                released = holding;
+                releaseGeneration++;
+                releaseLock.notifyAll();
+            }
+            return json(ex, 200, "{\"released\":" + released + "}");
+        }
+        if (path.startsWith("/echo/") || ECHO_PATHS.contains(path)) {
+            return json(ex, 200, echo(ex, method, body));
+        }
+        return json(ex, 404, "{\"error\":{\"message\":" + str("no route " + method + " " + path)
+                + ",\"type\":\"not_found_error\"}}");
+    }
+
+    private static int chat(HttpExchange ex, String request) throws IOException {
+        int tokens = intFlag("tokens", 8);
+        String content = modelName() + " answered: received model=" + requestedModel(request)
+                + " body_bytes=" + request.getBytes(StandardCharsets.UTF_8).length;
+        String response = "{\"id\":\"chatcmpl-demo\",\"object\":\"chat.completion\",\"created\":" + now()
+                + ",\"model\":" + str(modelName())
+                + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + str(content)
+                + "},\"finish_reason\":\"stop\"}],\"usage\":" + usage(request, tokens)
+                + ",\"timings\":" + timings(request, tokens)
+                + ",\"echo\":{\"model\":" + str(requestedModel(request))
+                + ",\"body_length\":" + request.getBytes(StandardCharsets.UTF_8).length + "}}";
+        return json(ex, 200, response);
+    }
+
+    private static int stream(HttpExchange ex, String request) throws IOException {
+        int tokens = intFlag("tokens", 8);
+        int dieAfter = intFlag("die-mid-stream", -1);
+        int holdAfter = intFlag("hold-after", -1);
+        long delay = intFlag("token-delay-ms", 30);
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        for (int i = 0; i < tokens; i++) {
+            if (i == dieAfter) {
+                System.out.println("dying mid-stream after " + i + " chunks (--die-mid-stream)");
+                Runtime.getRuntime().halt(3);
+            }
+            if (i == holdAfter) {
+                holdUntilReleased(i);
+            }
+            sleep(delay);
+            String token = i == 0 ? "[" + modelName() + "]" : " tok" + i;
+            String delta = i == 0 ? "{\"role\":\"assistant\",\"content\":" + str(token) + "}" : "{\"content\":" + str(token) + "}";
+            sse(out, chunk("[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]", ""));
+        }
+        sse(out, chunk("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]", ""));
+        sse(out, chunk("[]", ",\"usage\":" + usage(request, tokens) + ",\"timings\":" + timings(request, tokens)));
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return 200;
+    }
+
+    private static void holdUntilReleased(int chunks) {
+        System.out.println("holding the stream after " + chunks + " chunks until POST /release");
+        synchronized (releaseLock) {
+            long generation = releaseGeneration;
+            holding++;
+            try {
+                long deadline = System.currentTimeMillis() + 600_000;
+                while (generation == releaseGeneration && System.currentTimeMillis() < deadline) {
+                    releaseLock.wait(1_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                holding--;
+            }
+        }
+    }
+
+    private static String chunk(String choices, String extra) {
+        return "{\"id\":\"chatcmpl-demo\",\"object\":\"chat.completion.chunk\",\"created\":" + now() + ",\"model\":"
+                + str(modelName()) + ",\"choices\":" + choices + extra + "}";
+    }
+
+    private static void sse(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static String usage(String request, int tokens) {
+        int prompt = Math.max(1, request.length() / 4);
+        return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + tokens + ",\"total_tokens\":"
+                + (prompt + tokens) + "}";
+    }
+
+    /** llama.cpp's per-response timings, which modelswap's metrics read. */
+    private static String timings(String request, int tokens) {
+        int prompt = Math.max(1, request.length() / 4);
+        long predictedMs = Math.max(1, tokens * intFlag("token-delay-ms", 30));
+        return "{\"prompt_n\":" + prompt + ",\"prompt_ms\":1.0,\"prompt_per_second\":" + prompt * 1000.0
+                + ",\"predicted_n\":" + tokens + ",\"predicted_ms\":" + predictedMs + ".0,\"predicted_per_second\":"
+                + tokens * 1000.0 / predictedMs + "}";
+    }
+
+    private static String echo(HttpExchange ex, String method, byte[] body) {
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        String authorization = ex.getRequestHeaders().getFirst("Authorization");
+        String query = ex.getRequestURI().getRawQuery();
+        return "{\"model_name\":" + str(modelName()) + ",\"method\":" + str(method)
+                + ",\"path\":" + str(ex.getRequestURI().getPath())
+                + ",\"query\":" + (query == null ? "null" : str(query))
+                + ",\"body_length\":" + body.length + ",\"body_sha256\":" + str(sha256(body))
+                + ",\"model\":" + str(requestedModel(new String(body, StandardCharsets.UTF_8)))
+                + ",\"content_type\":" + (contentType == null ? "null" : str(contentType))
+                + ",\"authorization\":" + (authorization == null ? "null" : str(authorization)) + "}";
+    }
+
+    private static int json(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+        return status;
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                String key = eq < 0 ? pair : pair.substring(0, eq);
+                String value = eq < 0 ? "" : pair.substring(eq + 1);
+                params.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+            }
+        }
+        return params;
+    }
+
+    private static String requestedModel(String body) {
+        Matcher m = MODEL_FIELD.matcher(body);
+        return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : "";
+    }
+
+    private static String modelName() {
+        return flags.getOrDefault("model-name", "demo");
+    }
+
+    private static int intFlag(String name, int fallback) {
+        String value = flags.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            usage("--" + name + " needs a number, got " + value);
+            return fallback;
+        }
+    }
+
+    private static String str(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    private static void sleep(long ms) {
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void usage(String problem) {
+        System.err.println("DemoUpstream: " + problem);
+        System.err.println("usage: java DemoUpstream.java --port N [--model-name S] [--start-delay-ms N]"
+                + " [--healthy-after-ms N] [--never-healthy] [--exit-at-start CODE] [--die-mid-stream N]"
+                + " [--hold-after N] [--ignore-sigterm] [--fork-grandchild] [--tokens N] [--token-delay-ms N]"
+                + " [--log-lines N] [--chatty]");
+        System.exit(2);
+    }
+}

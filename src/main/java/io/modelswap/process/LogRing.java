@@ -1,0 +1,118 @@
+package io.modelswap.process;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The recent output of one upstream: a history bounded by bytes (the oldest lines are dropped first) plus live
+ * listeners. Thread-safe; the writer is the thread draining the upstream's stdout.
+ * <p>
+ * Listeners run on the writer's thread and must not block (hand the line to an event loop, a queue...): a slow
+ * listener would slow the drain and, through the pipe, the upstream. A listener that throws is removed.
+ */
+public final class LogRing {
+
+    /** History kept by default: 100 KiB, about the last thousand lines of a llama-server. */
+    public static final int DEFAULT_MAX_BYTES = 100 * 1024;
+
+    private final int maxBytes;
+    private final ArrayDeque<String> lines = new ArrayDeque<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private long bytes;
+
+    public LogRing() {
+        this(DEFAULT_MAX_BYTES);
+    }
+
+    public LogRing(int maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be > 0, was " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    /** Adds one line (without its line break); a line longer than the whole bound keeps only its end. */
+    public void append(String line) {
+        String kept = fit(line);
+        synchronized (this) {
+            lines.addLast(kept);
+            bytes += cost(kept);
+            while (bytes > maxBytes && lines.size() > 1) {
+                bytes -= cost(lines.removeFirst());
+            }
+            for (Consumer<String> listener : listeners) {
+                deliver(listener, kept);
+            }
+        }
+    }
+
+    /** The kept lines, oldest first, each ending with a line break. */
+    public synchronized String history() {
+        StringBuilder b = new StringBuilder((int) Math.min(bytes, Integer.MAX_VALUE));
+        for (String line : lines) {
+            b.append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** The kept lines, oldest first. */
+    public synchronized List<String> lines() {
+        return new ArrayList<>(lines);
+    }
+
+    /** The last {@code n} kept lines, oldest first. */
+    public synchronized List<String> tail(int n) {
+        List<String> all = new ArrayList<>(lines);
+        return all.subList(Math.max(0, all.size() - n), all.size());
+    }
+
+    /** Bytes of history kept (UTF-8, counting one line break per line). */
+    public synchronized long size() {
+        return bytes;
+    }
+
+    /** Calls {@code listener} with every line appended from now on; returns what unsubscribes it. */
+    public Runnable subscribe(Consumer<String> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Replays the history to {@code listener}, then calls it with every later line, with no line lost or repeated
+     * in between; returns what unsubscribes it.
+     */
+    public synchronized Runnable subscribeWithHistory(Consumer<String> listener) {
+        for (String line : lines) {
+            if (!deliver(listener, line)) {
+                return () -> { };
+            }
+        }
+        return subscribe(listener);
+    }
+
+    private boolean deliver(Consumer<String> listener, String line) {
+        try {
+            listener.accept(line);
+            return true;
+        } catch (RuntimeException e) {
+            listeners.remove(listener);
+            return false;
+        }
+    }
+
+    private String fit(String line) {
+        if (cost(line) <= maxBytes) {
+            return line;
+        }
+        // Rare (a progress bar without line breaks): keep the end, measured in chars, which is at least as strict.
+        return line.substring(Math.max(0, line.length() - (maxBytes - 1)));
+    }
+
+    private static long cost(String line) {
+        return line.getBytes(StandardCharsets.UTF_8).length + 1L;
+    }
+}

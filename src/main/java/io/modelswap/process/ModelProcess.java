@@ -1,0 +1,434 @@
+package io.modelswap.process;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import io.modelswap.bus.LocalCodec;
+import io.modelswap.config.ModelConfig;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
+
+/**
+ * The one owner of one model's upstream process: spawns it, polls its health check, stops it with its whole process
+ * tree, keeps its output, and publishes a {@link StateChange} on {@link StateChange#ADDRESS} for every real
+ * transition ({@code stopped → starting → ready → stopping → stopped}; a failed start {@code starting → stopped};
+ * {@code shutdown} is terminal).
+ * <p>
+ * Every field below the "owner" line is read and written only on {@link #owner}, a Vert.x event-loop context of its
+ * own: that serializes all mutation without locks. Anything that may block (spawning, {@code /proc} scans, grace
+ * periods, {@code cmdStop}) runs on {@link ProcessTree#BLOCKING} and reports back with {@code runOnContext}. The
+ * futures returned complete on the caller's context.
+ */
+public final class ModelProcess {
+
+    private static final Logger LOG = Logger.getLogger(ModelProcess.class);
+
+    /** Grace given to a process whose start failed (llama-swap uses the same 5 s). */
+    static final Duration FAILED_START_GRACE = Duration.ofSeconds(5);
+    /** How long to wait for the last output of a process that exited while starting, to quote it in the error. */
+    static final Duration EXIT_OUTPUT_WAIT = Duration.ofMillis(250);
+    /** Output lines quoted in an EXITED error. */
+    static final int EXIT_LOG_LINES = 10;
+    /** Used when the config gives no positive {@code healthCheckTimeout} (llama-swap's default). */
+    static final int DEFAULT_HEALTH_TIMEOUT_SECONDS = 120;
+
+    private final ModelConfig config;
+    private final Vertx vertx;
+    private final ProcessTimings timings;
+    private final ContextInternal owner;
+    private final LogRing logs = new LogRing();
+    private final Logger upstreamLog;
+    private final HealthCheck health;
+
+    private volatile ProcessState state = ProcessState.STOPPED;
+    private volatile long pid = -1;
+
+    // ---- owner context only ----
+    /** The current process, from spawn request until it is reaped; null when there is none. */
+    private Run run;
+    /** ensureReady callers waiting for READY (or for the start that follows the stop under way). */
+    private final List<Promise<Void>> waiters = new ArrayList<>();
+    /** Completes when the stop under way has reaped the process; null when none is under way. */
+    private Promise<Void> stopDone;
+    private Promise<Void> shutdownDone;
+
+    /** One spawn of the command and everything that belongs to it. */
+    private static final class Run {
+        final long deadlineNanos;
+        final Promise<Process> spawned = Promise.promise();
+        Process process;
+        OutputDrain drain;
+        /** A stop of this run is under way (asked for, an aborted start, or the cleanup of a failed start). */
+        boolean killing;
+        /** Why the run ends, for the final transition to STOPPED. */
+        String endReason = "stopped";
+        HealthCheck.Poll health;
+        /** Descendants listed when it became ready (written by a blocking thread, hence volatile). */
+        volatile List<ProcessHandle> knownDescendants = List.of();
+
+        Run(long deadlineNanos) {
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
+
+    public ModelProcess(ModelConfig config, Vertx vertx, ProcessTimings timings) {
+        this.config = config;
+        this.vertx = vertx;
+        this.timings = timings;
+        this.owner = ((VertxInternal) vertx).createEventLoopContext();
+        this.upstreamLog = Logger.getLogger("io.modelswap.upstream." + config.id());
+        this.health = new HealthCheck(vertx, config.proxy(), config.checkEndpoint(), timings, config.id());
+        LocalCodec.registerOn(vertx.eventBus());
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Advisory snapshot for display; never decide a mutation on it (send the owner a request instead). */
+    public ProcessState state() {
+        return state;
+    }
+
+    /** The upstream's process id while one exists. */
+    public OptionalLong pid() {
+        long p = pid;
+        return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
+    }
+
+    public LogRing logs() {
+        return logs;
+    }
+
+    /**
+     * Completes when the model is ready: at once if READY; starts it if STOPPED; joins the start under way if
+     * STARTING; starts it again after the stop under way if STOPPING. Fails with {@link StartFailedException}.
+     */
+    public Future<Void> ensureReady() {
+        Promise<Void> result = callerPromise();
+        owner.runOnContext(v -> {
+            if (shutdownDone != null || state == ProcessState.SHUTDOWN) {
+                result.fail(failure(StartFailedException.Kind.SHUT_DOWN, "model " + config.id()
+                        + " is shut down (modelswap is stopping or the model was removed from the config)"));
+            } else if (state == ProcessState.READY) {
+                result.complete();
+            } else {
+                waiters.add(result);
+                if (state == ProcessState.STOPPED) {
+                    startRun();
+                }
+            }
+        });
+        return result.future();
+    }
+
+    /**
+     * Stops the process (SIGTERM or {@code cmdStop}, SIGKILL after {@code grace}); idempotent. During STARTING it
+     * aborts the start and the waiting {@link #ensureReady()} callers fail with {@code ABORTED}; so do callers
+     * waiting to start again after a stop under way. Completes once the process is reaped.
+     */
+    public Future<Void> stop(Duration grace, String reason) {
+        Promise<Void> result = callerPromise();
+        owner.runOnContext(v -> stopOnOwner(grace, reason).onComplete(result));
+        return result.future();
+    }
+
+    /** Stops the process, then enters the terminal SHUTDOWN state: every later {@link #ensureReady()} fails. */
+    public Future<Void> shutdown(Duration grace) {
+        Promise<Void> result = callerPromise();
+        owner.runOnContext(v -> {
+            if (shutdownDone == null) {
+                shutdownDone = Promise.promise();
+                failWaiters(StartFailedException.Kind.SHUT_DOWN, "model " + config.id() + " is shutting down");
+                stopOnOwner(grace, "shutting down").onComplete(ar -> enterShutdown());
+            }
+            shutdownDone.future().onComplete(result);
+        });
+        return result.future();
+    }
+
+    // ---- owner context from here on ----
+
+    private Future<Void> stopOnOwner(Duration grace, String reason) {
+        switch (state) {
+            case STOPPED, SHUTDOWN:
+                return Future.succeededFuture();
+            case STOPPING:
+                failWaiters(StartFailedException.Kind.ABORTED, abortMessage(reason));
+                return stopDone.future();
+            case STARTING:
+                failWaiters(StartFailedException.Kind.ABORTED, abortMessage(reason));
+                if (run.killing) {
+                    return stopDone.future(); // a failed start is already being cleaned up
+                }
+                run.endReason = reason;
+                transition(ProcessState.STOPPING, "start aborted: " + reason);
+                return killRun(run, grace);
+            case READY:
+                run.endReason = reason;
+                transition(ProcessState.STOPPING, reason);
+                return killRun(run, grace);
+            default:
+                throw new IllegalStateException("unknown state " + state);
+        }
+    }
+
+    private void startRun() {
+        int timeoutSeconds = config.healthCheckTimeoutSeconds() > 0 ? config.healthCheckTimeoutSeconds()
+                : DEFAULT_HEALTH_TIMEOUT_SECONDS;
+        Run r = new Run(System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds));
+        run = r;
+        transition(ProcessState.STARTING, "start requested");
+        ProcessTree.BLOCKING.execute(() -> {
+            try {
+                Process p = spawn();
+                OutputDrain drain = OutputDrain.start(p.getInputStream(), logs, upstreamLog,
+                        "modelswap-output-" + config.id());
+                owner.runOnContext(v -> onSpawned(r, p, drain));
+            } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+                owner.runOnContext(v -> onSpawnFailed(r, e));
+            }
+        });
+    }
+
+    private Process spawn() throws IOException {
+        List<String> argv;
+        try {
+            argv = CommandLine.split(config.cmd());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("its cmd cannot be split: " + e.getMessage(), e);
+        }
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+        ProcessTree.applyEnv(builder.environment(), config.env());
+        logs.append("[modelswap] starting: " + String.join(" ", argv));
+        return builder.start();
+    }
+
+    private void onSpawnFailed(Run r, Exception e) {
+        r.spawned.fail(e);
+        if (!r.killing) {
+            String advice = e instanceof IllegalArgumentException ? "Fix the quoting of cmd"
+                    : "Check that the program in cmd exists and is executable";
+            failStart(r, StartFailedException.Kind.SPAWN_FAILED, "model " + config.id() + " could not be started: "
+                    + e.getMessage() + ". " + advice + " (cmd: " + config.cmd().strip() + ")");
+        }
+    }
+
+    private void onSpawned(Run r, Process p, OutputDrain drain) {
+        r.process = p;
+        r.drain = drain;
+        pid = p.pid();
+        r.spawned.complete(p);
+        p.onExit().whenComplete((ignored, error) -> owner.runOnContext(v -> onExited(r)));
+        if (r.killing) {
+            return; // aborted while spawning: the stop under way takes it from here
+        }
+        LOG.infof("model %s: started pid %d, %s", config.id(), p.pid(),
+                config.hasHealthCheck() ? "polling " + health.url() : "no health check");
+        if (!config.hasHealthCheck()) {
+            listTreeThenBecomeReady(r, "started (checkEndpoint: none)");
+        } else {
+            r.health = health.poll(r.deadlineNanos);
+            r.health.result().onComplete(ar -> owner.runOnContext(v -> onHealthResult(r, ar)));
+        }
+    }
+
+    private void onHealthResult(Run r, AsyncResult<Void> ar) {
+        if (run != r || r.killing) {
+            return;
+        }
+        if (ar.succeeded()) {
+            listTreeThenBecomeReady(r, "health check passed");
+            return;
+        }
+        int seconds = config.healthCheckTimeoutSeconds() > 0 ? config.healthCheckTimeoutSeconds()
+                : DEFAULT_HEALTH_TIMEOUT_SECONDS;
+        failStart(r, StartFailedException.Kind.HEALTH_TIMEOUT, "model " + config.id() + " was not ready after "
+                + seconds + "s: GET " + health.url() + " never answered 200 (last: " + ar.cause().getMessage()
+                + "). If it loads slowly raise healthCheckTimeout; otherwise check that proxy and checkEndpoint"
+                + " match the address the server listens on");
+    }
+
+    private void onExited(Run r) {
+        if (run != r || r.killing) {
+            return; // a stop under way reaps it and makes the transition
+        }
+        int code = r.process.exitValue();
+        if (state == ProcessState.READY) {
+            r.killing = true;
+            stopDone = Promise.promise();
+            String exited = "exited unexpectedly (code " + code + ")";
+            LOG.warnf("model %s: upstream process %s; it will start again on the next request. Its last output"
+                    + " is under /logs", config.id(), exited);
+            ProcessTree.BLOCKING.execute(() -> {
+                List<ProcessHandle> leftovers = r.knownDescendants.stream().filter(ProcessHandle::isAlive).toList();
+                owner.runOnContext(v -> {
+                    if (leftovers.isEmpty()) {
+                        r.endReason = exited;
+                        finishRun(r);
+                    } else {
+                        transition(ProcessState.STOPPING, exited + "; stopping " + leftovers.size()
+                                + " process(es) it left behind");
+                        r.endReason = "left-behind processes stopped";
+                        terminateOffLoop(r, FAILED_START_GRACE, leftovers);
+                    }
+                });
+            });
+            return;
+        }
+        // STARTING: quote its last words, which the drain may still be reading
+        Promise<Void> drained = Promise.promise();
+        r.drain.closed().whenComplete((v, e) -> owner.runOnContext(w -> drained.tryComplete()));
+        vertx.setTimer(EXIT_OUTPUT_WAIT.toMillis(), id -> owner.runOnContext(w -> drained.tryComplete()));
+        drained.future().onComplete(v -> {
+            if (run == r && !r.killing) {
+                failStart(r, StartFailedException.Kind.EXITED, "model " + config.id() + " exited with code " + code
+                        + " while starting. Check its cmd and the output below (all of it is under /logs):\n"
+                        + String.join("\n", logs.tail(EXIT_LOG_LINES)));
+            }
+        });
+    }
+
+    private void failStart(Run r, StartFailedException.Kind kind, String message) {
+        LOG.warn(message);
+        failWaiters(kind, message);
+        r.endReason = "start failed: " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        killRun(r, FAILED_START_GRACE);
+    }
+
+    /**
+     * A wrapper (a shell script, a docker CLI) may die and leave its server running: list the tree while it can
+     * still be found from the root (a /proc scan, hence off the owner), so an unexpected exit can clean up after it.
+     */
+    private void listTreeThenBecomeReady(Run r, String reason) {
+        ProcessTree.BLOCKING.execute(() -> {
+            r.knownDescendants = r.process.toHandle().descendants().toList();
+            owner.runOnContext(v -> {
+                if (run == r && !r.killing) {
+                    becomeReady(r, reason);
+                }
+            });
+        });
+    }
+
+    private void becomeReady(Run r, String reason) {
+        transition(ProcessState.READY, reason);
+        List<Promise<Void>> ready = new ArrayList<>(waiters);
+        waiters.clear();
+        ready.forEach(Promise::tryComplete);
+    }
+
+    /** Stops the run's process tree off the owner context, then finishes the run; joins a stop under way. */
+    private Future<Void> killRun(Run r, Duration grace) {
+        if (r.killing) {
+            return stopDone.future();
+        }
+        r.killing = true;
+        if (r.health != null) {
+            r.health.cancel();
+        }
+        Promise<Void> done = Promise.promise();
+        stopDone = done;
+        r.spawned.future().onComplete(spawned -> {
+            if (spawned.failed()) {
+                owner.runOnContext(v -> finishRun(r));
+                return;
+            }
+            terminateOffLoop(r, grace, r.knownDescendants);
+        });
+        return done.future();
+    }
+
+    private void terminateOffLoop(Run r, Duration grace, List<ProcessHandle> known) {
+        List<String> stopCommand = stopCommand(r.process.pid());
+        ProcessTree.BLOCKING.execute(() -> {
+            String outcome = ProcessTree.terminate(r.process, known, grace, timings.killWait(), stopCommand,
+                    config.env(), logs);
+            owner.runOnContext(v -> {
+                r.endReason = r.endReason + ", " + outcome;
+                finishRun(r);
+            });
+        });
+    }
+
+    private List<String> stopCommand(long processId) {
+        if (config.cmdStop() == null || config.cmdStop().isBlank()) {
+            return null;
+        }
+        try {
+            return CommandLine.split(config.cmdStop().replace("${PID}", Long.toString(processId)));
+        } catch (IllegalArgumentException e) {
+            logs.append("[modelswap] cmdStop cannot be split (" + e.getMessage() + "); sending SIGTERM instead");
+            return null;
+        }
+    }
+
+    /** The run's process is reaped: back to STOPPED, then start again for anyone who asked meanwhile. */
+    private void finishRun(Run r) {
+        if (run != r) {
+            return;
+        }
+        run = null;
+        pid = -1;
+        Promise<Void> done = stopDone;
+        stopDone = null;
+        transition(ProcessState.STOPPED, r.endReason);
+        if (done != null) {
+            done.tryComplete();
+        }
+        if (shutdownDone == null && !waiters.isEmpty()) {
+            startRun();
+        }
+    }
+
+    private void enterShutdown() {
+        transition(ProcessState.SHUTDOWN, "shut down");
+        health.close();
+        shutdownDone.tryComplete();
+    }
+
+    private void failWaiters(StartFailedException.Kind kind, String message) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        StartFailedException failure = failure(kind, message);
+        List<Promise<Void>> failed = new ArrayList<>(waiters);
+        waiters.clear();
+        failed.forEach(p -> p.tryFail(failure));
+    }
+
+    private void transition(ProcessState to, String reason) {
+        ProcessState from = state;
+        if (from == to) {
+            return;
+        }
+        state = to;
+        LOG.infof("model %s: %s -> %s (%s)", config.id(), from.apiName(), to.apiName(), reason);
+        vertx.eventBus().publish(StateChange.ADDRESS,
+                new StateChange(config.id(), from, to, Instant.now(), reason), LocalCodec.LOCAL);
+    }
+
+    private String abortMessage(String reason) {
+        return "model " + config.id() + " was stopped while starting (" + reason + "); retry the request";
+    }
+
+    private StartFailedException failure(StartFailedException.Kind kind, String message) {
+        return new StartFailedException(config.id(), kind, message);
+    }
+
+    /** A promise whose listeners run on the caller's context, not on this owner's. */
+    private Promise<Void> callerPromise() {
+        return ((VertxInternal) vertx).getOrCreateContext().promise();
+    }
+}

@@ -1,0 +1,196 @@
+package io.modelswap.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+import io.modelswap.config.Capabilities;
+import io.modelswap.config.ModelConfig;
+import io.modelswap.config.ModelFilters;
+import io.modelswap.config.UpstreamTimeouts;
+
+/**
+ * The fake upstream ({@code src/demo/DemoUpstream.java}) for tests: compiled once per JVM into
+ * {@code target/demo-classes}, run as a model's {@code cmd}.
+ */
+public final class FakeUpstream {
+
+    private static final Path SOURCE = Path.of("src/demo/DemoUpstream.java").toAbsolutePath();
+    private static final Path CLASSES = Path.of("target/demo-classes").toAbsolutePath();
+    /** Flags that make the fake's JVM start faster; it needs neither the JIT's top tier nor much heap. */
+    private static final String JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xss512k";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static volatile boolean compiled;
+
+    private FakeUpstream() {
+    }
+
+    /** {@code <java> -cp <classes> DemoUpstream <flags>}, absolute paths, ready to be a model's {@code cmd}. */
+    public static String command(String... flags) {
+        compileOnce();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return java + " " + JVM_FLAGS + " -cp " + CLASSES + " DemoUpstream " + String.join(" ", flags);
+    }
+
+    private static void compileOnce() {
+        if (compiled) {
+            return;
+        }
+        synchronized (FakeUpstream.class) {
+            if (compiled) {
+                return;
+            }
+            try {
+                Files.createDirectories(CLASSES);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+            int rc = javac.run(null, null, null, "-nowarn", "-XDignore.symbol.file", "-d", CLASSES.toString(),
+                    SOURCE.toString());
+            if (rc != 0) {
+                throw new IllegalStateException("could not compile " + SOURCE + " (javac exit " + rc + ")");
+            }
+            compiled = true;
+        }
+    }
+
+    /** A TCP port free right now on 127.0.0.1. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fake's own pid followed by its descendants', as its {@code GET /pids} reports them. */
+    public static List<Long> pidsOf(int port) {
+        String body = get(port, "/pids");
+        List<Long> pids = new ArrayList<>();
+        Matcher pid = Pattern.compile("\"pid\":(\\d+)").matcher(body);
+        if (pid.find()) {
+            pids.add(Long.parseLong(pid.group(1)));
+        }
+        Matcher list = Pattern.compile("\"descendants\":\\[([\\d,]*)]").matcher(body);
+        if (list.find() && !list.group(1).isEmpty()) {
+            for (String p : list.group(1).split(",")) {
+                pids.add(Long.parseLong(p));
+            }
+        }
+        return pids;
+    }
+
+    /** Whether a process with this pid exists and is not a zombie (the JDK counts zombies as dead on Linux). */
+    public static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** GET {@code http://127.0.0.1:port/path} and return the body (any status). */
+    public static String get(int port, String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).GET().build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A model for tests: {@code proxy} on 127.0.0.1:port, health on {@code /health}, short timeouts. */
+    public static Model model(String id, int port) {
+        return new Model(id, port);
+    }
+
+    /** Builds a {@link ModelConfig} with test defaults; only the process-shaping fields are settable. */
+    public static final class Model {
+        private final String id;
+        private final int port;
+        private String cmd = "";
+        private String cmdStop = "";
+        private String checkEndpoint = "/health";
+        private int healthCheckTimeoutSeconds = 30;
+        private int unloadTimeoutSeconds = 2;
+        private int ttlSeconds;
+        private List<String> env = List.of();
+        private List<String> aliases = List.of();
+
+        private Model(String id, int port) {
+            this.id = id;
+            this.port = port;
+        }
+
+        /** The fake upstream with these flags, listening on this model's port. */
+        public Model fake(String... flags) {
+            List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port), "--model-name", id));
+            all.addAll(List.of(flags));
+            this.cmd = command(all.toArray(String[]::new));
+            return this;
+        }
+
+        public Model cmd(String cmd) {
+            this.cmd = cmd;
+            return this;
+        }
+
+        public Model cmdStop(String cmdStop) {
+            this.cmdStop = cmdStop;
+            return this;
+        }
+
+        public Model checkEndpoint(String checkEndpoint) {
+            this.checkEndpoint = checkEndpoint;
+            return this;
+        }
+
+        public Model healthCheckTimeoutSeconds(int seconds) {
+            this.healthCheckTimeoutSeconds = seconds;
+            return this;
+        }
+
+        public Model unloadTimeoutSeconds(int seconds) {
+            this.unloadTimeoutSeconds = seconds;
+            return this;
+        }
+
+        public Model ttlSeconds(int seconds) {
+            this.ttlSeconds = seconds;
+            return this;
+        }
+
+        public Model env(String... entries) {
+            this.env = List.of(entries);
+            return this;
+        }
+
+        public Model aliases(String... aliases) {
+            this.aliases = List.of(aliases);
+            return this;
+        }
+
+        public ModelConfig build() {
+            return new ModelConfig(id, cmd, cmdStop, "http://127.0.0.1:" + port, checkEndpoint, ttlSeconds,
+                    unloadTimeoutSeconds, healthCheckTimeoutSeconds, aliases, env, "", id, "", false, 0, false,
+                    ModelFilters.NONE, Map.of(), UpstreamTimeouts.DEFAULTS, false, Capabilities.NONE);
+        }
+    }
+}
