@@ -162,7 +162,7 @@ public class DemoUpstream {
                 + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + str(content)
                 + "},\"finish_reason\":\"stop\"}],\"usage\":" + usage(request, tokens)
                 + ",\"timings\":" + timings(request, tokens)
-                + ",\"echo\":{\"model\":" + str(requestedModel(request))
+                + ",\"echo\":{\"pid\":" + ProcessHandle.current().pid() + ",\"model\":" + str(requestedModel(request))
                 + ",\"body_length\":" + request.getBytes(StandardCharsets.UTF_8).length + "}}";
         return json(ex, 200, response);
     }
@@ -245,6 +245,7 @@ public class DemoUpstream {
         String query = ex.getRequestURI().getRawQuery();
         return "{\"model_name\":" + str(modelName()) + ",\"method\":" + str(method)
                 + ",\"path\":" + str(ex.getRequestURI().getPath())
+                + ",\"raw_path\":" + str(ex.getRequestURI().getRawPath())
                 + ",\"query\":" + (query == null ? "null" : str(query))
                 + ",\"body_length\":" + body.length + ",\"body_sha256\":" + str(sha256(body))
                 + ",\"model\":" + str(requestedModel(new String(body, StandardCharsets.UTF_8)))

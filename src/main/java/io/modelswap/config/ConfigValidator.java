@@ -1,5 +1,9 @@
 package io.modelswap.config;
 
+import io.modelswap.router.matrix.MatrixException;
+import io.modelswap.router.matrix.MatrixProblem;
+import io.modelswap.router.matrix.MatrixProgram;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -420,13 +424,23 @@ final class ConfigValidator {
     }
 
     /**
-     * HOOK for the matrix DSL compiler (written separately): check the semantics of every set expression here
-     * (unknown identifiers, cycles, undefined {@code +refs}) and report each problem with
-     * {@code error(Keys.join(path + ".sets", setName), message)} so it carries the set's line. Structure (types,
-     * vars resolving to models, positive evict costs, at least one set) is already checked by the caller.
+     * Compiles the matrix DSL to check its semantics (unknown identifiers, cycles, undefined {@code +refs}). Only the
+     * problems of the set expressions are reported here: vars and evict costs were checked above, and repeating them
+     * would only say the same thing twice.
      */
     void validateMatrix(String path, MatrixConfig matrix, Map<String, ModelConfig> models) {
-        // intentionally empty until the matrix compiler lands
+        if (matrix.sets().isEmpty()) {
+            return;
+        }
+        try {
+            MatrixProgram.compile(matrix, models.keySet());
+        } catch (MatrixException e) {
+            for (MatrixProblem problem : e.problems()) {
+                if (problem.key().startsWith("sets.")) {
+                    error(Keys.join(path + ".sets", problem.key().substring("sets.".length())), problem.message());
+                }
+            }
+        }
     }
 
     private Map<String, Integer> priorities() {

@@ -158,6 +158,14 @@ public final class ModelProcess {
         return result.future();
     }
 
+    /**
+     * Releases what a stopped process keeps between runs (its health-check client), for an owner that a reload
+     * replaced or removed. Publishes nothing: the model's state is now told by its successor, or by nobody.
+     */
+    public void close() {
+        owner.runOnContext(v -> health.close());
+    }
+
     // ---- owner context from here on ----
 
     private Future<Void> stopOnOwner(Duration grace, String reason) {

@@ -51,7 +51,7 @@ public final class ModelExtractor {
         String model = null;
         boolean stream = false;
         boolean modelIsString = true;
-        try (JsonParser parser = JSON.createParser(new ByteBufInputStream(body.getByteBuf()))) {
+        try (JsonParser parser = JSON.createParser((java.io.InputStream) new ByteBufInputStream(body.getByteBuf()))) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new BadRequestException(400, "empty request body: a JSON object with \"model\" is required");

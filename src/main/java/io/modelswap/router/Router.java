@@ -47,15 +47,18 @@ public class Router {
                     new SchedulerSettingsFactory(scheduling.starvationTimeout(), scheduling.minResidency()),
                     initial, this::send, published -> view = published);
             bus.<RouterCommand>localConsumer(RouterCommand.ADDRESS, message -> message.body().applyTo(loop));
-            bus.<StateChange>localConsumer(StateChange.ADDRESS, message -> loop.onStateChange(message.body()))
-                    .completion().onComplete(started);
+            bus.<StateChange>localConsumer(StateChange.ADDRESS, message -> loop.onStateChange(message.body()));
             tickTimer = vertx.setPeriodic(Math.max(10, scheduling.tick().toMillis()), id -> loop.onTick());
+            // local consumers are registered synchronously: the loop listens from here on
+            started.complete();
         });
         return started.future();
     }
 
     ProcessTimings processTimings() {
-        return ProcessTimings.defaults().withHealthPollInterval(settings.processes().healthPollInterval());
+        ProcessTimings defaults = ProcessTimings.DEFAULTS;
+        return new ProcessTimings(settings.processes().healthPollInterval(), defaults.probeTimeout(),
+                defaults.firstProbeDelay(), defaults.killWait());
     }
 
     /** Asks for {@code model} (a resolved model ID). Wait on the handle's admission, then its grant. */

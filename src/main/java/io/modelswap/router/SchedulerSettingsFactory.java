@@ -2,6 +2,7 @@ package io.modelswap.router;
 
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
+import io.modelswap.router.matrix.MatrixException;
 import io.modelswap.router.matrix.MatrixProgram;
 import io.modelswap.router.scheduler.GroupSwapper;
 import io.modelswap.router.scheduler.MatrixSwapper;
@@ -36,9 +37,13 @@ final class SchedulerSettingsFactory {
 
     private static Swapper swapperFor(SwapConfig config) {
         if (config.routing().isMatrix()) {
-            // The loader compiled the same matrix to validate it, so this cannot fail for a loaded configuration.
-            return new MatrixSwapper(MatrixProgram.compile(config.routing().matrix().orElseThrow(),
-                    config.models().keySet()));
+            try {
+                return new MatrixSwapper(MatrixProgram.compile(config.routing().matrix().orElseThrow(),
+                        config.models().keySet()));
+            } catch (MatrixException e) {
+                // the loader compiled the same matrix to validate it: a loaded configuration cannot get here
+                throw new IllegalStateException("matrix of a validated configuration does not compile", e);
+            }
         }
         return new GroupSwapper(config.routing().groups());
     }

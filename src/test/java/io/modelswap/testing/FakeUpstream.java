@@ -116,6 +116,30 @@ public final class FakeUpstream {
         }
     }
 
+    /** POST an empty body to {@code http://127.0.0.1:port/path} and return the body (any status). */
+    public static String post(int port, String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Hex SHA-256 of the UTF-8 bytes of {@code text}, as the fake's echo reports a body. */
+    public static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A model for tests: {@code proxy} on 127.0.0.1:port, health on {@code /health}, short timeouts. */
     public static Model model(String id, int port) {
         return new Model(id, port);

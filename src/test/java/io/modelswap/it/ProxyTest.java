@@ -1,0 +1,259 @@
+package io.modelswap.it;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelswap.testing.FakeUpstream;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The proxy end to end: real fake-upstream processes behind modelswap, real HTTP on loopback. */
+@QuarkusTest
+@WithTestResource(ProxyTestResource.class)
+class ProxyTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern PID = Pattern.compile("\"pid\":(\\d+)");
+
+    static String chat(String model, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    }
+
+    static Response postChat(String model) {
+        return given().contentType("application/json").body(chat(model, false)).post("/v1/chat/completions");
+    }
+
+    static URI uri(String path) {
+        return URI.create("http://localhost:" + RestAssured.port + path);
+    }
+
+    @BeforeEach
+    void unloadEverything() {
+        given().get("/unload").then().statusCode(200);
+    }
+
+    @Test
+    void aChatCompletionStartsItsModelOnDemandAndIsAnsweredByIt() {
+        postChat("alpha").then().statusCode(200)
+                .body("choices[0].message.content", containsString("alpha answered"));
+        given().get("/running").then().statusCode(200)
+                .body("running.model", equalTo(List.of("alpha")))
+                .body("running[0].state", equalTo("ready"));
+    }
+
+    @Test
+    void anAliasReachesItsModel() {
+        postChat("a").then().statusCode(200).body("choices[0].message.content", containsString("alpha answered"));
+    }
+
+    @Test
+    void swappingStopsThePreviousModelWithItsWholeProcessTree() {
+        postChat("alpha").then().statusCode(200);
+        List<Long> alphaPids = FakeUpstream.pidsOf(ProxyTestResource.MODELS.port("alpha"));
+        assertTrue(alphaPids.size() >= 2, "alpha runs with a forked grandchild: " + alphaPids);
+        alphaPids.forEach(pid -> assertTrue(FakeUpstream.alive(pid)));
+
+        postChat("beta").then().statusCode(200).body("choices[0].message.content", containsString("beta answered"));
+
+        // alpha was stopped before beta started: nothing of it is left, the grandchild included
+        alphaPids.forEach(pid -> assertFalse(FakeUpstream.alive(pid), "process " + pid + " of alpha survived"));
+        given().get("/running").then().body("running.model", equalTo(List.of("beta")));
+    }
+
+    @Test
+    void concurrentRequestsForAStoppedModelStartItOnce() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(HTTP.sendAsync(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(chat("slow", false))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<String> pids = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> response = call.get();
+            assertEquals(200, response.statusCode(), response.body());
+            Matcher pid = PID.matcher(response.body());
+            assertTrue(pid.find(), response.body());
+            pids.add(pid.group(1));
+        }
+        assertEquals(1, pids.stream().distinct().count(), "one process served every request: " + pids);
+    }
+
+    @Test
+    void streamedChunksReachTheClientBeforeTheUpstreamHasFinished() throws Exception {
+        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("held", true))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertEquals("no", response.headers().firstValue("X-Accel-Buffering").orElse(""));
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            // The fake writes two chunks, then blocks until it is released: reading them proves nothing is buffered.
+            assertTrue(readDataLine(lines).contains("chat.completion.chunk"));
+            assertTrue(readDataLine(lines).contains("chat.completion.chunk"));
+            FakeUpstream.post(ProxyTestResource.MODELS.port("held"), "/release");
+            String last = "";
+            for (String line = readDataLine(lines); line != null; line = readDataLine(lines)) {
+                last = line;
+            }
+            assertEquals("data: [DONE]", last);
+        }
+    }
+
+    @Test
+    void anUpstreamIgnoringSigtermIsKilledAfterItsGracePeriod() {
+        postChat("stubborn").then().statusCode(200);
+        List<Long> pids = FakeUpstream.pidsOf(ProxyTestResource.MODELS.port("stubborn"));
+        given().post("/api/models/unload/stubborn").then().statusCode(200).body(equalTo("OK"));
+        // unload returns once the process is gone
+        pids.forEach(pid -> assertFalse(FakeUpstream.alive(pid), "stubborn process " + pid + " survived"));
+        given().get("/running").then().body("running", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
+    void anUpstreamThatExitsWhileStartingFailsItsRequestsPromptly() throws Exception {
+        // healthCheckTimeout is 15 s; the client gives up after 10 s, so only a prompt failure passes
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("crashy", false))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, response.statusCode(), response.body());
+        assertTrue(response.body().contains("crashy"), response.body());
+        assertTrue(response.body().contains("\"code\":\"upstream_start_failed\""), response.body());
+        given().get("/running").then().body("running", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
+    void anUpstreamDyingMidStreamTerminatesTheClientStreamAndCanStartAgain() throws Exception {
+        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("dying", true))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        List<String> received = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (String line = readDataLine(lines); line != null; line = readDataLine(lines)) {
+                received.add(line);
+            }
+        } catch (IOException truncated) {
+            // a reset connection is one of the two acceptable ends of a broken stream
+        }
+        assertFalse(received.contains("data: [DONE]"), "a broken stream must not look complete: " + received);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                given().get("/running").then().body("running.model", not(hasItem("dying"))));
+        // the next request starts it again (and it dies again mid-stream, which is its job)
+        given().contentType("application/json").body(chat("dying", false)).post("/v1/chat/completions")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void anUnknownModelIsAnOpenAiStyle404() {
+        postChat("no-such-model").then().statusCode(404)
+                .contentType("application/json")
+                .body("error.message", containsString("no-such-model"))
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.code", equalTo("not_found"));
+    }
+
+    @Test
+    void malformedJsonIsAnOpenAiStyle400() {
+        given().contentType("application/json").body("{\"model\": \"alpha\",").post("/v1/chat/completions")
+                .then().statusCode(400).body("error.message", containsString("malformed JSON"));
+    }
+
+    @Test
+    void aRequestWithoutModelIsA400() {
+        given().contentType("application/json").body("{\"messages\":[]}").post("/v1/chat/completions")
+                .then().statusCode(400).body("error.message", containsString("no model id"));
+    }
+
+    @Test
+    void aBodyOverTheLimitIsA413BeforeAnyModelStarts() {
+        String big = "{\"model\":\"alpha\",\"pad\":\"" + "x".repeat(1_100_000) + "\"}";
+        given().contentType("application/json").body(big).post("/v1/chat/completions")
+                .then().statusCode(413).body("error.message", containsString("limit"));
+        given().get("/running").then().body("running", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
+    void otherJsonRoutesAreProxiedWithTheBodyIntact() {
+        String body = "{\"model\":\"beta\",\"input\":\"hello \\u00e9t\\u00e9\"}";
+        given().contentType("application/json").body(body).post("/v1/embeddings").then().statusCode(200)
+                .body("path", equalTo("/v1/embeddings"))
+                .body("body_length", equalTo(body.getBytes(StandardCharsets.UTF_8).length))
+                .body("body_sha256", equalTo(FakeUpstream.sha256(body)));
+    }
+
+    @Test
+    void aMultipartUploadIsRoutedByItsModelField() {
+        given().multiPart("model", "beta").multiPart("file", "a.wav", new byte[4096], "audio/wav")
+                .post("/v1/audio/transcriptions").then().statusCode(200)
+                .body("path", equalTo("/v1/audio/transcriptions"))
+                .body("content_type", containsString("multipart/form-data"));
+    }
+
+    @Test
+    void upstreamPassthroughKeepsThePathEncoded() {
+        given().urlEncodingEnabled(false).get("/upstream/alpha/echo/x%2Fy?q=1").then().statusCode(200)
+                .body("raw_path", equalTo("/echo/x%2Fy"))
+                .body("query", equalTo("q=1"));
+        given().get("/upstream/no-such-model/x").then().statusCode(404).body("error.code", equalTo("not_found"));
+        given().urlEncodingEnabled(false).get("/upstream/alpha/../beta/x").then().statusCode(400);
+    }
+
+    @Test
+    void theModelListShowsEveryModelWithItsStatus() {
+        postChat("beta").then().statusCode(200);
+        given().get("/v1/models").then().statusCode(200)
+                .body("object", equalTo("list"))
+                .body("data.id", hasItem("alpha"))
+                .body("data.find { it.id == 'beta' }.status.value", equalTo("loaded"))
+                .body("data.find { it.id == 'alpha' }.status.value", equalTo("unloaded"));
+        given().get("/models").then().statusCode(200).body("data.id", hasItem("beta"));
+    }
+
+    @Test
+    void healthAnswersOk() {
+        given().get("/health").then().statusCode(200).body(equalTo("OK"));
+    }
+
+    private static String readDataLine(BufferedReader lines) throws IOException {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.startsWith("data:")) {
+                return line;
+            }
+        }
+        return null;
+    }
+}

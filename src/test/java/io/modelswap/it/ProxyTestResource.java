@@ -1,0 +1,32 @@
+package io.modelswap.it;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * Starts modelswap (in-process or packaged) on a configuration of fake upstreams that misbehave in the ways the proxy
+ * tests need. Ports are handed to the tests through system properties {@code fake.port.<model>}.
+ */
+public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
+
+    static final FakeModels MODELS = new FakeModels("healthCheckTimeout: 15")
+            .model("alpha", "--fork-grandchild", "aliases: [a]", "unloadTimeout: 2")
+            .model("beta", "")
+            .model("slow", "--start-delay-ms 800")
+            .model("held", "--hold-after 2 --tokens 6 --token-delay-ms 0")
+            .model("stubborn", "--ignore-sigterm", "unloadTimeout: 1")
+            .model("crashy", "--exit-at-start 3")
+            .model("dying", "--die-mid-stream 2 --tokens 6 --token-delay-ms 0");
+
+    @Override
+    public Map<String, String> start() {
+        return Map.of(
+                "modelswap.config", MODELS.write().toString(),
+                "modelswap.proxy.max-body-size", "1M");
+    }
+
+    @Override
+    public void stop() {
+        // modelswap stops every upstream on shutdown; the shutdown test checks that
+    }
+}
