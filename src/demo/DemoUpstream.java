@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * </pre>
  *
  * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models,
- * GET /pids, GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
+ * GET /pids, GET /stats (streams aborted by the client), GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
  * body sha-256, content-type) for /v1/completions, /completion, /v1/embeddings, /v1/responses, /v1/messages,
  * /v1/rerank, /infill, /v1/audio/transcriptions. Anything else is 404.
  */
@@ -54,6 +54,9 @@ public class DemoUpstream {
     private static final long startedAt = System.currentTimeMillis();
     private static final Object releaseLock = new Object();
     private static long releaseGeneration;
+    /** Streams whose client went away before the end: the write failed because the connection was closed. */
+    private static final java.util.concurrent.atomic.AtomicInteger abortedStreams =
+            new java.util.concurrent.atomic.AtomicInteger();
     private static int holding;
 
     public static void main(String[] args) throws Exception {
@@ -121,11 +124,23 @@ public class DemoUpstream {
             return healthy ? json(ex, 200, "{\"status\":\"ok\"}") : json(ex, 503, "{\"status\":\"loading\"}");
         }
         if (path.equals("/v1/chat/completions") && method.equals("POST")) {
-            return STREAM_TRUE.matcher(text).find() ? stream(ex, text) : chat(ex, text);
+            if (!STREAM_TRUE.matcher(text).find()) {
+                return chat(ex, text);
+            }
+            try {
+                return stream(ex, text);
+            } catch (IOException clientGone) {
+                abortedStreams.incrementAndGet();
+                System.out.println("stream aborted: the client closed the connection");
+                return 499;
+            }
         }
         if (path.equals("/v1/models")) {
             return json(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":" + str(modelName())
                     + ",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
+        }
+        if (path.equals("/stats")) {
+            return json(ex, 200, "{\"aborted_streams\":" + abortedStreams.get() + "}");
         }
         if (path.equals("/pids")) {
             String descendants = ProcessHandle.current().descendants()

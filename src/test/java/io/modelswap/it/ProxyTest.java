@@ -130,6 +130,27 @@ class ProxyTest {
     }
 
     @Test
+    void aClientLeavingMidStreamClosesTheUpstreamRequestToo() throws Exception {
+        int port = ProxyTestResource.MODELS.port("held");
+        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("held", true))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        String before = FakeUpstream.get(port, "/stats");
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            assertTrue(readDataLine(lines).contains("chat.completion.chunk"));
+        } // closing the body closes the client's connection mid-stream
+        FakeUpstream.post(port, "/release");
+        // the fake's next write fails only if modelswap closed the upstream request when its client left
+        int abortedBefore = Integer.parseInt(before.replaceAll("\\D", ""));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                Integer.parseInt(FakeUpstream.get(port, "/stats").replaceAll("\\D", "")) > abortedBefore);
+        // and the model is free again: the grant was released
+        postChat("held").then().statusCode(200);
+    }
+
+    @Test
     void anUpstreamIgnoringSigtermIsKilledAfterItsGracePeriod() {
         postChat("stubborn").then().statusCode(200);
         List<Long> pids = FakeUpstream.pidsOf(ProxyTestResource.MODELS.port("stubborn"));
