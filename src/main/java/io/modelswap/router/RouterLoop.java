@@ -55,6 +55,13 @@ final class RouterLoop implements Effects {
     private final Map<String, ModelConfig> replaceWhenStopped = new HashMap<>();
     /** Models removed from the configuration while running: dropped once their process stops. */
     private final Set<String> dropWhenStopped = new HashSet<>();
+    /**
+     * Each current owner's state as its own {@link StateChange}s told this loop (absent: STOPPED). An owner's
+     * {@code state()} is for display only: deciding on it races with the events still on their way.
+     */
+    private final Map<String, ProcessState> observed = new HashMap<>();
+    /** Swaps asked for by {@link #startSwap} whose SwapDone has not come back: their owner may start any moment. */
+    private final Map<String, Integer> swapsUnderWay = new HashMap<>();
     /** Admitted requests that have not finished: the scheduler's tickets, with the HTTP side's handle. */
     private final Map<Long, PendingRequest> pending = new HashMap<>();
     /** The stop under way for each model, so an unload can wait for it. Entries leave when the stop completes. */
@@ -103,6 +110,9 @@ final class RouterLoop implements Effects {
     }
 
     void onSwapDone(String model, Optional<Throwable> error) {
+        swapsUnderWay.computeIfPresent(model, (m, n) -> n > 1 ? n - 1 : null);
+        // A swap aborted by the reload may end with the old owner already stopped: no STOPPED event will follow.
+        settleOwnerIfIdle(model);
         error.ifPresentOrElse(e -> {
             if (e instanceof StartFailedException failure) {
                 lastStartFailure.put(model, failure);
@@ -112,24 +122,60 @@ final class RouterLoop implements Effects {
     }
 
     void onStateChange(StateChange change) {
-        ModelProcess current = processes.get(change.model());
+        if (processes.containsKey(change.model())) {
+            observed.put(change.model(), change.to());
+        }
         if (change.to() == ProcessState.STOPPED) {
-            // The process owner has fully stopped the old instance: only now may a changed or removed definition
-            // take its place, so two instances of one model never run at once.
-            ModelConfig replacement = replaceWhenStopped.remove(change.model());
-            if (replacement != null && current != null) {
-                current.close();
-                processes.put(change.model(), new ModelProcess(replacement, vertx, timings));
-                LOG.infof("[%s] now uses its new definition", change.model());
-            }
-            if (dropWhenStopped.remove(change.model()) && current != null) {
-                current.close();
-                processes.remove(change.model());
-                LOG.infof("[%s] removed from the configuration and stopped", change.model());
-            }
+            // The owner has fully stopped the old instance: only now may a changed or removed definition take its
+            // place (before the scheduler hears of it and starts the model again), so two instances of one model
+            // never run at once.
+            settleOwnerIfIdle(change.model());
         }
         publishView();
         scheduler.onStateChanged(change.model(), change.to());
+    }
+
+    /**
+     * Whether {@code model}'s owner has no process and none on its way: its last event said STOPPED and no swap
+     * of ours may still call its {@code ensureReady()}. Only such an owner may be replaced or dropped; any other
+     * would go on to start (or keep) an instance nobody stops.
+     */
+    private boolean idle(String model) {
+        return observed.getOrDefault(model, ProcessState.STOPPED) == ProcessState.STOPPED
+                && !swapsUnderWay.containsKey(model);
+    }
+
+    /** Swaps in a changed model's new owner, or drops a removed model's, once the old owner is idle. */
+    private void settleOwnerIfIdle(String model) {
+        ModelProcess current = processes.get(model);
+        if (current == null || !idle(model)) {
+            return;
+        }
+        ModelConfig replacement = replaceWhenStopped.remove(model);
+        if (replacement != null) {
+            replaceOwner(model, replacement);
+            LOG.infof("[%s] now uses its new definition", model);
+        }
+        if (dropWhenStopped.remove(model)) {
+            dropOwner(model);
+            LOG.infof("[%s] removed from the configuration and stopped", model);
+        }
+    }
+
+    private void replaceOwner(String model, ModelConfig definition) {
+        ModelProcess old = processes.put(model, new ModelProcess(definition, vertx, timings));
+        if (old != null) {
+            old.close();
+        }
+        observed.remove(model);
+    }
+
+    private void dropOwner(String model) {
+        ModelProcess old = processes.remove(model);
+        if (old != null) {
+            old.close();
+        }
+        observed.remove(model);
     }
 
     void onUnload(Collection<String> requested, Promise<Void> done) {
@@ -151,9 +197,8 @@ final class RouterLoop implements Effects {
                 processes.put(model.id(), new ModelProcess(model, vertx, timings));
             } else if (!existing.config().sameProcessAs(model)) {
                 changed.add(model.id());
-                if (existing.state() == ProcessState.STOPPED) {
-                    existing.close();
-                    processes.put(model.id(), new ModelProcess(model, vertx, timings));
+                if (idle(model.id())) {
+                    replaceOwner(model.id(), model);
                     replaceWhenStopped.remove(model.id());
                 } else {
                     replaceWhenStopped.put(model.id(), model);
@@ -164,10 +209,9 @@ final class RouterLoop implements Effects {
         }
         for (String model : List.copyOf(processes.keySet())) {
             if (!next.models().containsKey(model)) {
-                ModelProcess gone = processes.get(model);
-                if (gone.state() == ProcessState.STOPPED) {
-                    gone.close();
-                    processes.remove(model);
+                replaceWhenStopped.remove(model); // a pending new definition is moot now
+                if (idle(model)) {
+                    dropOwner(model);
                 } else {
                     dropWhenStopped.add(model);
                 }
@@ -226,6 +270,7 @@ final class RouterLoop implements Effects {
     @Override
     public void startSwap(String model, List<String> evict) {
         ModelProcess target = processes.get(model);
+        swapsUnderWay.merge(model, 1, Integer::sum);
         List<Future<Void>> evictions = new ArrayList<>();
         for (String victim : evict) {
             evictions.add(stop(victim, "evicted to make room for " + model));
@@ -251,7 +296,10 @@ final class RouterLoop implements Effects {
         if (request == null || process == null) {
             return false;
         }
-        boolean taken = request.tryGrant(new Grant(process.config()));
+        // The current definition: a reload that changed only what does not shape the process (timeouts, filters)
+        // keeps the instance but must take effect. One that shapes it never reaches here with the old instance.
+        ModelConfig definition = config.models().getOrDefault(t.model(), process.config());
+        boolean taken = request.tryGrant(new Grant(definition));
         if (!taken) {
             pending.remove(t.id());
         }

@@ -1,0 +1,36 @@
+package io.modelswap.api;
+
+import io.modelswap.app.ConfigReloader;
+import io.modelswap.app.ConfigReloader.ReloadStatus;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * The configuration reload as an operator sees it: {@code GET} the outcome of the last load (startup counts) as
+ * {@code {at, trigger, ok, errors, warnings, models}}, {@code POST} to reload now and get the new outcome. A refused
+ * reload answers 200 with {@code ok: false}: the request worked, the file did not.
+ */
+@Path("/api/config/reload")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConfigReloadResource {
+
+    private final ConfigReloader reloader;
+
+    public ConfigReloadResource(ConfigReloader reloader) {
+        this.reloader = reloader;
+    }
+
+    @GET
+    public ReloadStatus last() {
+        return reloader.lastReload();
+    }
+
+    /** Runs on a worker thread (a blocking return type): loading reads files and waits for the router. */
+    @POST
+    public ReloadStatus reloadNow() {
+        return reloader.reload(ConfigReloader.API);
+    }
+}
