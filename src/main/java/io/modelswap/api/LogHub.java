@@ -50,6 +50,10 @@ public class LogHub {
         followProcesses();
     }
 
+    void stop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        java.util.logging.Logger.getLogger("io.modelswap").removeHandler(handler);
+    }
+
     public LogRing proxy() {
         return proxy;
     }
