@@ -33,6 +33,7 @@ public class ProxyRoutes {
     private final Router router;
     private final UpstreamForwarder forwarder;
     private final long maxBodyBytes;
+    @jakarta.inject.Inject io.modelswap.metrics.RequestTracker tracker;
 
     public ProxyRoutes(Vertx vertx, Router router, UpstreamForwarder forwarder, ModelswapSettings settings) {
         this.vertx = vertx;
@@ -125,6 +126,7 @@ public class ProxyRoutes {
         HttpServerResponse response = rc.response();
         Context httpContext = vertx.getOrCreateContext();
         PendingRequest pending = router.submit(model.id());
+        tracker.begin(rc, model.id(), pending);
         response.closeHandler(v -> router.cancel(pending));
         pending.grant().onComplete(granted -> httpContext.runOnContext(v -> {
             if (granted.failed()) {

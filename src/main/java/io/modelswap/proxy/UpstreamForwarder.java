@@ -43,6 +43,7 @@ public class UpstreamForwarder {
 
     private final Vertx vertx;
     private final HttpClient client;
+    @jakarta.inject.Inject io.modelswap.metrics.RequestTracker tracker;
 
     public UpstreamForwarder(Vertx vertx, ModelswapSettings settings) {
         this.vertx = vertx;
@@ -146,7 +147,7 @@ public class UpstreamForwarder {
         if (upstream.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
             response.setChunked(true);
         }
-        upstream.pipeTo(response).onComplete(piped -> {
+        tracker.tap(response, upstream).pipeTo(response).onComplete(piped -> {
             if (piped.failed() && !response.closed()) {
                 // The upstream died mid-answer: cut the client's connection so it sees a truncated stream rather
                 // than a clean end that would pass for a complete answer.

@@ -109,6 +109,13 @@ public class Router {
         return done.future();
     }
 
+    /** Completes when the run loop has handled a no-op message: it is alive and not stuck (liveness probe). */
+    public Future<Void> ping() {
+        Promise<Void> done = Promise.promise();
+        send(new RouterCommand.Ping(done));
+        return done.future();
+    }
+
     /** The configuration and processes as the loop last published them (for display and request parsing). */
     public RouterView view() {
         return view;

@@ -67,6 +67,13 @@ interface RouterCommand {
         }
     }
 
+    /** A no-op round trip, answered as soon as the loop gets to it. */
+    record Ping(Promise<Void> done) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            done.tryComplete();
+        }
+    }
+
     record Tick() implements RouterCommand {
         public void applyTo(RouterLoop loop) {
             loop.onTick();

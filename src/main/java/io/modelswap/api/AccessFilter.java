@@ -1,0 +1,136 @@
+package io.modelswap.api;
+
+import io.modelswap.proxy.OpenAiError;
+import io.modelswap.router.Router;
+import io.modelswap.router.RouterView;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The first handler of every request, proxied or not: CORS (every {@code OPTIONS} is answered here with 204, as
+ * llama-swap does, and every response allows any origin) and, when the configuration lists {@code apiKeys}, the key
+ * check. One Vert.x route on all paths so the proxy routes and the REST API are covered alike. The key is read from
+ * {@code Authorization: Bearer}, else the password of {@code Authorization: Basic}, else {@code x-api-key}; it is
+ * compared in constant time, never logged, and forwarded upstream unchanged.
+ */
+@ApplicationScoped
+public class AccessFilter {
+
+    /** Runs before every other route (Quarkus's own and modelswap's). */
+    static final int ORDER = -1000;
+    static final String REALM = "Basic realm=\"modelswap\"";
+    static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";
+    static final String DEFAULT_ALLOWED_HEADERS = "Content-Type, Authorization, Accept, X-Requested-With, x-api-key";
+    /** Preflight answers may be cached for a day (llama-swap's value). */
+    static final String MAX_AGE_SECONDS = "86400";
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final int MAX_ECHOED_HEADERS = 32;
+
+    private final Router router;
+
+    public AccessFilter(Router router) {
+        this.router = router;
+    }
+
+    void register(@Observes io.vertx.ext.web.Router web) {
+        web.route().order(ORDER).handler(this::handle);
+    }
+
+    private void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        HttpServerResponse response = rc.response();
+        if (request.method() == HttpMethod.OPTIONS) {
+            response.setStatusCode(204)
+                    .putHeader("Access-Control-Allow-Origin", "*")
+                    .putHeader("Access-Control-Allow-Methods", ALLOWED_METHODS)
+                    .putHeader("Access-Control-Allow-Headers",
+                            sanitizeHeaders(request.getHeader("Access-Control-Request-Headers")))
+                    .putHeader("Access-Control-Max-Age", MAX_AGE_SECONDS)
+                    .end();
+            return;
+        }
+        // set (not add) once the headers are final: an upstream's own Allow-Origin must not be doubled
+        rc.addHeadersEndHandler(v -> response.headers().set("Access-Control-Allow-Origin", "*"));
+        if (isOpen(request.path())) {
+            rc.next();
+            return;
+        }
+        RouterView view = router.view();
+        List<String> keys = view == null ? List.of() : view.config().apiKeys();
+        if (keys.isEmpty() || accepted(presentedKey(request), keys)) {
+            rc.next();
+            return;
+        }
+        response.putHeader("WWW-Authenticate", REALM);
+        OpenAiError.send(response, 401, "invalid_api_key", "unauthorized: a valid API key is required"
+                + " (Authorization: Bearer <key>, Basic auth password, or x-api-key)");
+    }
+
+    /** {@code /health} and the orchestrator probes stay open so load balancers need no key. */
+    static boolean isOpen(String path) {
+        return path.equals("/health") || path.equals("/q/health") || path.startsWith("/q/health/");
+    }
+
+    /** The key the client presents, in order of precedence; null when none. */
+    static String presentedKey(HttpServerRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null) {
+            String value = authorization.strip();
+            String lower = value.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("bearer ")) {
+                return value.substring("bearer ".length()).strip();
+            }
+            if (lower.startsWith("basic ")) {
+                try {
+                    String decoded = new String(Base64.getDecoder().decode(value.substring("basic ".length()).strip()),
+                            StandardCharsets.UTF_8);
+                    int colon = decoded.indexOf(':');
+                    return colon < 0 ? decoded : decoded.substring(colon + 1);
+                } catch (IllegalArgumentException notBase64) {
+                    return null;
+                }
+            }
+        }
+        return request.getHeader("x-api-key");
+    }
+
+    /** Whether {@code presented} is one of {@code keys}; every key is compared, in constant time each. */
+    static boolean accepted(String presented, List<String> keys) {
+        if (presented == null || presented.isEmpty()) {
+            return false;
+        }
+        byte[] given = presented.getBytes(StandardCharsets.UTF_8);
+        boolean match = false;
+        for (String key : keys) {
+            match |= MessageDigest.isEqual(given, key.getBytes(StandardCharsets.UTF_8));
+        }
+        return match;
+    }
+
+    /** The requested header names that look like header names, so nothing odd is reflected back. */
+    static String sanitizeHeaders(String requested) {
+        if (requested == null || requested.isBlank()) {
+            return DEFAULT_ALLOWED_HEADERS;
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : requested.split(",")) {
+            String trimmed = name.strip();
+            if (HEADER_NAME.matcher(trimmed).matches() && names.size() < MAX_ECHOED_HEADERS) {
+                names.add(trimmed);
+            }
+        }
+        return names.isEmpty() ? DEFAULT_ALLOWED_HEADERS : String.join(", ", names);
+    }
+}

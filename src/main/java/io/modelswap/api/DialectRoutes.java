@@ -1,0 +1,184 @@
+package io.modelswap.api;
+
+import io.modelswap.config.ModelConfig;
+import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessState;
+import io.modelswap.router.Router;
+import io.modelswap.router.RouterView;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The model-control calls of other servers' APIs, so their clients can manage modelswap's models. Only the control
+ * calls are understood; nothing here is proxied.
+ * <ul>
+ * <li>Ollama: {@code POST /api/generate} or {@code /api/chat} without a prompt or messages loads the model, or
+ * unloads it with {@code "keep_alive": 0}; {@code GET /api/ps} lists the running models.</li>
+ * <li>Docker Model Runner: {@code POST /engines/unload} with {@code {"models": [...]}} or {@code {"all": true}}.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class DialectRoutes {
+
+    private final Router router;
+    private final ModelControlRoutes control;
+
+    public DialectRoutes(Router router, ModelControlRoutes control) {
+        this.router = router;
+        this.control = control;
+    }
+
+    void register(@Observes io.vertx.ext.web.Router web) {
+        web.route(HttpMethod.POST, "/api/generate").handler(rc -> ollama(rc, "prompt", false));
+        web.route(HttpMethod.POST, "/api/chat").handler(rc -> ollama(rc, "messages", true));
+        web.route(HttpMethod.GET, "/api/ps").handler(this::ollamaPs);
+        web.route(HttpMethod.POST, "/engines/unload").handler(this::dmrUnload);
+    }
+
+    private void ollama(RoutingContext rc, String contentField, boolean chat) {
+        HttpServerResponse response = rc.response();
+        ModelControlRoutes.readJson(rc.request()).onComplete(read -> {
+            if (read.failed()) {
+                ollamaError(response, 400, read.cause().getMessage());
+                return;
+            }
+            JsonObject body = read.result();
+            String name = body.getValue("model") instanceof String s ? s : "";
+            if (name.isBlank()) {
+                ollamaError(response, 400, "model is required");
+                return;
+            }
+            Object content = body.getValue(contentField);
+            boolean hasContent = content instanceof String s ? !s.isEmpty()
+                    : content instanceof JsonArray a ? !a.isEmpty() : content != null;
+            if (hasContent) {
+                ollamaError(response, 400, "modelswap does not serve Ollama's " + rc.request().path()
+                        + "; send the request to the OpenAI-compatible /v1/chat/completions instead."
+                        + " Only loading and unloading (no " + contentField + ") are understood here");
+                return;
+            }
+            Optional<ModelConfig> model = control.resolve(name);
+            if (model.isEmpty()) {
+                ollamaError(response, 404, "model '" + name + "' not found");
+                return;
+            }
+            if (isZero(body.getValue("keep_alive"))) {
+                router.unload(List.of(model.get().id())).onComplete(ar -> ollamaDone(response, name, chat, "unload"));
+            } else {
+                control.load(model.get(), response).onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        ollamaDone(response, name, chat, "load");
+                    } else {
+                        ollamaError(response, ar.cause() instanceof io.modelswap.router.RouterException e
+                                ? ApiErrors.statusOf(e) : 500, ar.cause().getMessage());
+                    }
+                });
+            }
+        });
+    }
+
+    /** Ollama's {@code keep_alive} is a number of seconds or a duration string; zero in any form unloads. */
+    static boolean isZero(Object keepAlive) {
+        if (keepAlive instanceof Number n) {
+            return n.doubleValue() == 0;
+        }
+        return keepAlive instanceof String s && s.strip().matches("0+(\\.0+)?(ms|s|m|h)?");
+    }
+
+    private static void ollamaDone(HttpServerResponse response, String model, boolean chat, String reason) {
+        JsonObject done = new JsonObject().put("model", model).put("created_at", Instant.now().toString());
+        if (chat) {
+            done.put("message", new JsonObject().put("role", "assistant").put("content", ""));
+        } else {
+            done.put("response", "");
+        }
+        done.put("done_reason", reason).put("done", true);
+        if (!response.ended() && !response.closed()) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(done.encode());
+        }
+    }
+
+    private static void ollamaError(HttpServerResponse response, int status, String message) {
+        if (!response.ended() && !response.closed()) {
+            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(new JsonObject().put("error", message).encode());
+        }
+    }
+
+    private void ollamaPs(RoutingContext rc) {
+        JsonArray models = new JsonArray();
+        RouterView view = router.view();
+        if (view != null) {
+            for (ModelProcess process : view.processes().values()) {
+                if (process.state() != ProcessState.READY) {
+                    continue;
+                }
+                ModelConfig model = process.config();
+                models.add(new JsonObject()
+                        .put("name", model.id())
+                        .put("model", model.id())
+                        .put("size", 0)
+                        .put("digest", "")
+                        .put("details", new JsonObject().put("format", "").put("family", "")
+                                .put("parameter_size", "").put("quantization_level", ""))
+                        .put("expires_at", model.ttlSeconds() > 0 ? "" : "0001-01-01T00:00:00Z")
+                        .put("size_vram", 0));
+            }
+        }
+        rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("models", models).encode());
+    }
+
+    private void dmrUnload(RoutingContext rc) {
+        HttpServerResponse response = rc.response();
+        ModelControlRoutes.readJson(rc.request()).onComplete(read -> {
+            if (read.failed()) {
+                io.modelswap.proxy.OpenAiError.send(response, 400, read.cause().getMessage());
+                return;
+            }
+            JsonObject body = read.result();
+            RouterView view = router.view();
+            List<String> targets = new ArrayList<>();
+            if (Boolean.TRUE.equals(body.getValue("all"))) {
+                view.processes().forEach((id, process) -> {
+                    if (process.state().isRunning()) {
+                        targets.add(id);
+                    }
+                });
+            } else if (body.getValue("models") instanceof JsonArray names && !names.isEmpty()) {
+                for (Object name : names) {
+                    Optional<ModelConfig> model = name instanceof String s ? control.resolve(s) : Optional.empty();
+                    if (model.isEmpty()) {
+                        io.modelswap.proxy.OpenAiError.send(response, 404, "model_not_found",
+                                "model '" + name + "' not found");
+                        return;
+                    }
+                    targets.add(model.get().id());
+                }
+            } else {
+                io.modelswap.proxy.OpenAiError.send(response, 400,
+                        "the body needs {\"models\": [\"...\"]} or {\"all\": true}");
+                return;
+            }
+            long running = targets.stream().filter(id -> view.processes().get(id) != null
+                    && view.processes().get(id).state().isRunning()).count();
+            if (targets.isEmpty()) {
+                response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(new JsonObject().put("unloaded_runners", 0).encode());
+                return;
+            }
+            router.unload(targets).onComplete(ar -> response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(new JsonObject().put("unloaded_runners", running).encode()));
+        });
+    }
+}

@@ -1,0 +1,108 @@
+package io.modelswap.api;
+
+import io.modelswap.config.ModelConfig;
+import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessState;
+import io.modelswap.process.StateChange;
+import io.modelswap.router.Router;
+import io.modelswap.router.RouterView;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code GET /api/events}: llama-swap's server-sent events, {@code event: message} frames whose data is
+ * {@code {"type":T,"data":"<JSON as a string>"}}. A new client gets the models' states ({@code modelStatus}), then a
+ * {@code modelStatus} on every process state change and a {@code logData} for every log line. Fan-out never waits
+ * for a client: one that falls behind is dropped (see {@link LineSubscriber}).
+ */
+@ApplicationScoped
+public class EventRoutes {
+
+    private final Router router;
+    private final Vertx vertx;
+    private final LogHub logs;
+    private final Set<LineSubscriber> subscribers = ConcurrentHashMap.newKeySet();
+
+    public EventRoutes(Router router, Vertx vertx, LogHub logs) {
+        this.router = router;
+        this.vertx = vertx;
+        this.logs = logs;
+    }
+
+    void start(@Observes StartupEvent event) {
+        vertx.eventBus().<StateChange>localConsumer(StateChange.ADDRESS, message -> {
+            if (!subscribers.isEmpty()) {
+                broadcast(frame("modelStatus", modelStatus(router.view()).encode()));
+            }
+        });
+        logs.proxy().subscribe(line -> broadcastLog("proxy", line));
+        logs.upstream().subscribe(line -> broadcastLog("upstream", line));
+    }
+
+    void register(@Observes io.vertx.ext.web.Router web) {
+        web.route(HttpMethod.GET, "/api/events").handler(this::subscribe);
+    }
+
+    private void subscribe(RoutingContext rc) {
+        HttpServerResponse response = rc.response();
+        response.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no");
+        LineSubscriber subscriber = new LineSubscriber(response);
+        subscriber.send(frame("modelStatus", modelStatus(router.view()).encode()));
+        subscribers.add(subscriber);
+        subscriber.onClose(() -> subscribers.remove(subscriber));
+    }
+
+    private void broadcastLog(String source, String line) {
+        if (!subscribers.isEmpty()) {
+            broadcast(frame("logData", new JsonObject().put("source", source).put("data", line + "\n").encode()));
+        }
+    }
+
+    private void broadcast(String frame) {
+        for (LineSubscriber subscriber : subscribers) {
+            try {
+                subscriber.send(frame);
+            } catch (IllegalStateException gone) {
+                subscribers.remove(subscriber);
+            }
+        }
+    }
+
+    /** One SSE frame in llama-swap's envelope. */
+    static String frame(String type, String data) {
+        return "event: message\ndata: " + new JsonObject().put("type", type).put("data", data).encode() + "\n\n";
+    }
+
+    /** Every configured model with its state, as llama-swap's {@code modelStatus} payload. */
+    static JsonArray modelStatus(RouterView view) {
+        JsonArray models = new JsonArray();
+        if (view == null) {
+            return models;
+        }
+        for (ModelConfig model : view.config().models().values()) {
+            ModelProcess process = view.processes().get(model.id());
+            ProcessState state = process == null ? ProcessState.STOPPED : process.state();
+            models.add(new JsonObject()
+                    .put("id", model.id())
+                    .put("name", model.name())
+                    .put("description", model.description())
+                    .put("state", state.apiName())
+                    .put("unlisted", model.unlisted())
+                    .put("aliases", new JsonArray(model.aliases())));
+        }
+        return models;
+    }
+}

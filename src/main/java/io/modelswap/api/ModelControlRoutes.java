@@ -1,0 +1,204 @@
+package io.modelswap.api;
+
+import io.modelswap.config.ModelConfig;
+import io.modelswap.process.StateChange;
+import io.modelswap.proxy.OpenAiError;
+import io.modelswap.router.PendingRequest;
+import io.modelswap.router.Router;
+import io.modelswap.router.RouterException;
+import io.modelswap.router.RouterView;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+
+/**
+ * Explicit loading: {@code POST /api/models/load/<model>} answers {@code {"msg":"ok"}} once the model is ready (with
+ * {@code Accept: text/event-stream}, its state changes are streamed until then), and the llama.cpp router dialect
+ * {@code POST /models/load} / {@code POST /models/unload} with {@code {"model": "..."}}. A load is an ordinary
+ * request to the router's run loop that is released as soon as it is granted, so it queues, swaps and respects
+ * limits like any other; the model's TTL counts from then.
+ */
+@ApplicationScoped
+public class ModelControlRoutes {
+
+    /** Management bodies are tiny; anything bigger is refused unread. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final Router router;
+    private final Vertx vertx;
+
+    public ModelControlRoutes(Router router, Vertx vertx) {
+        this.router = router;
+        this.vertx = vertx;
+    }
+
+    void register(@Observes io.vertx.ext.web.Router web) {
+        web.route(HttpMethod.POST, "/api/models/load/*").handler(this::loadByPath);
+        web.route(HttpMethod.POST, "/models/load").handler(rc -> withModelField(rc, (model, response) ->
+                load(model, rc.response()).onComplete(ar -> answer(response, ar, new JsonObject().put("success", true)))));
+        web.route(HttpMethod.POST, "/models/unload").handler(rc -> withModelField(rc, (model, response) ->
+                router.unload(java.util.List.of(model.id())).onComplete(ar -> answer(response, ar,
+                        new JsonObject().put("success", true)))));
+    }
+
+    private void loadByPath(RoutingContext rc) {
+        String requested = rc.request().path().substring("/api/models/load/".length());
+        Optional<ModelConfig> model = resolve(requested);
+        if (model.isEmpty()) {
+            OpenAiError.send(rc.response(), 404, "model_not_found", "model '" + requested
+                    + "' not found; GET /v1/models lists the configured models");
+            return;
+        }
+        String accept = rc.request().getHeader(HttpHeaders.ACCEPT);
+        if (accept != null && accept.contains("text/event-stream")) {
+            loadStreaming(model.get(), rc.response());
+            return;
+        }
+        load(model.get(), rc.response()).onComplete(ar -> answer(rc.response(), ar, new JsonObject().put("msg", "ok")));
+    }
+
+    /**
+     * Asks the router for {@code model} and releases the grant at once. Completes (on the caller's context) when the
+     * model is ready, or fails with the router's refusal. A client that leaves withdraws the request.
+     */
+    Future<Void> load(ModelConfig model, HttpServerResponse response) {
+        Context http = vertx.getOrCreateContext();
+        Promise<Void> ready = Promise.promise();
+        PendingRequest pending = router.submit(model.id());
+        response.closeHandler(v -> router.cancel(pending));
+        pending.grant().onComplete(granted -> {
+            if (granted.succeeded()) {
+                router.serveDone(pending); // exactly once per grant, whether the client is still there or not
+            }
+            http.runOnContext(v -> {
+                if (granted.succeeded()) {
+                    ready.tryComplete();
+                } else {
+                    ready.tryFail(granted.cause());
+                }
+            });
+        });
+        return ready.future();
+    }
+
+    private void loadStreaming(ModelConfig model, HttpServerResponse response) {
+        response.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no");
+        LineSubscriber subscriber = new LineSubscriber(response);
+        MessageConsumer<StateChange> changes = vertx.eventBus().localConsumer(StateChange.ADDRESS, message -> {
+            StateChange change = message.body();
+            if (change.model().equals(model.id()) && !subscriber.isClosed()) {
+                subscriber.send(sse("state", new JsonObject().put("model", change.model())
+                        .put("from", change.from().apiName()).put("state", change.to().apiName())
+                        .put("reason", change.reason())));
+            }
+        });
+        subscriber.onClose(changes::unregister);
+        Context http = vertx.getOrCreateContext();
+        PendingRequest pending = router.submit(model.id());
+        subscriber.onClose(() -> router.cancel(pending));
+        pending.grant().onComplete(granted -> {
+            if (granted.succeeded()) {
+                router.serveDone(pending);
+            }
+            http.runOnContext(v -> {
+                if (granted.succeeded()) {
+                    subscriber.end(sse("ready", new JsonObject().put("msg", "ok")));
+                } else if (granted.cause() instanceof RouterException e) {
+                    subscriber.end(sse("error", OpenAiError.body(ApiErrors.statusOf(e), ApiErrors.codeOf(e),
+                            e.getMessage())));
+                } else {
+                    subscriber.end(sse("error", OpenAiError.body(500, "internal_error", String.valueOf(granted.cause()))));
+                }
+            });
+        });
+    }
+
+    private static String sse(String event, JsonObject data) {
+        return "event: " + event + "\ndata: " + data.encode() + "\n\n";
+    }
+
+    /** Answers {@code ok} or the router's refusal in the OpenAI envelope. */
+    static void answer(HttpServerResponse response, io.vertx.core.AsyncResult<?> ar, JsonObject ok) {
+        if (ar.succeeded()) {
+            if (!response.ended() && !response.closed()) {
+                response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(ok.encode());
+            }
+        } else if (ar.cause() instanceof RouterException e) {
+            if (e.kind() == RouterException.Kind.CONCURRENCY_LIMIT) {
+                response.putHeader("Retry-After", "1");
+            }
+            OpenAiError.send(response, ApiErrors.statusOf(e), ApiErrors.codeOf(e), e.getMessage());
+        } else {
+            OpenAiError.send(response, 500, "internal error: " + ar.cause());
+        }
+    }
+
+    interface ModelAction {
+        void run(ModelConfig model, HttpServerResponse response);
+    }
+
+    /** Reads {@code {"model": "..."}} and runs {@code action} with the model it names (an ID or an alias). */
+    private void withModelField(RoutingContext rc, ModelAction action) {
+        readJson(rc.request()).onComplete(read -> {
+            if (read.failed()) {
+                OpenAiError.send(rc.response(), 400, read.cause().getMessage());
+                return;
+            }
+            String name = read.result().getValue("model") instanceof String s ? s : null;
+            if (name == null || name.isBlank()) {
+                OpenAiError.send(rc.response(), 400, "the body needs a \"model\" field naming a configured model");
+                return;
+            }
+            Optional<ModelConfig> model = resolve(name);
+            if (model.isEmpty()) {
+                OpenAiError.send(rc.response(), 404, "model_not_found", "model '" + name + "' not found");
+                return;
+            }
+            action.run(model.get(), rc.response());
+        });
+    }
+
+    Optional<ModelConfig> resolve(String requested) {
+        RouterView view = router.view();
+        return view == null ? Optional.empty() : view.config().resolve(requested);
+    }
+
+    /** Reads a small JSON object body; fails with a message for the client when it is too big or not an object. */
+    static Future<JsonObject> readJson(HttpServerRequest request) {
+        Promise<JsonObject> result = Promise.promise();
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+                request.pause();
+                result.tryFail(new IllegalArgumentException("request body larger than " + MAX_BODY_BYTES + " bytes"));
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(result::tryFail);
+        request.endHandler(v -> {
+            try {
+                result.tryComplete(body.length() == 0 ? new JsonObject() : body.toJsonObject());
+            } catch (RuntimeException e) {
+                result.tryFail(new IllegalArgumentException("the body is not a JSON object: " + e.getMessage()));
+            }
+        });
+        request.resume();
+        return result.future();
+    }
+}

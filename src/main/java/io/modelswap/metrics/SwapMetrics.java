@@ -1,0 +1,160 @@
+package io.modelswap.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessState;
+import io.modelswap.process.StateChange;
+import io.modelswap.router.Router;
+import io.modelswap.router.RouterView;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Swap metrics fed by the process owners' {@link StateChange}s on the event bus: swaps started and failed, load time,
+ * evictions by reason, and each model's state as a gauge. Every label value is a configured model ID or one of a
+ * fixed set of words, never anything a client sent.
+ */
+@ApplicationScoped
+public class SwapMetrics {
+
+    /** Buckets of the load-time histogram: a small model loads in a second, a big one in minutes. */
+    static final Duration[] SWAP_BUCKETS = seconds(0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600);
+
+    /** Why a model was stopped, as the {@code reason} label of {@code modelswap_evictions_total}. */
+    enum EvictionReason {
+        SWAP, TTL, UNLOAD, RELOAD, SHUTDOWN, CANCELLED, OTHER;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Reads the reason the router gave the process owner (see RouterLoop's stop reasons). */
+        static EvictionReason of(String reason) {
+            String r = reason == null ? "" : reason;
+            if (r.contains("evicted to make room")) {
+                return SWAP;
+            } else if (r.contains("ttl")) {
+                return TTL;
+            } else if (r.contains("unloaded")) {
+                return UNLOAD;
+            } else if (r.contains("configuration reloaded")) {
+                return RELOAD;
+            } else if (r.contains("shutting down")) {
+                return SHUTDOWN;
+            } else if (r.contains("load cancelled")) {
+                return CANCELLED;
+            }
+            return OTHER;
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final Vertx vertx;
+    private final Router router;
+    private final RequestTracker requests;
+    /** When each model's current start began (STARTING entered). */
+    private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    /** Models whose per-model gauges are registered. */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+    public SwapMetrics(MeterRegistry registry, Vertx vertx, Router router, RequestTracker requests) {
+        this.registry = registry;
+        this.requests = requests;
+        this.vertx = vertx;
+        this.router = router;
+    }
+
+    void listen(@Observes StartupEvent event) {
+        vertx.eventBus().<StateChange>localConsumer(StateChange.ADDRESS, message -> onStateChange(message.body()));
+    }
+
+    /** Before each scrape of {@code /metrics}: models a reload added get their series (at 0) at once. */
+    void beforeScrape(@Observes io.vertx.ext.web.Router web) {
+        web.route(io.vertx.core.http.HttpMethod.GET, "/metrics").order(-999).handler(rc -> {
+            registerModels();
+            rc.next();
+        });
+    }
+
+    void onStateChange(StateChange change) {
+        String model = change.model();
+        registerModels();
+        if (change.to() == ProcessState.STARTING) {
+            startedAt.put(model, change.at());
+            Counter.builder("modelswap.swaps.started").description("Model starts (loads) begun")
+                    .tag("model", model).register(registry).increment();
+        } else if (change.from() == ProcessState.STARTING) {
+            Instant began = startedAt.remove(model);
+            if (change.to() == ProcessState.READY) {
+                if (began != null) {
+                    swapTimer(model).record(Duration.between(began, change.at()));
+                }
+            } else {
+                Counter.builder("modelswap.swaps.failed").description("Model starts that did not reach ready")
+                        .tag("model", model).register(registry).increment();
+            }
+        }
+        if (change.to() == ProcessState.STOPPING && !change.reason().startsWith("exited")) {
+            Counter.builder("modelswap.evictions").description("Models stopped, by why")
+                    .tag("model", model).tag("reason", EvictionReason.of(change.reason()).label())
+                    .register(registry).increment();
+        }
+    }
+
+    private Timer swapTimer(String model) {
+        return Timer.builder("modelswap.swap.duration").description("Time from start to ready of a model's upstream")
+                .tag("model", model).serviceLevelObjectives(SWAP_BUCKETS).register(registry);
+    }
+
+    /**
+     * Registers the per-model gauges of every configured model not yet seen (models a reload added included); cheap
+     * when nothing is new. Called on every state change and before every scrape.
+     */
+    public void registerModels() {
+        RouterView view = router.view();
+        if (view == null) {
+            return;
+        }
+        for (String model : view.config().models().keySet()) {
+            if (!known.add(model)) {
+                continue;
+            }
+            for (ProcessState state : ProcessState.values()) {
+                Gauge.builder("modelswap.model.state", () -> stateOf(model) == state ? 1 : 0)
+                        .description("1 for the state each model's process is in, 0 for the others")
+                        .tag("model", model).tag("state", state.apiName()).register(registry);
+            }
+            swapTimer(model);
+            requests.registerModel(model);
+            Counter.builder("modelswap.swaps.started").description("Model starts (loads) begun")
+                    .tag("model", model).register(registry);
+            Counter.builder("modelswap.swaps.failed").description("Model starts that did not reach ready")
+                    .tag("model", model).register(registry);
+        }
+    }
+
+    private ProcessState stateOf(String model) {
+        RouterView view = router.view();
+        ModelProcess process = view == null ? null : view.processes().get(model);
+        return process == null ? null : process.state();
+    }
+
+    private static Duration[] seconds(double... values) {
+        Duration[] buckets = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            buckets[i] = Duration.ofMillis((long) (values[i] * 1000));
+        }
+        return buckets;
+    }
+}

@@ -1,0 +1,57 @@
+package io.modelswap.api;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /metrics} passes {@code promtool check metrics} (Prometheus's own linter: names, units, help, types).
+ * Skipped where promtool is not installed; CI installs it with {@code apt-get install -y prometheus}.
+ */
+@QuarkusTest
+@WithTestResource(ApiTestResource.class)
+class MetricsFormatTest {
+
+    static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void promtoolFindsNoProblems() throws Exception {
+        assumeTrue(onPath("promtool"), "promtool is not on the PATH (apt-get install -y prometheus); "
+                + "skipping the Prometheus lint of /metrics");
+        given().contentType("application/json")
+                .body("{\"model\":\"alpha\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+        given().get("/unload").then().statusCode(200);
+        // the Prometheus text format (0.0.4), which promtool reads; OpenMetrics is served when asked for
+        String metrics = given().accept("text/plain; version=0.0.4").get("/metrics").then().statusCode(200).extract().asString();
+        Files.writeString(Path.of("target", "metrics-scrape.txt"), metrics);
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        try (var in = promtool.getOutputStream()) {
+            in.write(metrics.getBytes(StandardCharsets.UTF_8));
+        }
+        String report = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        promtool.waitFor(60, TimeUnit.SECONDS);
+        assertEquals("", report.strip(), "promtool check metrics reported problems");
+        assertEquals(0, promtool.exitValue(), report);
+    }
+}
