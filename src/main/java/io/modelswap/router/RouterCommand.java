@@ -2,6 +2,7 @@ package io.modelswap.router;
 
 import io.modelswap.config.SwapConfig;
 import io.modelswap.process.StateChange;
+import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Promise;
 import java.util.Collection;
@@ -64,6 +65,13 @@ interface RouterCommand {
     record Shutdown(Promise<Void> done) implements RouterCommand {
         public void applyTo(RouterLoop loop) {
             loop.onShutdown(done);
+        }
+    }
+
+    /** Copy the scheduler's counters (queue depth, in-flight, waiters) for display, metrics and tests. */
+    record Snapshot(Promise<SchedulerSnapshot> result) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            result.complete(loop.snapshot());
         }
     }
 

@@ -10,7 +10,10 @@ import io.modelswap.process.StateChange;
 import io.modelswap.router.scheduler.Effects;
 import io.modelswap.router.scheduler.Failure;
 import io.modelswap.router.scheduler.FifoScheduler;
+import io.modelswap.router.scheduler.MatrixSwapper;
 import io.modelswap.router.scheduler.Rejection;
+import io.modelswap.router.scheduler.SchedulerSettings;
+import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.router.scheduler.StopReason;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Context;
@@ -49,6 +52,7 @@ final class RouterLoop implements Effects {
     private final Consumer<RouterView> viewPublisher;
 
     private SwapConfig config;
+    private SchedulerSettings schedulerSettings;
     private FifoScheduler scheduler;
     private final Map<String, ModelProcess> processes = new TreeMap<>();
     /** Models whose definition changed while running: the new definition, swapped in once the old process stops. */
@@ -75,7 +79,8 @@ final class RouterLoop implements Effects {
         for (ModelConfig model : initial.models().values()) {
             processes.put(model.id(), new ModelProcess(model, vertx, timings));
         }
-        this.scheduler = new FifoScheduler(settingsFactory.from(initial), InstantSource.system(), this);
+        this.schedulerSettings = settingsFactory.from(initial);
+        this.scheduler = new FifoScheduler(schedulerSettings, InstantSource.system(), this);
         publishView();
     }
 
@@ -174,7 +179,8 @@ final class RouterLoop implements Effects {
             }
         }
         config = next;
-        scheduler.onSettings(settingsFactory.from(next), changed);
+        schedulerSettings = settingsFactory.from(next);
+        scheduler.onSettings(schedulerSettings, changed);
         publishView();
         done.complete();
     }
@@ -195,6 +201,10 @@ final class RouterLoop implements Effects {
 
     void onTick() {
         scheduler.onTick();
+    }
+
+    SchedulerSnapshot snapshot() {
+        return scheduler.snapshot();
     }
 
     // ---------------------------------------------------------------- effects (called by the scheduler, on the loop)
@@ -232,6 +242,7 @@ final class RouterLoop implements Effects {
         }
         if (!evict.isEmpty()) {
             LOG.infof("[%s] swapping in, stopping %s", model, evict);
+            logMatrixDecision(model, evict);
         }
         Future.join(evictions)
                 .transform(ignored -> target.ensureReady())
@@ -274,6 +285,17 @@ final class RouterLoop implements Effects {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * llama-swap's line for a matrix swap. The swapper remembers only its latest non-trivial answer, so the line is
+     * written when that answer is the eviction this swap carries out (a swap that stops nothing needed no choice).
+     */
+    private void logMatrixDecision(String model, List<String> evict) {
+        if (schedulerSettings.swapper() instanceof MatrixSwapper matrix) {
+            matrix.lastDecision().filter(d -> d.evict().equals(evict)).ifPresent(d -> LOG.infof(
+                    "matrix: model=%s set=%s evict=%s cost=%d", model, d.set().orElse("-"), d.evict(), d.cost()));
+        }
+    }
 
     private Future<Void> stop(String model, String reason) {
         ModelProcess process = processes.get(model);
