@@ -155,7 +155,8 @@ public final class FifoScheduler {
             SwapTable.Swap s = swaps.get(m);
             if (s != null) {
                 failWaiters(s, unloaded);
-                cancel(s);
+                // Not cancel(s): the stop below aborts the load too, and tells the process owner the true reason.
+                s.cancelled = true;
             }
             failQueued(m, unloaded);
             ModelBook book = books.get(m);

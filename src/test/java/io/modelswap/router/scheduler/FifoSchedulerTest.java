@@ -205,7 +205,8 @@ class FifoSchedulerTest {
         h.requests("a", "a");
         h.fx.take();
         h.scheduler.onUnload(List.of("a"));
-        assertEquals(List.of("fail a#1 UNLOADED", "fail a#2 UNLOADED", "cancelSwap a", "stop [a] UNLOAD"), h.fx.take());
+        assertEquals(List.of("fail a#1 UNLOADED", "fail a#2 UNLOADED", "stop [a] UNLOAD"), h.fx.take(),
+                "one stop, with the unload as its reason, aborts the load");
         h.scheduler.onSwapDone("a", Optional.of("aborted"));
         assertEquals(List.of(), h.fx.take());
         h.request("a");
