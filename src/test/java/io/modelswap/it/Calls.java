@@ -93,13 +93,30 @@ final class Calls {
         return Long.parseLong(pid.group(1));
     }
 
+    /** Reads data lines until one contains {@code fragment}; returns every line read, that one last. */
+    static List<String> readUntil(BufferedReader reader, String fragment) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line = readDataLine(reader); line != null; line = readDataLine(reader)) {
+            lines.add(line);
+            if (line.contains(fragment)) {
+                return lines;
+            }
+        }
+        throw new AssertionError("the stream ended without '" + fragment + "': " + lines);
+    }
+
     /** Every data line of an event stream, in order, until the server ends it. */
     static List<String> dataLines(InputStream body) throws IOException {
-        List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            for (String line = readDataLine(reader); line != null; line = readDataLine(reader)) {
-                lines.add(line);
-            }
+            return dataLines(reader);
+        }
+    }
+
+    /** The remaining data lines of a stream already being read. */
+    static List<String> dataLines(BufferedReader reader) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line = readDataLine(reader); line != null; line = readDataLine(reader)) {
+            lines.add(line);
         }
         return lines;
     }
@@ -157,7 +174,11 @@ final class Calls {
 
     /** A chat request written on a raw socket, so the test can drop the connection while it waits. */
     static Socket rawChat(String model) throws IOException {
-        byte[] body = chat(model, false).getBytes(StandardCharsets.UTF_8);
+        return rawChat(model, false);
+    }
+
+    static Socket rawChat(String model, boolean stream) throws IOException {
+        byte[] body = chat(model, stream).getBytes(StandardCharsets.UTF_8);
         Socket socket = new Socket("localhost", RestAssured.port);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"

@@ -23,7 +23,10 @@ import io.modelswap.testing.FakeUpstream;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -227,6 +230,39 @@ class EngineTest {
         String last = lines.get(lines.size() - 1);
         assertTrue(last.startsWith("data: {\"error\":"), last);
         assertTrue(last.contains("\"code\":\"upstream_start_failed\""), last);
+    }
+
+    @Test
+    void aLoadingStreamTellsItsQueuePositionWhileABusyModelHoldsItBack() throws Exception {
+        HeldStream heldA = HeldStream.open("a", MODELS.port("a"));
+        HttpResponse<InputStream> response = Calls.stream("qloader");
+        assertEquals(200, response.statusCode());
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            List<String> waiting = Calls.readUntil(reader, "Queue position: #1");
+            assertTrue(waiting.get(0).contains("modelswap loading model: qloader"), waiting.toString());
+
+            assertEquals("data: [DONE]", heldA.releaseAndFinish());
+            List<String> rest = Calls.readUntil(reader, "Done! (");
+            rest.addAll(Calls.dataLines(reader));
+            assertTrue(indexOf(rest, "\"content\":\"[qloader]\"") > 0, rest.toString());
+            assertEquals("data: [DONE]", rest.get(rest.size() - 1));
+        }
+    }
+
+    @Test
+    void aClientLeavingALoadingStreamCancelsTheLoad() throws Exception {
+        int port = MODELS.port("sluggish");
+        try (Socket client = Calls.rawChat("sluggish", true)) {
+            BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            Calls.readUntil(reader, "modelswap loading model: sluggish");
+            await().atMost(PATIENCE).until(() -> !fakeProcesses(port).isEmpty());
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertTrue(fakeProcesses(port).isEmpty(), "sluggish still runs");
+            given().get("/running").then().body("running", empty());
+        });
     }
 
     private static int indexOf(List<String> lines, String fragment) {

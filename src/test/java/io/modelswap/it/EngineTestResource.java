@@ -17,12 +17,14 @@ public class EngineTestResource implements QuarkusTestResourceLifecycleManager {
             .model("b", HOLD)
             .model("c", HOLD)
             .model("limited", HOLD, "concurrencyLimit: 1")
-            .model("sluggish", "--start-delay-ms 3000", "aliases: [slug]")
+            // slow enough that a loaded CI machine still closes the client before it is ready; no test waits for it
+            .model("sluggish", "--start-delay-ms 10000", "aliases: [slug]", "sendLoadingState: true")
             .model("brief", "", "ttl: 1")
             .model("stubborn", "--ignore-sigterm", "unloadTimeout: 2")
             .model("loader", "--start-delay-ms 1500 --tokens 4 --token-delay-ms 0", "sendLoadingState: true",
                     "concurrencyLimit: 1")
-            .model("crashloader", "--exit-at-start 3", "sendLoadingState: true");
+            .model("crashloader", "--exit-at-start 3", "sendLoadingState: true")
+            .model("qloader", "--tokens 3 --token-delay-ms 0", "sendLoadingState: true");
 
     @Override
     public Map<String, String> start() {
