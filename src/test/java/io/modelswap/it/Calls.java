@@ -30,7 +30,7 @@ final class Calls {
 
     /** Upper bound for any single call, so a hang fails the test instead of stalling the build. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern PID = Pattern.compile("\"pid\":(\\d+)");
 
     private Calls() {

@@ -265,6 +265,25 @@ class EngineTest {
         });
     }
 
+    @Test
+    void anUpstreamErrorAfterALoadingStreamIsItsLastEvent() throws Exception {
+        // /v/chat/completions is forwarded as /chat/completions, which the fake does not serve: it answers 404
+        HttpResponse<InputStream> response = Calls.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                        Calls.uri("/v/chat/completions"))
+                .timeout(Calls.CALL_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Calls.chat("qloader", true))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode(), "the loading stream's 200 is already sent");
+        List<String> lines = Calls.dataLines(response.body());
+        int done = indexOf(lines, "Done! (");
+        assertTrue(done >= 0, lines.toString());
+        String last = lines.get(lines.size() - 1);
+        assertEquals(done + 1, lines.size() - 1, "nothing but the error after Done: " + lines);
+        assertTrue(last.startsWith("data: {\"error\":"), last);
+        assertTrue(last.contains("no route POST /chat/completions"), last);
+    }
+
     private static int indexOf(List<String> lines, String fragment) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(fragment)) {
