@@ -200,6 +200,18 @@ class FifoSchedulerTest {
     }
 
     @Test
+    void aRequestRightAfterAnUnloadIsNotHandedTheInstanceBeingStopped() {
+        SchedulerHarness h = new SchedulerHarness(oneAtATime(), "a");
+        Ticket first = h.request("a");
+        h.ready("a");
+        h.done(first);
+        h.scheduler.onUnload(List.of("a"));
+        h.fx.take();
+        h.request("a"); // before the process has reported STOPPING
+        assertEquals(List.of("admit a#2", "swap a evict []"), h.fx.take());
+    }
+
+    @Test
     void unloadFailsSwapWaitersAndStopsTheModel() {
         SchedulerHarness h = new SchedulerHarness(oneAtATime(), "a");
         h.requests("a", "a");
