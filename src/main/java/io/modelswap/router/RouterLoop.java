@@ -63,6 +63,13 @@ final class RouterLoop implements Effects {
     private final Map<Long, PendingRequest> pending = new HashMap<>();
     /** The stop under way for each model, so an unload can wait for it. Entries leave when the stop completes. */
     private final Map<String, Future<Void>> stops = new HashMap<>();
+    /** Targets of swaps started and not yet reported done. */
+    private final Set<String> swapsUnderway = new HashSet<>();
+    /**
+     * Swaps whose target was told to stop (cancelled, unloaded) while the swap was still stopping its evictions: the
+     * process is not started yet, so that stop had nothing to abort, and the start must not follow.
+     */
+    private final Set<String> swapsAborted = new HashSet<>();
     /** Why each model's last start failed, to tell a timeout (504) from a crash (502). */
     private final Map<String, StartFailedException> lastStartFailure = new HashMap<>();
     private boolean shutDown;
@@ -108,6 +115,8 @@ final class RouterLoop implements Effects {
     }
 
     void onSwapDone(String model, Optional<Throwable> error) {
+        swapsUnderway.remove(model);
+        swapsAborted.remove(model);
         error.ifPresentOrElse(e -> {
             if (e instanceof StartFailedException failure) {
                 lastStartFailure.put(model, failure);
@@ -244,8 +253,15 @@ final class RouterLoop implements Effects {
             LOG.infof("[%s] swapping in, stopping %s", model, evict);
             logMatrixDecision(model, evict);
         }
+        swapsUnderway.add(model);
+        swapsAborted.remove(model);
+        // The evictions' futures complete on this loop's context, so the check below reads loop state safely.
         Future.join(evictions)
-                .transform(ignored -> target.ensureReady())
+                .transform(ignored -> swapsAborted.contains(model)
+                        ? Future.<Void>failedFuture(new StartFailedException(model, StartFailedException.Kind.ABORTED,
+                                "model " + model + " was not started: its load was cancelled while "
+                                        + evict + " stopped"))
+                        : target.ensureReady())
                 .onComplete(ar -> self.accept(new RouterCommand.SwapDone(model,
                         ar.succeeded() ? Optional.empty() : Optional.of(ar.cause()))));
     }
@@ -301,6 +317,9 @@ final class RouterLoop implements Effects {
         ModelProcess process = processes.get(model);
         if (process == null) {
             return Future.succeededFuture();
+        }
+        if (swapsUnderway.contains(model)) {
+            swapsAborted.add(model);
         }
         Future<Void> stop = process.stop(graceOf(process.config()), reason);
         stops.put(model, stop);

@@ -144,6 +144,22 @@ class EngineTest {
     }
 
     @Test
+    void aClientLeavingWhileEvictionsStopDoesNotStartItsModel() throws Exception {
+        long stubborn = pidOf(chatNow("stubborn"));
+        try (Socket client = Calls.rawChat("brief")) {
+            // stubborn ignores SIGTERM: evicting it for brief lasts its whole unloadTimeout of 2 s
+            await().atMost(PATIENCE).untilAsserted(() -> given().get("/running").then()
+                    .body("running.model", equalTo(List.of("stubborn")))
+                    .body("running[0].state", equalTo("stopping")));
+        }
+        // the swap ends once the eviction is over, without starting brief for nobody
+        await().atMost(PATIENCE).until(() -> !snapshot().models().get("brief").swapping());
+        assertFalse(FakeUpstream.alive(stubborn));
+        assertTrue(fakeProcesses(MODELS.port("brief")).isEmpty(), "brief was started for a client that left");
+        given().get("/running").then().body("running", empty());
+    }
+
+    @Test
     void aModelWithATtlStopsByItselfAfterItsLastRequest() {
         long pid = pidOf(chatNow("brief"));
         await().atMost(PATIENCE).untilAsserted(() -> {
