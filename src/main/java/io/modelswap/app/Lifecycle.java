@@ -6,7 +6,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import sun.misc.Signal;
@@ -41,6 +43,29 @@ public class Lifecycle {
         LOG.infof("modelswap serving %d model(s) from %s", loaded.config().get().models().size(),
                 reloader.describeSources());
         installSighup();
+        preload(loaded.config().get().preload());
+    }
+
+    /**
+     * {@code hooks.on_startup.preload}: loads the models one after another through the router, like requests that
+     * are released as soon as they are granted, so preloading obeys the same swap rules. Does not block startup
+     * (health and the API answer meanwhile); a failure is logged and the next model is still loaded.
+     */
+    private void preload(List<String> models) {
+        if (models.isEmpty()) {
+            return;
+        }
+        LOG.infof("preloading %s (hooks.on_startup.preload)", models);
+        Future<Void> chain = Future.succeededFuture();
+        for (String model : models) {
+            chain = chain.compose(ignored -> router.load(model)
+                    .onSuccess(v -> LOG.infof("[%s] preloaded", model))
+                    .otherwise(e -> {
+                        LOG.warnf("[%s] preload failed: %s; it will start on its first request instead", model,
+                                e.getMessage());
+                        return null;
+                    }));
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -29,6 +29,19 @@ public final class OpenAiError {
                 .end(body(status, code, message).encode());
     }
 
+    /**
+     * The error as the last event of a server-sent-event stream whose 200 is already sent (a loading stream):
+     * {@code data: {"error":{...}}}, which OpenAI streaming clients raise as an error.
+     */
+    public static String sseEvent(int status, String code, String message) {
+        return sseEvent(body(status, code, message));
+    }
+
+    /** An error envelope (ours or an upstream's) as a server-sent event. */
+    public static String sseEvent(JsonObject envelope) {
+        return "data: " + envelope.encode() + "\n\n";
+    }
+
     public static JsonObject body(int status, String code, String message) {
         return new JsonObject().put("error", new JsonObject()
                 .put("message", message)

@@ -2,11 +2,16 @@ package io.modelswap.proxy;
 
 import io.modelswap.app.ModelswapSettings;
 import io.modelswap.config.ModelConfig;
+import io.modelswap.metrics.RequestTracker;
+import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessState;
+import io.modelswap.router.Grant;
 import io.modelswap.router.PendingRequest;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterException;
 import io.modelswap.router.RouterView;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -28,17 +33,21 @@ import org.jboss.logging.Logger;
 public class ProxyRoutes {
 
     private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
+    /** The upstream path whose streaming requests may get a loading stream ({@code /v1/...} and {@code /v/...}). */
+    private static final String CHAT_COMPLETIONS = "/chat/completions";
 
     private final Vertx vertx;
     private final Router router;
     private final UpstreamForwarder forwarder;
+    private final RequestTracker tracker;
     private final long maxBodyBytes;
-    @jakarta.inject.Inject io.modelswap.metrics.RequestTracker tracker;
 
-    public ProxyRoutes(Vertx vertx, Router router, UpstreamForwarder forwarder, ModelswapSettings settings) {
+    public ProxyRoutes(Vertx vertx, Router router, UpstreamForwarder forwarder, RequestTracker tracker,
+            ModelswapSettings settings) {
         this.vertx = vertx;
         this.router = router;
         this.forwarder = forwarder;
+        this.tracker = tracker;
         this.maxBodyBytes = settings.proxy().maxBodySize().asLongValue();
     }
 
@@ -61,7 +70,7 @@ public class ProxyRoutes {
         if (request.method() == HttpMethod.GET) {
             try {
                 RequestedModel requested = ModelExtractor.fromQuery(request.params());
-                dispatch(rc, resolve(view, requested.name()), upstreamUri, null);
+                dispatch(rc, resolve(view, requested.name()), upstreamUri, null, false);
             } catch (BadRequestException e) {
                 OpenAiError.send(rc.response(), e.status(), e.getMessage());
             }
@@ -79,7 +88,9 @@ public class ProxyRoutes {
                 if (RequestRewriter.needsRewrite(model) && isJson(request)) {
                     body = RequestRewriter.rewriteJson(body, model, requested.name());
                 }
-                dispatch(rc, model, upstreamUri, body);
+                boolean mayShowLoading = requested.stream() && model.sendLoadingState()
+                        && route.upstreamPath().endsWith(CHAT_COMPLETIONS);
+                dispatch(rc, model, upstreamUri, body, mayShowLoading);
             } catch (BadRequestException e) {
                 if (e.status() == 413) {
                     // the rest of the body is still on the wire: close rather than read it
@@ -114,32 +125,83 @@ public class ProxyRoutes {
                 return;
             }
             String uri = path.get().rest() + (request.query() == null ? "" : "?" + request.query());
-            dispatch(rc, path.get().model(), uri, null);
+            dispatch(rc, path.get().model(), uri, null, false);
         } catch (BadRequestException e) {
             OpenAiError.send(rc.response(), e.status(), e.getMessage());
         }
     }
 
-    /** Asks the router for the model, then forwards; the grant is released exactly once whatever happens. */
-    private void dispatch(RoutingContext rc, ModelConfig model, String upstreamUri, Buffer body) {
-        HttpServerRequest request = rc.request();
+    /**
+     * Asks the router for the model, then forwards; the grant is released exactly once whatever happens. With
+     * {@code mayShowLoading} (a streaming chat request for a {@code sendLoadingState} model) and a model that is not
+     * ready, the client gets a loading stream once admitted; admission errors such as 429 still come first, as plain
+     * HTTP errors.
+     */
+    private void dispatch(RoutingContext rc, ModelConfig model, String upstreamUri, Buffer body,
+            boolean mayShowLoading) {
         HttpServerResponse response = rc.response();
         Context httpContext = vertx.getOrCreateContext();
+        // Whether the model is ready only chooses what the client sees while waiting: an advisory read.
+        boolean showLoading = mayShowLoading && !isReady(model);
         PendingRequest pending = router.submit(model.id());
         tracker.begin(rc, model.id(), pending);
         response.closeHandler(v -> router.cancel(pending));
-        pending.grant().onComplete(granted -> httpContext.runOnContext(v -> {
-            if (granted.failed()) {
-                sendRouterError(response, granted.cause());
+        if (!showLoading) {
+            pending.grant().onComplete(granted -> httpContext.runOnContext(v -> serve(rc, pending, upstreamUri, body)));
+            return;
+        }
+        pending.admission().onComplete(admitted -> httpContext.runOnContext(v -> {
+            if (admitted.failed() || pending.grant().isComplete()) {
+                serve(rc, pending, upstreamUri, body); // refused, or ready already: nothing to show
                 return;
             }
             if (response.closed()) {
-                router.serveDone(pending);
-                return;
+                return; // the close handler has cancelled the request
             }
-            forwarder.forward(request, granted.result().model(), upstreamUri, body)
-                    .onComplete(ignored -> router.serveDone(pending));
+            LoadingStream loading = LoadingStream.start(vertx, response, model.id());
+            response.closeHandler(closed -> {
+                loading.stop();
+                router.cancel(pending);
+            });
+            pending.onQueuePosition(position -> httpContext.runOnContext(x -> loading.queuePosition(position)));
+            pending.grant().onComplete(granted -> httpContext.runOnContext(x -> {
+                if (granted.failed()) {
+                    RouterError error = RouterError.of(granted.cause());
+                    loading.fail(error.status(), error.code(), error.message());
+                    return;
+                }
+                if (response.closed()) {
+                    loading.stop();
+                    router.serveDone(pending);
+                    return;
+                }
+                loading.done();
+                forwarder.forwardBody(rc.request(), granted.result().model(), upstreamUri, body)
+                        .onComplete(ignored -> router.serveDone(pending));
+            }));
         }));
+    }
+
+    /** Once the grant is settled: forward the request, or answer the router's refusal. On the request's context. */
+    private void serve(RoutingContext rc, PendingRequest pending, String upstreamUri, Buffer body) {
+        HttpServerResponse response = rc.response();
+        Future<Grant> granted = pending.grant();
+        if (granted.failed()) {
+            sendRouterError(response, granted.cause());
+            return;
+        }
+        if (response.closed()) {
+            router.serveDone(pending);
+            return;
+        }
+        forwarder.forward(rc.request(), granted.result().model(), upstreamUri, body)
+                .onComplete(ignored -> router.serveDone(pending));
+    }
+
+    private boolean isReady(ModelConfig model) {
+        RouterView view = router.view();
+        ModelProcess process = view == null ? null : view.processes().get(model.id());
+        return process != null && process.state() == ProcessState.READY;
     }
 
     private static ModelConfig resolve(RouterView view, String requested) {
@@ -153,25 +215,37 @@ public class ProxyRoutes {
     }
 
     static void sendRouterError(HttpServerResponse response, Throwable cause) {
-        if (!(cause instanceof RouterException e)) {
-            LOG.error("unexpected failure while routing a request", cause);
-            OpenAiError.send(response, 500, "internal error: " + cause);
-            return;
+        RouterError error = RouterError.of(cause);
+        if (error.status() == 0) {
+            return; // the client is gone: there is nobody to answer
         }
-        switch (e.kind()) {
-            case UNKNOWN_MODEL -> OpenAiError.send(response, 404, "model_not_found", e.getMessage());
-            case CONCURRENCY_LIMIT -> {
-                response.putHeader("Retry-After", "1");
-                OpenAiError.send(response, 429, "concurrency_limit", e.getMessage());
+        if (error.status() == 429) {
+            response.putHeader("Retry-After", "1");
+        }
+        OpenAiError.send(response, error.status(), error.code(), error.message());
+    }
+
+    /**
+     * What a router refusal looks like to the client: status (0 when nobody is left to tell), OpenAI error code and
+     * message.
+     */
+    record RouterError(int status, String code, String message) {
+
+        static RouterError of(Throwable cause) {
+            if (!(cause instanceof RouterException e)) {
+                LOG.error("unexpected failure while routing a request", cause);
+                return new RouterError(500, "internal_error", "internal error: " + cause);
             }
-            case START_FAILED -> OpenAiError.send(response, 502, "upstream_start_failed", e.getMessage());
-            case START_TIMEOUT -> OpenAiError.send(response, 504, "upstream_start_timeout", e.getMessage());
-            case SHUTTING_DOWN -> OpenAiError.send(response, 503, "shutting_down", e.getMessage());
-            case UNLOADED -> OpenAiError.send(response, 503, "model_unloaded", e.getMessage());
-            case MODEL_REMOVED -> OpenAiError.send(response, 404, "model_not_found", e.getMessage());
-            case CANCELLED -> {
-                // the client is gone: there is nobody to answer
-            }
+            return switch (e.kind()) {
+                case UNKNOWN_MODEL -> new RouterError(404, "model_not_found", e.getMessage());
+                case CONCURRENCY_LIMIT -> new RouterError(429, "concurrency_limit", e.getMessage());
+                case START_FAILED -> new RouterError(502, "upstream_start_failed", e.getMessage());
+                case START_TIMEOUT -> new RouterError(504, "upstream_start_timeout", e.getMessage());
+                case SHUTTING_DOWN -> new RouterError(503, "shutting_down", e.getMessage());
+                case UNLOADED -> new RouterError(503, "model_unloaded", e.getMessage());
+                case MODEL_REMOVED -> new RouterError(404, "model_not_found", e.getMessage());
+                case CANCELLED -> new RouterError(0, "cancelled", e.getMessage());
+            };
         }
     }
 }

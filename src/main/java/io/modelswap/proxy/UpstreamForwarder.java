@@ -3,6 +3,7 @@ package io.modelswap.proxy;
 import io.modelswap.app.ModelswapSettings;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.UpstreamTimeouts;
+import io.modelswap.metrics.RequestTracker;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -17,6 +18,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -41,12 +45,16 @@ public class UpstreamForwarder {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
 
+    /** Most characters of an upstream's non-JSON error body quoted to the client. */
+    private static final int ERROR_TEXT_LIMIT = 500;
+
     private final Vertx vertx;
     private final HttpClient client;
-    @jakarta.inject.Inject io.modelswap.metrics.RequestTracker tracker;
+    private final RequestTracker tracker;
 
-    public UpstreamForwarder(Vertx vertx, ModelswapSettings settings) {
+    public UpstreamForwarder(Vertx vertx, ModelswapSettings settings, RequestTracker tracker) {
         this.vertx = vertx;
+        this.tracker = tracker;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setKeepAliveTimeout(UpstreamTimeouts.DEFAULTS.idleConn())
@@ -65,6 +73,20 @@ public class UpstreamForwarder {
      * exchange is over, whether it succeeded or not: the caller releases its grant then.
      */
     public Future<Void> forward(HttpServerRequest server, ModelConfig model, String path, Buffer body) {
+        return exchange(server, model, path, body, wholeAnswer);
+    }
+
+    /**
+     * Like {@link #forward}, into a response whose 200 and {@code text/event-stream} headers are already sent (a
+     * loading stream): only the upstream's body is piped. An upstream that answers anything but 200, or cannot be
+     * reached, is told as a last {@code data: {"error":...}} event, since the status line cannot change any more.
+     */
+    public Future<Void> forwardBody(HttpServerRequest server, ModelConfig model, String path, Buffer body) {
+        return exchange(server, model, path, body, bodyOnly);
+    }
+
+    private Future<Void> exchange(HttpServerRequest server, ModelConfig model, String path, Buffer body,
+            AnswerSink sink) {
         Promise<Void> done = Promise.promise();
         HttpServerResponse response = server.response();
         URI base = URI.create(model.proxy());
@@ -81,7 +103,7 @@ public class UpstreamForwarder {
         }
         client.request(options).onComplete(requested -> {
             if (requested.failed()) {
-                fail(response, 502, "[" + model.id() + "] upstream not reachable at " + model.proxy() + ": "
+                sink.fail(response, 502, "[" + model.id() + "] upstream not reachable at " + model.proxy() + ": "
                         + requested.cause().getMessage(), done);
                 return;
             }
@@ -100,7 +122,7 @@ public class UpstreamForwarder {
             long headerTimer = timeouts.responseHeader() <= 0 ? -1
                     : vertx.setTimer(timeouts.responseHeader() * 1000L, id -> {
                         upstream.reset();
-                        fail(response, 504, "[" + model.id() + "] upstream sent no response within "
+                        sink.fail(response, 504, "[" + model.id() + "] upstream sent no response within "
                                 + timeouts.responseHeader() + "s (timeouts.responseHeader)", done);
                     });
             upstream.response().onComplete(answered -> {
@@ -108,11 +130,16 @@ public class UpstreamForwarder {
                     vertx.cancelTimer(headerTimer);
                 }
                 if (answered.failed()) {
-                    fail(response, 502, "[" + model.id() + "] upstream failed: " + answered.cause().getMessage(),
+                    sink.fail(response, 502, "[" + model.id() + "] upstream failed: " + answered.cause().getMessage(),
                             done);
                     return;
                 }
-                relay(answered.result(), response, done);
+                if (response.closed()) {
+                    answered.result().request().reset();
+                    done.tryComplete();
+                    return;
+                }
+                sink.relay(model, answered.result(), response, done);
             });
             if (body != null) {
                 upstream.end(body);
@@ -126,27 +153,76 @@ public class UpstreamForwarder {
         return done.future();
     }
 
-    private void relay(HttpClientResponse upstream, HttpServerResponse response, Promise<Void> done) {
-        if (response.closed()) {
-            upstream.request().reset();
-            done.tryComplete();
-            return;
-        }
-        response.setStatusCode(upstream.statusCode());
-        response.setStatusMessage(upstream.statusMessage());
-        upstream.headers().forEach((name, value) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                response.headers().add(name, value);
+    /** How the upstream's answer (or the failure to get one) reaches the client. */
+    private interface AnswerSink {
+        void relay(ModelConfig model, HttpClientResponse upstream, HttpServerResponse response, Promise<Void> done);
+
+        void fail(HttpServerResponse response, int status, String message, Promise<Void> done);
+    }
+
+    /** Status, headers and body, as the upstream sent them; failures as OpenAI error responses. */
+    private final AnswerSink wholeAnswer = new AnswerSink() {
+        @Override
+        public void relay(ModelConfig model, HttpClientResponse upstream, HttpServerResponse response,
+                Promise<Void> done) {
+            response.setStatusCode(upstream.statusCode());
+            response.setStatusMessage(upstream.statusMessage());
+            upstream.headers().forEach((name, value) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                    response.headers().add(name, value);
+                }
+            });
+            String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+            if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+                // nginx and other proxies in front of modelswap must not hold back tokens (llama-swap #236)
+                response.headers().set("X-Accel-Buffering", "no");
             }
-        });
-        String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
-            // nginx and other proxies in front of modelswap must not hold back tokens (llama-swap #236)
-            response.headers().set("X-Accel-Buffering", "no");
+            if (upstream.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+                response.setChunked(true);
+            }
+            pipeBody(upstream, response, done);
         }
-        if (upstream.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
-            response.setChunked(true);
+
+        @Override
+        public void fail(HttpServerResponse response, int status, String message, Promise<Void> done) {
+            LOG.warn(message);
+            OpenAiError.send(response, status, message);
+            done.tryComplete();
         }
+    };
+
+    /** The body only, into an event stream already under way; failures as its last event. */
+    private final AnswerSink bodyOnly = new AnswerSink() {
+        @Override
+        public void relay(ModelConfig model, HttpClientResponse upstream, HttpServerResponse response,
+                Promise<Void> done) {
+            if (upstream.statusCode() == 200) {
+                pipeBody(upstream, response, done);
+                return;
+            }
+            int status = upstream.statusCode();
+            upstream.body().onComplete(read -> {
+                String text = read.succeeded() ? read.result().toString() : "";
+                JsonObject envelope = upstreamError(text);
+                if (envelope == null) {
+                    String message = "[" + model.id() + "] upstream answered " + status
+                            + (text.isBlank() ? "" : ": " + abbreviate(text.strip()));
+                    envelope = OpenAiError.body(status, OpenAiError.codeFor(status), message);
+                }
+                LOG.warnf("[%s] upstream answered %d after a loading stream: %s", model.id(), status,
+                        abbreviate(text.strip()));
+                endWith(response, OpenAiError.sseEvent(envelope), done);
+            });
+        }
+
+        @Override
+        public void fail(HttpServerResponse response, int status, String message, Promise<Void> done) {
+            LOG.warn(message);
+            endWith(response, OpenAiError.sseEvent(status, OpenAiError.codeFor(status), message), done);
+        }
+    };
+
+    private void pipeBody(HttpClientResponse upstream, HttpServerResponse response, Promise<Void> done) {
         tracker.tap(response, upstream).pipeTo(response).onComplete(piped -> {
             if (piped.failed() && !response.closed()) {
                 // The upstream died mid-answer: cut the client's connection so it sees a truncated stream rather
@@ -158,10 +234,25 @@ public class UpstreamForwarder {
         });
     }
 
-    private static void fail(HttpServerResponse response, int status, String message, Promise<Void> done) {
-        LOG.warn(message);
-        OpenAiError.send(response, status, message);
+    private static void endWith(HttpServerResponse response, String lastEvent, Promise<Void> done) {
+        if (!response.closed() && !response.ended()) {
+            response.end(lastEvent);
+        }
         done.tryComplete();
+    }
+
+    /** The upstream's own {@code {"error":...}} envelope when its body is one, else null. */
+    private static JsonObject upstreamError(String text) {
+        try {
+            Object parsed = Json.decodeValue(text);
+            return parsed instanceof JsonObject json && json.getValue("error") != null ? json : null;
+        } catch (DecodeException e) {
+            return null;
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= ERROR_TEXT_LIMIT ? text : text.substring(0, ERROR_TEXT_LIMIT) + "...";
     }
 
     private static MultiMap requestHeaders(MultiMap incoming, boolean bodyReplaced) {

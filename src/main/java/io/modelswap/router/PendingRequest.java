@@ -21,6 +21,8 @@ public final class PendingRequest {
     private final Promise<Grant> grant = Promise.promise();
     private volatile IntConsumer queuePositionListener = position -> {
     };
+    /** The latest queue position told, 0 while never queued: replayed to a listener that comes late. */
+    private volatile int lastQueuePosition;
 
     PendingRequest(Ticket ticket) {
         this.ticket = ticket;
@@ -44,9 +46,16 @@ public final class PendingRequest {
         return grant.future();
     }
 
-    /** Called with the 1-based queue position whenever it changes (for the loading stream). */
+    /**
+     * Called with the 1-based queue position whenever it changes (for the loading stream), on the loop's thread. A
+     * position told before the listener was set is replayed to it at once, so the same position may arrive twice.
+     */
     public void onQueuePosition(IntConsumer listener) {
         this.queuePositionListener = listener;
+        int told = lastQueuePosition;
+        if (told > 0) {
+            listener.accept(told);
+        }
     }
 
     // ---- loop side ----
@@ -71,6 +80,7 @@ public final class PendingRequest {
     }
 
     void queuePosition(int position) {
+        lastQueuePosition = position;
         queuePositionListener.accept(position);
     }
 

@@ -5,6 +5,7 @@ import io.modelswap.bus.LocalCodec;
 import io.modelswap.config.SwapConfig;
 import io.modelswap.process.ProcessTimings;
 import io.modelswap.process.StateChange;
+import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -85,6 +86,18 @@ public class Router {
         send(new RouterCommand.ServeDone(request.ticket()));
     }
 
+    /**
+     * Makes {@code model} (a resolved model ID) ready through the same queue as requests, then releases it at once:
+     * what a preload or a management "load" asks for. Fails with the {@link RouterException} a request would get.
+     */
+    public Future<Void> load(String model) {
+        PendingRequest request = submit(model);
+        return request.grant().map(granted -> {
+            serveDone(request);
+            return null;
+        });
+    }
+
     /** Stops {@code models} (every model when empty); completes when their processes are gone. */
     public Future<Void> unload(Collection<String> models) {
         Promise<Void> done = Promise.promise();
@@ -111,9 +124,14 @@ public class Router {
 
     /** Completes when the run loop has handled a no-op message: it is alive and not stuck (liveness probe). */
     public Future<Void> ping() {
-        Promise<Void> done = Promise.promise();
-        send(new RouterCommand.Ping(done));
-        return done.future();
+        return snapshot().mapEmpty();
+    }
+
+    /** The scheduler's counters as of now, read on the loop (for display, metrics and tests; never to decide). */
+    public Future<SchedulerSnapshot> snapshot() {
+        Promise<SchedulerSnapshot> result = Promise.promise();
+        send(new RouterCommand.Snapshot(result));
+        return result.future();
     }
 
     /** The configuration and processes as the loop last published them (for display and request parsing). */

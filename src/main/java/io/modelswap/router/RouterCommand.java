@@ -2,6 +2,7 @@ package io.modelswap.router;
 
 import io.modelswap.config.SwapConfig;
 import io.modelswap.process.StateChange;
+import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Promise;
 import java.util.Collection;
@@ -67,10 +68,10 @@ interface RouterCommand {
         }
     }
 
-    /** A no-op round trip, answered as soon as the loop gets to it. */
-    record Ping(Promise<Void> done) implements RouterCommand {
+    /** Copy the scheduler's counters (queue depth, in-flight, waiters) for display, metrics and tests. */
+    record Snapshot(Promise<SchedulerSnapshot> result) implements RouterCommand {
         public void applyTo(RouterLoop loop) {
-            done.tryComplete();
+            result.complete(loop.snapshot());
         }
     }
 

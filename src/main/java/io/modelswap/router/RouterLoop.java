@@ -10,7 +10,10 @@ import io.modelswap.process.StateChange;
 import io.modelswap.router.scheduler.Effects;
 import io.modelswap.router.scheduler.Failure;
 import io.modelswap.router.scheduler.FifoScheduler;
+import io.modelswap.router.scheduler.MatrixSwapper;
 import io.modelswap.router.scheduler.Rejection;
+import io.modelswap.router.scheduler.SchedulerSettings;
+import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.router.scheduler.StopReason;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Context;
@@ -49,6 +52,7 @@ final class RouterLoop implements Effects {
     private final Consumer<RouterView> viewPublisher;
 
     private SwapConfig config;
+    private SchedulerSettings schedulerSettings;
     private FifoScheduler scheduler;
     private final Map<String, ModelProcess> processes = new TreeMap<>();
     /** Models whose definition changed while running: the new definition, swapped in once the old process stops. */
@@ -60,12 +64,20 @@ final class RouterLoop implements Effects {
      * {@code state()} is for display only: deciding on it races with the events still on their way.
      */
     private final Map<String, ProcessState> observed = new HashMap<>();
-    /** Swaps asked for by {@link #startSwap} whose SwapDone has not come back: their owner may start any moment. */
-    private final Map<String, Integer> swapsUnderWay = new HashMap<>();
+    /**
+     * Targets of swaps asked for by {@link #startSwap} whose SwapDone has not come back: their owner may start any
+     * moment. The scheduler never runs two swaps of one model at once, so a set suffices.
+     */
+    private final Set<String> swapsUnderWay = new HashSet<>();
     /** Admitted requests that have not finished: the scheduler's tickets, with the HTTP side's handle. */
     private final Map<Long, PendingRequest> pending = new HashMap<>();
     /** The stop under way for each model, so an unload can wait for it. Entries leave when the stop completes. */
     private final Map<String, Future<Void>> stops = new HashMap<>();
+    /**
+     * Swaps whose target was told to stop (cancelled, unloaded) while the swap was still stopping its evictions: the
+     * process is not started yet, so that stop had nothing to abort, and the start must not follow.
+     */
+    private final Set<String> swapsAborted = new HashSet<>();
     /** Why each model's last start failed, to tell a timeout (504) from a crash (502). */
     private final Map<String, StartFailedException> lastStartFailure = new HashMap<>();
     private boolean shutDown;
@@ -82,7 +94,8 @@ final class RouterLoop implements Effects {
         for (ModelConfig model : initial.models().values()) {
             processes.put(model.id(), new ModelProcess(model, vertx, timings));
         }
-        this.scheduler = new FifoScheduler(settingsFactory.from(initial), InstantSource.system(), this);
+        this.schedulerSettings = settingsFactory.from(initial);
+        this.scheduler = new FifoScheduler(schedulerSettings, InstantSource.system(), this);
         publishView();
     }
 
@@ -110,7 +123,8 @@ final class RouterLoop implements Effects {
     }
 
     void onSwapDone(String model, Optional<Throwable> error) {
-        swapsUnderWay.computeIfPresent(model, (m, n) -> n > 1 ? n - 1 : null);
+        swapsUnderWay.remove(model);
+        swapsAborted.remove(model);
         // A swap aborted by the reload may end with the old owner already stopped: no STOPPED event will follow.
         settleOwnerIfIdle(model);
         error.ifPresentOrElse(e -> {
@@ -142,7 +156,7 @@ final class RouterLoop implements Effects {
      */
     private boolean idle(String model) {
         return observed.getOrDefault(model, ProcessState.STOPPED) == ProcessState.STOPPED
-                && !swapsUnderWay.containsKey(model);
+                && !swapsUnderWay.contains(model);
     }
 
     /** Swaps in a changed model's new owner, or drops a removed model's, once the old owner is idle. */
@@ -218,7 +232,8 @@ final class RouterLoop implements Effects {
             }
         }
         config = next;
-        scheduler.onSettings(settingsFactory.from(next), changed);
+        schedulerSettings = settingsFactory.from(next);
+        scheduler.onSettings(schedulerSettings, changed);
         publishView();
         done.complete();
     }
@@ -239,6 +254,10 @@ final class RouterLoop implements Effects {
 
     void onTick() {
         scheduler.onTick();
+    }
+
+    SchedulerSnapshot snapshot() {
+        return scheduler.snapshot();
     }
 
     // ---------------------------------------------------------------- effects (called by the scheduler, on the loop)
@@ -270,16 +289,23 @@ final class RouterLoop implements Effects {
     @Override
     public void startSwap(String model, List<String> evict) {
         ModelProcess target = processes.get(model);
-        swapsUnderWay.merge(model, 1, Integer::sum);
+        swapsUnderWay.add(model);
+        swapsAborted.remove(model);
         List<Future<Void>> evictions = new ArrayList<>();
         for (String victim : evict) {
             evictions.add(stop(victim, "evicted to make room for " + model));
         }
         if (!evict.isEmpty()) {
             LOG.infof("[%s] swapping in, stopping %s", model, evict);
+            logMatrixDecision(model, evict);
         }
+        // The evictions' futures complete on this loop's context, so the check below reads loop state safely.
         Future.join(evictions)
-                .transform(ignored -> target.ensureReady())
+                .transform(ignored -> swapsAborted.contains(model)
+                        ? Future.<Void>failedFuture(new StartFailedException(model, StartFailedException.Kind.ABORTED,
+                                "model " + model + " was not started: its load was cancelled while "
+                                        + evict + " stopped"))
+                        : target.ensureReady())
                 .onComplete(ar -> self.accept(new RouterCommand.SwapDone(model,
                         ar.succeeded() ? Optional.empty() : Optional.of(ar.cause()))));
     }
@@ -323,10 +349,24 @@ final class RouterLoop implements Effects {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * llama-swap's line for a matrix swap. The swapper remembers only its latest non-trivial answer, so the line is
+     * written when that answer is the eviction this swap carries out (a swap that stops nothing needed no choice).
+     */
+    private void logMatrixDecision(String model, List<String> evict) {
+        if (schedulerSettings.swapper() instanceof MatrixSwapper matrix) {
+            matrix.lastDecision().filter(d -> d.evict().equals(evict)).ifPresent(d -> LOG.infof(
+                    "matrix: model=%s set=%s evict=%s cost=%d", model, d.set().orElse("-"), d.evict(), d.cost()));
+        }
+    }
+
     private Future<Void> stop(String model, String reason) {
         ModelProcess process = processes.get(model);
         if (process == null) {
             return Future.succeededFuture();
+        }
+        if (swapsUnderWay.contains(model)) {
+            swapsAborted.add(model);
         }
         Future<Void> stop = process.stop(graceOf(process.config()), reason);
         stops.put(model, stop);

@@ -138,7 +138,7 @@ public final class FifoScheduler {
             book.readySince = null;
         }
         if (!state.isRunning()) {
-            book.ttlStopIssued = false;
+            book.stopIssued = false;
             if (book.retire != Retire.NONE && swaps.get(model) == null) {
                 reload.finish(book);
             }
@@ -155,12 +155,16 @@ public final class FifoScheduler {
             SwapTable.Swap s = swaps.get(m);
             if (s != null) {
                 failWaiters(s, unloaded);
-                cancel(s);
+                // Not cancel(s): the stop below aborts the load too, and tells the process owner the true reason.
+                s.cancelled = true;
             }
             failQueued(m, unloaded);
             ModelBook book = books.get(m);
             if (s != null || (book != null && book.state.isRunning())) {
                 stop.add(m);
+                if (book != null) {
+                    book.stopIssued = true;
+                }
             }
         }
         queue.publishPositions(effects);
@@ -197,7 +201,7 @@ public final class FifoScheduler {
         Instant now = clock.instant();
         for (ModelBook book : List.copyOf(books.values())) {
             if (ttlExpired(book, now)) {
-                book.ttlStopIssued = true;
+                book.stopIssued = true;
                 effects.stopModels(List.of(book.model), StopReason.TTL);
             }
             reload.maybeStopRetiring(book);
@@ -242,7 +246,7 @@ public final class FifoScheduler {
         }
         List<String> running = runningSet(model);
         List<String> evict = settings.swapper().evictionFor(model, running);
-        if (book.state == ProcessState.READY && evict.isEmpty() && !swaps.isEvicting(model)) {
+        if (book.state == ProcessState.READY && !book.stopIssued && evict.isEmpty() && !swaps.isEvicting(model)) {
             if (blocksStarved(model, ahead)) {
                 return false;
             }
@@ -324,7 +328,7 @@ public final class FifoScheduler {
 
     private boolean ttlExpired(ModelBook b, Instant now) {
         ModelPolicy p = settings.models().get(b.model);
-        if (p == null || p.ttl().isZero() || b.ttlStopIssued || b.retire != Retire.NONE
+        if (p == null || p.ttl().isZero() || b.stopIssued || b.retire != Retire.NONE
                 || b.state != ProcessState.READY || b.admitted > 0 || b.inFlight > 0
                 || swaps.get(b.model) != null || swaps.isEvicting(b.model)) {
             return false;

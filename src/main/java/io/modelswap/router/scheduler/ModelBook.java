@@ -29,8 +29,11 @@ final class ModelBook {
     Instant lastUse;
     /** Last grant, for most-recently-used ordering after a reload. */
     Instant lastGrant;
-    /** A TTL stop was asked for and the model has not stopped yet: don't ask again every tick. */
-    boolean ttlStopIssued;
+    /**
+     * A TTL or unload stop was asked for and the model has not stopped yet: don't ask again every tick, and don't
+     * hand the instance on its way out to a new request (the process reports STOPPING only a moment later).
+     */
+    boolean stopIssued;
     Retire retire = Retire.NONE;
     Instant retireDeadline;
     boolean retireStopIssued;
@@ -42,7 +45,7 @@ final class ModelBook {
     void becameReady(Instant now) {
         readySince = now;
         servedSinceReady = false;
-        ttlStopIssued = false;
+        stopIssued = false;
     }
 
     /** The start of the current idle period, for TTL. */

@@ -200,12 +200,25 @@ class FifoSchedulerTest {
     }
 
     @Test
+    void aRequestRightAfterAnUnloadIsNotHandedTheInstanceBeingStopped() {
+        SchedulerHarness h = new SchedulerHarness(oneAtATime(), "a");
+        Ticket first = h.request("a");
+        h.ready("a");
+        h.done(first);
+        h.scheduler.onUnload(List.of("a"));
+        h.fx.take();
+        h.request("a"); // before the process has reported STOPPING
+        assertEquals(List.of("admit a#2", "swap a evict []"), h.fx.take());
+    }
+
+    @Test
     void unloadFailsSwapWaitersAndStopsTheModel() {
         SchedulerHarness h = new SchedulerHarness(oneAtATime(), "a");
         h.requests("a", "a");
         h.fx.take();
         h.scheduler.onUnload(List.of("a"));
-        assertEquals(List.of("fail a#1 UNLOADED", "fail a#2 UNLOADED", "cancelSwap a", "stop [a] UNLOAD"), h.fx.take());
+        assertEquals(List.of("fail a#1 UNLOADED", "fail a#2 UNLOADED", "stop [a] UNLOAD"), h.fx.take(),
+                "one stop, with the unload as its reason, aborts the load");
         h.scheduler.onSwapDone("a", Optional.of("aborted"));
         assertEquals(List.of(), h.fx.take());
         h.request("a");

@@ -127,6 +127,21 @@ class SchedulerTimingTest {
     }
 
     @Test
+    void aRequestRightAfterATtlStopWaitsForAFreshStartInsteadOfTheDyingInstance() {
+        // llama-swap #946: the process reports STOPPING a moment after the stop is asked for; a request in between
+        // must not be handed the instance that is being stopped
+        SchedulerHarness h = withTimers(Duration.ZERO, Duration.ZERO, ttl(60, "a"));
+        Ticket first = h.request("a");
+        h.ready("a");
+        h.done(first);
+        h.clock.advanceSeconds(60);
+        h.scheduler.onTick();
+        h.fx.take();
+        h.request("a");
+        assertEquals(List.of("admit a#2", "swap a evict []"), h.fx.take());
+    }
+
+    @Test
     void ttlCountsFromReadyWhenNothingWasServed() {
         SchedulerHarness h = withTimers(Duration.ZERO, Duration.ZERO, ttl(60, "a"));
         h.alreadyReady("a");
