@@ -2,8 +2,11 @@ package io.modelswap.app;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,14 +17,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class ReloadMetrics {
 
+    private final MeterRegistry registry;
     private final Counter successes;
     private final Counter failures;
     private final AtomicInteger lastSuccess = new AtomicInteger(1);
+    private final Gauge lastSuccessGauge;
 
     public ReloadMetrics(MeterRegistry registry) {
+        this.registry = registry;
         successes = reloads(registry, "success");
         failures = reloads(registry, "failure");
-        Gauge.builder("modelswap.config.last.reload.success", lastSuccess, AtomicInteger::get)
+        lastSuccessGauge = Gauge.builder("modelswap.config.last.reload.success", lastSuccess, AtomicInteger::get)
                 .description("1 when the last configuration load was applied, 0 when it was refused")
                 .register(registry);
     }
@@ -38,6 +44,18 @@ public class ReloadMetrics {
         lastSuccess.set(ok ? 1 : 0);
         if (reload) {
             (ok ? successes : failures).increment();
+        }
+    }
+
+    /**
+     * Micrometer keeps the first meter registered under a name, with its state object: a registry that outlives
+     * this bean (an application restarted in one JVM, as the test suite does) would otherwise go on reading this
+     * instance's numbers.
+     */
+    @PreDestroy
+    void unregister() {
+        for (Meter meter : List.of(successes, failures, lastSuccessGauge)) {
+            registry.remove(meter);
         }
     }
 }

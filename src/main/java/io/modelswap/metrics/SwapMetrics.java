@@ -8,6 +8,7 @@ import io.modelswap.process.ModelProcess;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
 import io.modelswap.router.Router;
+import io.modelswap.router.StopCause;
 import io.modelswap.router.RouterView;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -15,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,34 +30,6 @@ public class SwapMetrics {
 
     /** Buckets of the load-time histogram: a small model loads in a second, a big one in minutes. */
     static final Duration[] SWAP_BUCKETS = seconds(0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600);
-
-    /** Why a model was stopped, as the {@code reason} label of {@code modelswap_evictions_total}. */
-    enum EvictionReason {
-        SWAP, TTL, UNLOAD, RELOAD, SHUTDOWN, CANCELLED, OTHER;
-
-        String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        /** Reads the reason the router gave the process owner (see RouterLoop's stop reasons). */
-        static EvictionReason of(String reason) {
-            String r = reason == null ? "" : reason;
-            if (r.contains("evicted to make room")) {
-                return SWAP;
-            } else if (r.contains("ttl")) {
-                return TTL;
-            } else if (r.contains("unloaded")) {
-                return UNLOAD;
-            } else if (r.contains("configuration reloaded")) {
-                return RELOAD;
-            } else if (r.contains("shutting down")) {
-                return SHUTDOWN;
-            } else if (r.contains("load cancelled")) {
-                return CANCELLED;
-            }
-            return OTHER;
-        }
-    }
 
     private final MeterRegistry registry;
     private final Vertx vertx;
@@ -107,7 +79,7 @@ public class SwapMetrics {
         }
         if (change.to() == ProcessState.STOPPING && !change.reason().startsWith("exited")) {
             Counter.builder("modelswap.evictions").description("Models stopped, by why")
-                    .tag("model", model).tag("reason", EvictionReason.of(change.reason()).label())
+                    .tag("model", model).tag("reason", StopCause.of(change.reason()).map(StopCause::label).orElse("other"))
                     .register(registry).increment();
         }
     }

@@ -293,7 +293,7 @@ final class RouterLoop implements Effects {
         swapsAborted.remove(model);
         List<Future<Void>> evictions = new ArrayList<>();
         for (String victim : evict) {
-            evictions.add(stop(victim, "evicted to make room for " + model));
+            evictions.add(stop(victim, StopCause.SWAP.reason(model)));
         }
         if (!evict.isEmpty()) {
             LOG.infof("[%s] swapping in, stopping %s", model, evict);
@@ -312,7 +312,7 @@ final class RouterLoop implements Effects {
 
     @Override
     public void cancelSwap(String model) {
-        stop(model, "load cancelled: every request waiting for it went away");
+        stop(model, StopCause.CANCELLED.reason(""));
     }
 
     @Override
@@ -382,11 +382,11 @@ final class RouterLoop implements Effects {
     private String describe(StopReason reason, String model) {
         ModelConfig current = config.models().get(model);
         return switch (reason) {
-            case TTL -> "idle for its ttl of " + (current == null ? "?" : current.ttlSeconds()) + "s";
-            case UNLOAD -> "unloaded through the API";
-            case RELOAD -> "configuration reloaded";
-            case CANCELLED -> "load cancelled: every request waiting for it went away";
-            case SHUTDOWN -> "modelswap is shutting down";
+            case TTL -> StopCause.TTL.reason((current == null ? "?" : current.ttlSeconds()) + "s");
+            case UNLOAD -> StopCause.UNLOAD.reason("");
+            case RELOAD -> StopCause.RELOAD.reason("");
+            case CANCELLED -> StopCause.CANCELLED.reason("");
+            case SHUTDOWN -> StopCause.SHUTDOWN.reason("");
         };
     }
 

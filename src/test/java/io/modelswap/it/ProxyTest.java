@@ -265,6 +265,15 @@ class ProxyTest {
     }
 
     @Test
+    void theConfigurationLoadedWithoutWarnings() {
+        // in a native image this also proves the mapping interfaces are readable (unknown-key detection)
+        given().get("/api/config/reload").then().statusCode(200)
+                .body("ok", equalTo(true))
+                .body("errors", org.hamcrest.Matchers.empty())
+                .body("warnings", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
     void healthAnswersOk() {
         given().get("/health").then().statusCode(200).body(equalTo("OK"));
     }

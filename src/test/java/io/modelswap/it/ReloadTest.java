@@ -360,7 +360,7 @@ class ReloadTest {
     }
 
     private static double metric(String name, String labels) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = given().get("/metrics").then().statusCode(200).extract().asString();
         Matcher m = METRIC.matcher(text);
         while (m.find()) {
             String found = m.group(2) == null ? "" : m.group(2);
