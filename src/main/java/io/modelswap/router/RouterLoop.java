@@ -125,6 +125,7 @@ final class RouterLoop implements Effects {
             if (dropWhenStopped.remove(change.model()) && current != null) {
                 current.close();
                 processes.remove(change.model());
+                lastStartFailure.remove(change.model());
                 LOG.infof("[%s] removed from the configuration and stopped", change.model());
             }
         }
@@ -168,6 +169,7 @@ final class RouterLoop implements Effects {
                 if (gone.state() == ProcessState.STOPPED) {
                     gone.close();
                     processes.remove(model);
+                    lastStartFailure.remove(model);
                 } else {
                     dropWhenStopped.add(model);
                 }
