@@ -17,7 +17,10 @@ CONCURRENCY=${4:-8}
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B -DskipTests package
 WORK=$(mktemp -d)
 APP_PID=
-cleanup() { [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null || true; wait 2>/dev/null || true
+  cp "$WORK/modelswap.log" target/soak-modelswap.log 2>/dev/null || true; rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 mkdir -p target/demo-classes
@@ -59,7 +62,7 @@ java src/test/java/io/modelswap/bench/SoakClient.java "http://127.0.0.1:$PORT" "
 upstreams() {
   local n=0 f
   for f in /proc/[0-9]*/cmdline; do
-    tr '\0' ' ' <"$f" 2>/dev/null | grep -qE -- "DemoUpstream --tokens 20 .*--port ($A|$B|$C) " && n=$((n + 1))
+    { tr '\0' ' ' <"$f"; } 2>/dev/null | grep -qE -- "DemoUpstream --tokens 20 .*--port ($A|$B|$C) " && n=$((n + 1))
   done
   echo "$n"
 }
