@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * --exit-at-start CODE   exit at once with CODE
  * --die-mid-stream N     in a stream, halt the JVM (exit code 3) after N chunks
  * --hold-after N         in a stream, after N chunks wait until POST /release
+ * --never-answer         accept every request except GET /health and /pids, and never answer it
  * --ignore-sigterm       SIGTERM does nothing (only SIGKILL stops it)
  * --fork-grandchild      start "sleep 3600" that inherits stdout/stderr (holds the pipes open)
  * --tokens N             tokens per completion (default 8)
@@ -122,6 +123,10 @@ public class DemoUpstream {
             boolean healthy = !flags.containsKey("never-healthy")
                     && System.currentTimeMillis() - startedAt >= intFlag("healthy-after-ms", 0);
             return healthy ? json(ex, 200, "{\"status\":\"ok\"}") : json(ex, 503, "{\"status\":\"loading\"}");
+        }
+        if (flags.containsKey("never-answer") && !path.equals("/pids")) {
+            System.out.println("never answering " + method + " " + path + " (--never-answer)");
+            sleep(Long.MAX_VALUE);
         }
         if (path.equals("/v1/chat/completions") && method.equals("POST")) {
             if (!STREAM_TRUE.matcher(text).find()) {

@@ -83,7 +83,8 @@ public interface ModelswapSettings {
 
         /**
          * A file where modelswap records the upstreams it started (PID and start time), so that a modelswap killed with
-         * SIGKILL stops them at its next start. Empty disables.
+         * SIGKILL stops them at its next start. Defaults to {@code ${java.io.tmpdir}/modelswap-<user>-<port>.state};
+         * {@code off} disables. See {@code docs/reliability.md}.
          */
         Optional<String> stateFile();
     }

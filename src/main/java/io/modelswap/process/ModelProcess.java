@@ -66,6 +66,9 @@ public final class ModelProcess {
     /** One spawn of the command and everything that belongs to it. */
     private static final class Run {
         final long deadlineNanos;
+        /** Where its processes are recorded for a restart after SIGKILL, and under which id. */
+        final ProcessLedger ledger = ProcessLedger.current();
+        final long ledgerRun = ledger.open();
         final Promise<Process> spawned = Promise.promise();
         Process process;
         OutputDrain drain;
@@ -201,6 +204,7 @@ public final class ModelProcess {
         ProcessTree.BLOCKING.execute(() -> {
             try {
                 Process p = spawn();
+                r.ledger.record(r.ledgerRun, config.id(), List.of(p.toHandle()));
                 OutputDrain drain = OutputDrain.start(p.getInputStream(), logs, upstreamLog,
                         "modelswap-output-" + config.id());
                 owner.runOnContext(v -> onSpawned(r, p, drain));
@@ -257,6 +261,10 @@ public final class ModelProcess {
             return;
         }
         if (ar.succeeded()) {
+            if (!r.process.isAlive()) {
+                // Something else answered on its port (it exited, e.g. failing to bind): onExited fails the start.
+                return;
+            }
             listTreeThenBecomeReady(r, "health check passed");
             return;
         }
@@ -280,7 +288,7 @@ public final class ModelProcess {
             LOG.warnf("model %s: upstream process %s; it will start again on the next request. Its last output"
                     + " is under /logs", config.id(), exited);
             ProcessTree.BLOCKING.execute(() -> {
-                List<ProcessHandle> leftovers = r.knownDescendants.stream().filter(ProcessHandle::isAlive).toList();
+                List<ProcessHandle> leftovers = r.knownDescendants.stream().filter(ProcessTree::running).toList();
                 owner.runOnContext(v -> {
                     if (leftovers.isEmpty()) {
                         r.endReason = exited;
@@ -322,8 +330,10 @@ public final class ModelProcess {
     private void listTreeThenBecomeReady(Run r, String reason) {
         ProcessTree.BLOCKING.execute(() -> {
             r.knownDescendants = r.process.toHandle().descendants().toList();
+            r.ledger.record(r.ledgerRun, config.id(), r.knownDescendants);
             owner.runOnContext(v -> {
-                if (run == r && !r.killing) {
+                // a process that already exited is not ready, whatever answered on its port: onExited takes over
+                if (run == r && !r.killing && r.process.isAlive()) {
                     becomeReady(r, reason);
                 }
             });
@@ -389,6 +399,7 @@ public final class ModelProcess {
         }
         run = null;
         pid = -1;
+        ProcessTree.BLOCKING.execute(() -> r.ledger.close(r.ledgerRun));
         Promise<Void> done = stopDone;
         stopDone = null;
         transition(ProcessState.STOPPED, r.endReason);

@@ -1,6 +1,9 @@
 package io.modelswap.process;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -73,13 +76,13 @@ final class ProcessTree {
             List<String> stopCommand, List<String> env, LogRing logs) {
         ProcessHandle root = process.toHandle();
         Set<ProcessHandle> listed = new LinkedHashSet<>(root.descendants().toList());
-        known.stream().filter(ProcessHandle::isAlive).forEach(listed::add);
+        known.stream().filter(ProcessTree::running).forEach(listed::add);
         List<ProcessHandle> tree = new ArrayList<>(listed);
         long deadline = System.nanoTime() + grace.toNanos();
         if (stopCommand != null && runStopCommand(stopCommand, env, deadline, logs)) {
             waitUntilGone(List.of(root), deadline);
             // cmdStop had its chance; orphans it did not handle get the ordinary SIGTERM
-            tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
+            tree.stream().filter(ProcessTree::running).forEach(ProcessHandle::destroy);
         } else {
             root.destroy();
             tree.forEach(ProcessHandle::destroy);
@@ -90,7 +93,7 @@ final class ProcessTree {
             if (root.isAlive()) {
                 root.descendants().forEach(all::add);
             }
-            all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            all.stream().filter(ProcessTree::running).forEach(ProcessHandle::destroyForcibly);
             if (!waitUntilGone(new ArrayList<>(all), System.nanoTime() + killWait.toNanos())) {
                 LOG.warnf("pid %d or a descendant is still alive %s after SIGKILL", root.pid(), killWait);
             }
@@ -141,7 +144,7 @@ final class ProcessTree {
     /** Polls until none of {@code handles} is alive (true) or the deadline passes (false). */
     private static boolean waitUntilGone(List<ProcessHandle> handles, long deadline) {
         while (true) {
-            if (handles.stream().noneMatch(ProcessHandle::isAlive)) {
+            if (handles.stream().noneMatch(ProcessTree::running)) {
                 return true;
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -153,6 +156,26 @@ final class ProcessTree {
                 Thread.currentThread().interrupt();
                 return false;
             }
+        }
+    }
+
+    /**
+     * Whether {@code p} still runs: alive and not a zombie. The JDK's {@link ProcessHandle#isAlive()} counts a zombie
+     * as alive, and an orphaned grandchild stays a zombie until PID 1 reaps it, which some inits do only every few
+     * seconds (and a PID 1 that is not an init never does): waiting for that would turn every stop of a forking
+     * wrapper into its full grace period. A zombie has exited and holds nothing (no port, no memory, no GPU).
+     */
+    static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            int end = stat.lastIndexOf(')');
+            char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : 'R';
+            return state != 'Z' && state != 'X';
+        } catch (IOException | UncheckedIOException e) {
+            return p.isAlive(); // no /proc (not Linux), or it just went away
         }
     }
 

@@ -27,6 +27,7 @@ import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -119,15 +120,24 @@ public class UpstreamForwarder {
                 upstream.reset();
                 done.tryComplete();
             });
+            // Answer the 504 before resetting: the reset fails upstream.response(), which must then stay silent.
+            AtomicBoolean timedOut = new AtomicBoolean();
             long headerTimer = timeouts.responseHeader() <= 0 ? -1
                     : vertx.setTimer(timeouts.responseHeader() * 1000L, id -> {
-                        upstream.reset();
+                        timedOut.set(true);
                         sink.fail(response, 504, "[" + model.id() + "] upstream sent no response within "
                                 + timeouts.responseHeader() + "s (timeouts.responseHeader)", done);
+                        upstream.reset();
                     });
             upstream.response().onComplete(answered -> {
                 if (headerTimer >= 0) {
                     vertx.cancelTimer(headerTimer);
+                }
+                if (timedOut.get()) {
+                    if (answered.succeeded()) {
+                        answered.result().request().reset();
+                    }
+                    return;
                 }
                 if (answered.failed()) {
                     sink.fail(response, 502, "[" + model.id() + "] upstream failed: " + answered.cause().getMessage(),

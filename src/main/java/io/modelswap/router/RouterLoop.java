@@ -190,6 +190,7 @@ final class RouterLoop implements Effects {
             old.close();
         }
         observed.remove(model);
+        lastStartFailure.remove(model);
     }
 
     void onUnload(Collection<String> requested, Promise<Void> done) {

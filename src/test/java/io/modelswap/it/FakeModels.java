@@ -35,6 +35,24 @@ public final class FakeModels {
         return this;
     }
 
+    /** Adds a model with its own {@code cmd} (not the fake), its proxy on a free port given to the cmd as ${PORT}. */
+    public FakeModels command(String id, String cmd, String... extraLines) {
+        int port = FakeUpstream.freePort();
+        ports.put(id, port);
+        yaml.append("  ").append(id).append(":\n")
+                .append("    cmd: ").append(cmd.replace("${PORT}", Integer.toString(port))).append('\n')
+                .append("    proxy: http://127.0.0.1:").append(port).append('\n');
+        for (String line : extraLines) {
+            yaml.append("    ").append(line).append('\n');
+        }
+        return this;
+    }
+
+    /** The fake upstream's command line with {@code flags} (for a {@link #command} that wraps it). */
+    public static String fake(String... flags) {
+        return FakeUpstream.command(flags);
+    }
+
     public int port(String model) {
         return ports.get(model);
     }

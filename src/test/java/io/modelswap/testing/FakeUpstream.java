@@ -97,9 +97,21 @@ public final class FakeUpstream {
         return pids;
     }
 
-    /** Whether a process with this pid exists and is not a zombie (the JDK counts zombies as dead on Linux). */
+    /**
+     * Whether a process with this pid exists and is not a zombie. The JDK counts a zombie as alive, and an orphaned
+     * grandchild stays one until PID 1 reaps it (some inits take seconds): it has exited all the same.
+     */
     public static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
     }
 
     /** GET {@code http://127.0.0.1:port/path} and return the body (any status). */
