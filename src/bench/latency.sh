@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Proxy overhead benchmark: latency a client sees talking to the demo upstream directly and through modelswap,
-# side by side in one run on loopback (non-streaming chat completions, 1 and 32 concurrent connections), plus
-# modelswap's start time and idle RSS. Prints a Markdown table for docs/benchmarks.md.
+# Proxy overhead and footprint, on loopback, in one run: the latency a client sees talking to the demo upstream
+# directly and through modelswap (non-streaming chat completions, 1 and 32 concurrent connections; the ratio
+# proxied/direct is the number to compare across machines), modelswap's time to its first served request, idle RSS,
+# RSS after 10,000 proxied requests, and the size of what it runs from. Prints Markdown for docs/benchmarks.md.
 #
 #   src/bench/latency.sh [jvm|native] [seconds-per-run]
 #
-# Needs wrk (Debian: apt-get install wrk). Builds the jar through the Maven wrapper if it is missing.
+# Needs wrk (Debian: apt-get install wrk). The jar is built through the Maven wrapper when missing; the native
+# executable must be built first (./mvnw package -Dnative, see README).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODE=${1:-jvm}
@@ -13,11 +15,16 @@ DURATION=${2:-10}
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
 
 if [ "$MODE" = native ]; then
-  APP=(target/modelswap-0.1.0-SNAPSHOT-runner)
-  [ -x "${APP[0]}" ] || { echo "build the native executable first: ./mvnw package -Dnative" >&2; exit 1; }
+  RUNNER=$(ls target/*-runner 2>/dev/null | head -1 || true)
+  [ -n "$RUNNER" ] || { echo "build the native executable first: ./mvnw package -Dnative" >&2; exit 1; }
+  APP=("$RUNNER")
+  SIZE_BYTES=$(stat -c %s "$RUNNER")
+  SIZE_WHAT="native executable"
 else
   [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B -DskipTests package
   APP=(java -jar target/quarkus-app/quarkus-run.jar)
+  SIZE_BYTES=$(du -sb target/quarkus-app | cut -f1)
+  SIZE_WHAT="target/quarkus-app (plus a JRE)"
 fi
 
 WORK=$(mktemp -d)
@@ -29,6 +36,7 @@ mkdir -p target/demo-classes
 javac -nowarn -d target/demo-classes src/demo/DemoUpstream.java
 FAKE="java -XX:TieredStopAtLevel=1 -cp $PWD/target/demo-classes DemoUpstream --tokens 8 --token-delay-ms 0"
 DIRECT_PORT=18601; PROXIED_PORT=18602; SWAP_PORT=18600
+BODY='{"model":"bench","messages":[{"role":"user","content":"hi"}]}'
 
 $FAKE --port $DIRECT_PORT --model-name direct >/dev/null 2>&1 &
 PIDS+=($!)
@@ -40,28 +48,44 @@ models:
     proxy: http://127.0.0.1:$PROXIED_PORT
 YAML
 
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' /proc/$1/status; }
+
 start_ns=$(date +%s%N)
-"${APP[@]}" -config "$WORK/config.yaml" -listen 127.0.0.1:$SWAP_PORT >"$WORK/modelswap.log" 2>&1 &
+"${APP[@]}" -config "$WORK/config.yaml" -listen 127.0.0.1:$SWAP_PORT -Dmodelswap.processes.state-file=off \
+  >"$WORK/modelswap.log" 2>&1 &
 APP_PID=$!
 PIDS+=($APP_PID)
-until curl -sf http://127.0.0.1:$SWAP_PORT/health >/dev/null; do sleep 0.01; done
-start_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+until curl -sf http://127.0.0.1:$SWAP_PORT/health >/dev/null; do sleep 0.005; done
+health_ms=$(ms_since "$start_ns")
+# the first request also starts the demo upstream (a JVM of its own): reported beside, not as, modelswap's start
+first_ns=$(date +%s%N)
+curl -sf -H 'Content-Type: application/json' -d "$BODY" http://127.0.0.1:$SWAP_PORT/v1/chat/completions >/dev/null
+first_ms=$(ms_since "$first_ns")
+until curl -sf -H 'Content-Type: application/json' -d "$BODY" http://127.0.0.1:$DIRECT_PORT/v1/chat/completions >/dev/null; do sleep 0.1; done
 sleep 5
-idle_rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$APP_PID/status)
+idle_rss=$(rss_mib $APP_PID)
 
-BODY='{"model":"bench","messages":[{"role":"user","content":"hi"}]}'
 cat > "$WORK/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '$BODY'
 wrk.headers["Content-Type"] = "application/json"
 LUA
-until curl -sf -H 'Content-Type: application/json' -d "$BODY" http://127.0.0.1:$SWAP_PORT/v1/chat/completions >/dev/null; do sleep 0.1; done
-until curl -sf -H 'Content-Type: application/json' -d "$BODY" http://127.0.0.1:$DIRECT_PORT/v1/chat/completions >/dev/null; do sleep 0.1; done
+cat "$WORK/post.lua" > "$WORK/count.lua"
+cat >> "$WORK/count.lua" <<'LUA'
+local served = 0
+function response(status, headers, body)
+  served = served + 1
+  if served >= 10000 then wrk.thread:stop() end
+end
+LUA
+# exactly 10,000 proxied requests (one wrk thread), then the RSS
+wrk -t1 -c8 -d120s -s "$WORK/count.lua" "http://127.0.0.1:$SWAP_PORT/v1/chat/completions" > "$WORK/count.txt"
+rss_10k=$(rss_mib $APP_PID)
 
-# percentile NAME FILE -> milliseconds
+# percentile P FILE -> milliseconds
 percentile() { awk -v p="$1%" '$1 == p { v=$2; if (v ~ /us$/) { sub(/us/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms/,"",v) } else if (v ~ /s$/) { sub(/s/,"",v); v=v*1000 }; printf "%.3f", v }' "$2"; }
-rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
-
+rps() { awk '/Requests\/sec/ {printf "%d", $2}' "$1"; }
 run() { # name port connections threads
   wrk -t"$4" -c"$3" -d2s -s "$WORK/post.lua" "http://127.0.0.1:$2/v1/chat/completions" >/dev/null  # warm-up
   wrk -t"$4" -c"$3" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$2/v1/chat/completions" > "$WORK/$1.txt"
@@ -70,9 +94,9 @@ run direct1 $DIRECT_PORT 1 1
 run proxied1 $SWAP_PORT 1 1
 run direct32 $DIRECT_PORT 32 2
 run proxied32 $SWAP_PORT 32 2
-busy_rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$APP_PID/status)
+rss_end=$(rss_mib $APP_PID)
 
-echo "modelswap ($MODE) on $(nproc) cores, $(date -u +%Y-%m-%d), ${DURATION}s per run"
+echo "### modelswap $MODE, $(nproc) cores, $(date -u +%Y-%m-%d), ${DURATION}s per latency run"
 echo
 echo "| clients | path | p50 ms | p99 ms | req/s |"
 echo "|---|---|---|---|---|"
@@ -83,9 +107,14 @@ for c in 1 32; do
   done
   d50=$(percentile 50 "$WORK/direct$c.txt"); p50=$(percentile 50 "$WORK/proxied$c.txt")
   d99=$(percentile 99 "$WORK/direct$c.txt"); p99=$(percentile 99 "$WORK/proxied$c.txt")
-  echo "| $c | ratio proxied/direct | $(awk -v a="$p50" -v b="$d50" 'BEGIN{printf "%.2f", a/b}') | $(awk -v a="$p99" -v b="$d99" 'BEGIN{printf "%.2f", a/b}') | |"
+  echo "| $c | **proxied/direct** | **$(awk -v a="$p50" -v b="$d50" 'BEGIN{printf "%.2f", a/b}')** | **$(awk -v a="$p99" -v b="$d99" 'BEGIN{printf "%.2f", a/b}')** | |"
 done
 echo
-echo "- start to first /health 200: ${start_ms} ms"
-echo "- idle RSS 5 s after start (model running): $((idle_rss_kb / 1024)) MiB"
-echo "- RSS after the runs above: $((busy_rss_kb / 1024)) MiB"
+echo "| footprint | $MODE |"
+echo "|---|---|"
+echo "| spawn to first \`/health\` 200 | ${health_ms} ms |"
+echo "| first proxied answer (includes starting the demo upstream) | ${first_ms} ms |"
+echo "| idle RSS (5 s after start, one model running) | ${idle_rss} MiB |"
+echo "| RSS after 10,000 proxied requests | ${rss_10k} MiB |"
+echo "| RSS after the latency runs | ${rss_end} MiB |"
+echo "| $SIZE_WHAT | $((SIZE_BYTES / 1024 / 1024)) MiB |"

@@ -8,7 +8,10 @@ import java.util.Map;
 /**
  * llama-swap's command-line flags, translated into modelswap's Quarkus properties. Both {@code -flag} and
  * {@code --flag}, and both {@code -flag value} and {@code -flag=value}, are accepted, as Go's flag package does.
- * Arguments it does not know are handed to Quarkus unchanged.
+ * {@code -Dkey=value} after the program name sets a property too (the JVM only reads {@code -D} before {@code -jar}),
+ * so the same command line works for the jar and the native executable. An unknown flag is an error, as in
+ * llama-swap (a typo such as {@code -conifg} must not start modelswap on the default file); other arguments go to
+ * Quarkus unchanged.
  *
  * @param properties  system properties to set before Quarkus starts
  * @param passThrough arguments left for Quarkus
@@ -36,7 +39,12 @@ public record CommandLineFlags(Map<String, String> properties, List<String> pass
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (!arg.startsWith("-") || arg.startsWith("-D")) {
+            if (arg.startsWith("-D") && arg.indexOf('=') > 2) {
+                int eq = arg.indexOf('=');
+                properties.put(arg.substring(2, eq), arg.substring(eq + 1));
+                continue;
+            }
+            if (!arg.startsWith("-")) {
                 passThrough.add(arg);
                 continue;
             }
@@ -63,7 +71,7 @@ public record CommandLineFlags(Map<String, String> properties, List<String> pass
                     }
                     apply(name, value, properties);
                 }
-                default -> passThrough.add(arg);
+                default -> throw new IllegalArgumentException("flag provided but not defined: " + arg);
             }
         }
         return new CommandLineFlags(Map.copyOf(properties), List.copyOf(passThrough), version, help);

@@ -44,9 +44,20 @@ class CommandLineFlagsTest {
     }
 
     @Test
-    void quarkusPropertiesAndUnknownArgumentsPassThrough() {
-        CommandLineFlags flags = CommandLineFlags.parse("-Dquarkus.log.level=DEBUG", "extra");
-        assertEquals(List.of("-Dquarkus.log.level=DEBUG", "extra"), flags.passThrough());
+    void propertiesAfterTheProgramNameAreSet() {
+        CommandLineFlags flags = CommandLineFlags.parse("-config", "c.yaml", "-Dquarkus.log.level=DEBUG",
+                "-Dmodelswap.watch.interval=500ms");
+        assertEquals("DEBUG", flags.properties().get("quarkus.log.level"));
+        assertEquals("500ms", flags.properties().get("modelswap.watch.interval"));
+        assertEquals(List.of(), flags.passThrough());
+    }
+
+    @Test
+    void anUnknownFlagIsAnErrorAndOtherArgumentsPassThrough() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CommandLineFlags.parse("-conifg", "x.yaml"));
+        assertEquals("flag provided but not defined: -conifg", e.getMessage());
+        assertEquals(List.of("extra"), CommandLineFlags.parse("extra").passThrough());
     }
 
     @Test
