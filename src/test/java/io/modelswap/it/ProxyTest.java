@@ -1,5 +1,11 @@
 package io.modelswap.it;
 
+import static io.modelswap.it.Calls.chat;
+import static io.modelswap.it.Calls.chatAsync;
+import static io.modelswap.it.Calls.join;
+import static io.modelswap.it.Calls.pidOf;
+import static io.modelswap.it.Calls.readDataLine;
+import static io.modelswap.it.Calls.stream;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -13,13 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modelswap.testing.FakeUpstream;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,20 +38,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(ProxyTestResource.class)
 class ProxyTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Pattern PID = Pattern.compile("\"pid\":(\\d+)");
-
-    static String chat(String model, boolean stream) {
-        return "{\"model\":\"" + model + "\",\"stream\":" + stream
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    }
-
     static Response postChat(String model) {
         return given().contentType("application/json").body(chat(model, false)).post("/v1/chat/completions");
-    }
-
-    static URI uri(String path) {
-        return URI.create("http://localhost:" + RestAssured.port + path);
     }
 
     @BeforeEach
@@ -90,28 +79,18 @@ class ProxyTest {
     void concurrentRequestsForAStoppedModelStartItOnce() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            calls.add(HTTP.sendAsync(HttpRequest.newBuilder(uri("/v1/chat/completions"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(chat("slow", false))).build(),
-                    HttpResponse.BodyHandlers.ofString()));
+            calls.add(chatAsync("slow"));
         }
-        List<String> pids = new ArrayList<>();
+        List<Long> pids = new ArrayList<>();
         for (CompletableFuture<HttpResponse<String>> call : calls) {
-            HttpResponse<String> response = call.get();
-            assertEquals(200, response.statusCode(), response.body());
-            Matcher pid = PID.matcher(response.body());
-            assertTrue(pid.find(), response.body());
-            pids.add(pid.group(1));
+            pids.add(pidOf(join(call)));
         }
         assertEquals(1, pids.stream().distinct().count(), "one process served every request: " + pids);
     }
 
     @Test
     void streamedChunksReachTheClientBeforeTheUpstreamHasFinished() throws Exception {
-        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(chat("held", true))).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> response = stream("held");
         assertEquals(200, response.statusCode());
         assertEquals("no", response.headers().firstValue("X-Accel-Buffering").orElse(""));
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
@@ -132,10 +111,7 @@ class ProxyTest {
     @Test
     void aClientLeavingMidStreamClosesTheUpstreamRequestToo() throws Exception {
         int port = ProxyTestResource.MODELS.port("held");
-        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(chat("held", true))).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> response = stream("held");
         String before = FakeUpstream.get(port, "/stats");
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -163,10 +139,9 @@ class ProxyTest {
     @Test
     void anUpstreamThatExitsWhileStartingFailsItsRequestsPromptly() throws Exception {
         // healthCheckTimeout is 15 s; the client gives up after 10 s, so only a prompt failure passes
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(chat("crashy", false))).build(),
+        HttpResponse<String> response = Calls.HTTP.send(
+                HttpRequest.newBuilder(Calls.chatRequest("crashy", false), (n, v) -> true)
+                        .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(502, response.statusCode(), response.body());
         assertTrue(response.body().contains("crashy"), response.body());
@@ -176,10 +151,7 @@ class ProxyTest {
 
     @Test
     void anUpstreamDyingMidStreamTerminatesTheClientStreamAndCanStartAgain() throws Exception {
-        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(chat("dying", true))).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> response = stream("dying");
         assertEquals(200, response.statusCode());
         List<String> received = new ArrayList<>();
         try (BufferedReader lines = new BufferedReader(
@@ -278,12 +250,4 @@ class ProxyTest {
         given().get("/health").then().statusCode(200).body(equalTo("OK"));
     }
 
-    private static String readDataLine(BufferedReader lines) throws IOException {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            if (line.startsWith("data:")) {
-                return line;
-            }
-        }
-        return null;
-    }
 }

@@ -35,7 +35,7 @@ class ReliabilityTest {
     private static final FakeModels MODELS = ReliabilityTestResource.MODELS;
 
     private static ValidatableResponse post(String model) {
-        return given().contentType("application/json").body(ProxyTest.chat(model, false))
+        return given().contentType("application/json").body(Calls.chat(model, false))
                 .post("/v1/chat/completions").then();
     }
 

@@ -13,14 +13,12 @@ import io.modelswap.app.ConfigReloader;
 import io.modelswap.testing.FakeUpstream;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -301,8 +299,7 @@ class ReloadTest {
         given().post("/api/config/reload").then().statusCode(200).body("ok", equalTo(true));
 
         HttpResponse<String> response = x.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-        assertEquals(200, response.statusCode(), response.body());
-        long pid = pidIn(response.body());
+        long pid = Calls.pidOf(response);
         assertTrue(commandLineOf(pid).contains("--log-lines 1"), commandLineOf(pid));
         await().atMost(PATIENCE).untilAsserted(() -> assertEquals(List.of(pid), processesOf("x")));
     }
@@ -326,10 +323,7 @@ class ReloadTest {
     }
 
     private static HttpRequest chatRequest(String model, boolean stream) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(ProxyTest.chat(model, stream))).build();
+        return Calls.chatRequest(model, stream);
     }
 
     private static io.restassured.response.Response postChat(String model) {
@@ -339,12 +333,6 @@ class ReloadTest {
     /** Sends a chat completion to {@code model} and returns the pid of the process that answered. */
     private static long chatPid(String model) {
         return postChat(model).then().statusCode(200).extract().jsonPath().getLong("echo.pid");
-    }
-
-    private static long pidIn(String body) {
-        Matcher pid = Pattern.compile("\"pid\":(\\d+)").matcher(body);
-        assertTrue(pid.find(), body);
-        return Long.parseLong(pid.group(1));
     }
 
     /** Live processes whose command line is the fake upstream on this model's port. */
