@@ -46,6 +46,7 @@ models:
   bench:
     cmd: $FAKE --port $PROXIED_PORT --model-name bench
     proxy: http://127.0.0.1:$PROXIED_PORT
+    concurrencyLimit: 64
 YAML
 
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
@@ -86,15 +87,19 @@ rss_10k=$(rss_mib $APP_PID)
 # percentile P FILE -> milliseconds
 percentile() { awk -v p="$1%" '$1 == p { v=$2; if (v ~ /us$/) { sub(/us/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms/,"",v) } else if (v ~ /s$/) { sub(/s/,"",v); v=v*1000 }; printf "%.3f", v }' "$2"; }
 rps() { awk '/Requests\/sec/ {printf "%d", $2}' "$1"; }
+# a run with any non-2xx answer or socket error measures something else: refuse to report it
+check() { if grep -qE "Non-2xx|Socket errors" "$1"; then echo "errors in $1:" >&2; cat "$1" >&2; exit 1; fi; }
 run() { # name port connections threads
   wrk -t"$4" -c"$3" -d2s -s "$WORK/post.lua" "http://127.0.0.1:$2/v1/chat/completions" >/dev/null  # warm-up
   wrk -t"$4" -c"$3" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$2/v1/chat/completions" > "$WORK/$1.txt"
 }
+wrk_check_all() { for f in "$WORK"/direct*.txt "$WORK"/proxied*.txt "$WORK/count.txt"; do check "$f"; done; }
 run direct1 $DIRECT_PORT 1 1
 run proxied1 $SWAP_PORT 1 1
 run direct32 $DIRECT_PORT 32 2
 run proxied32 $SWAP_PORT 32 2
 rss_end=$(rss_mib $APP_PID)
+wrk_check_all
 
 echo "### modelswap $MODE, $(nproc) cores, $(date -u +%Y-%m-%d), ${DURATION}s per latency run"
 echo

@@ -67,6 +67,9 @@ upstreams() {
   echo "$n"
 }
 echo "upstream processes while modelswap runs: $(upstreams) (one model loaded: 1 expected)"
+# what modelswap's open files are, to tell pooled sockets from leaked pipes or files
+echo "open files by kind: $(ls -l /proc/$APP_PID/fd 2>/dev/null | awk 'NR>1 {split($NF,a,":"); k=a[1]; if (k ~ /^\//) k="file"; c[k]++} END {for (k in c) printf "%s=%d ", k, c[k]}')"
+echo "tcp connections of modelswap by state and peer port: $(ss -tanp 2>/dev/null | grep "pid=$APP_PID," | awk '{print $1, $5}' | sed 's/.*://; s/^/ /' | sort | uniq -c | sort -rn | head -8 | tr '\n' ';')"
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=
 sleep 1
 echo "upstream processes after modelswap stopped: $(upstreams)"

@@ -102,7 +102,7 @@ public class UpstreamForwarder {
         if (timeouts.connect() > 0) {
             options.setConnectTimeout(timeouts.connect() * 1000L);
         }
-        client.request(options).onComplete(requested -> {
+        requestWithOneRetry(options).onComplete(requested -> {
             if (requested.failed()) {
                 sink.fail(response, 502, "[" + model.id() + "] upstream not reachable at " + model.proxy() + ": "
                         + requested.cause().getMessage(), done);
@@ -115,10 +115,15 @@ public class UpstreamForwarder {
                 done.tryComplete();
                 return;
             }
-            // The client went away: abort the upstream exchange so the model stops generating for nobody.
+            // Vert.x logs a request's failures at ERROR unless someone listens: the outcome is handled below.
+            upstream.exceptionHandler(e -> LOG.debugf("[%s] upstream exchange: %s", model.id(), e.getMessage()));
+            // The client went away: abort the upstream exchange so the model stops generating for nobody. Only while
+            // the exchange is running: a finished request's connection is back in the pool, serving someone else.
             response.closeHandler(v -> {
-                upstream.reset();
-                done.tryComplete();
+                if (!done.future().isComplete()) {
+                    upstream.reset();
+                    done.tryComplete();
+                }
             });
             // Answer the 504 before resetting: the reset fails upstream.response(), which must then stay silent.
             AtomicBoolean timedOut = new AtomicBoolean();
@@ -140,8 +145,12 @@ public class UpstreamForwarder {
                     return;
                 }
                 if (answered.failed()) {
-                    sink.fail(response, 502, "[" + model.id() + "] upstream failed: " + answered.cause().getMessage(),
-                            done);
+                    if (response.closed()) {
+                        done.tryComplete(); // our own reset after the client left: nobody to tell
+                    } else {
+                        sink.fail(response, 502, "[" + model.id() + "] upstream failed: "
+                                + answered.cause().getMessage(), done);
+                    }
                     return;
                 }
                 if (response.closed()) {
@@ -263,6 +272,18 @@ public class UpstreamForwarder {
 
     private static String abbreviate(String text) {
         return text.length() <= ERROR_TEXT_LIMIT ? text : text.substring(0, ERROR_TEXT_LIMIT) + "...";
+    }
+
+    /**
+     * Gets a connection and a request on it, trying a second time when the first fails. Nothing has been sent at this
+     * point, so a retry is always safe; it covers a pooled keep-alive connection that the upstream closed just as it
+     * was handed out (seen in the soak run as a rare 502 "Connection was closed").
+     */
+    private Future<HttpClientRequest> requestWithOneRetry(RequestOptions options) {
+        return client.request(options).recover(first -> {
+            LOG.debugf("getting an upstream connection failed (%s), trying once more", first.getMessage());
+            return client.request(options);
+        });
     }
 
     private static MultiMap requestHeaders(MultiMap incoming, boolean bodyReplaced) {

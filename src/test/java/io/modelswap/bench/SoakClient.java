@@ -100,7 +100,8 @@ public final class SoakClient {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             return (model.equals(models[0]) ? "main-" : "swap-") + response.statusCode();
         } catch (IOException e) {
-            return "io-error";
+            // the kind of failure, not its text: the outcome map must stay small
+            return "io-error (" + (abort ? "aborting" : "plain") + ", " + e.getClass().getSimpleName() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
