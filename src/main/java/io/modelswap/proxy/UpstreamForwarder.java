@@ -242,7 +242,7 @@ public class UpstreamForwarder {
     };
 
     private void pipeBody(HttpClientResponse upstream, HttpServerResponse response, Promise<Void> done) {
-        tracker.tap(response, upstream).pipeTo(response).onComplete(piped -> {
+        tracker.tap(response, upstream).pipeTo(new LiveResponse(response)).onComplete(piped -> {
             if (piped.failed() && !response.closed()) {
                 // The upstream died mid-answer: cut the client's connection so it sees a truncated stream rather
                 // than a clean end that would pass for a complete answer.

@@ -40,7 +40,11 @@ public final class SoakClient {
         String[] models = args[6].split(",");
         int warmup = Math.min(requests / 10, 10_000);
 
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        // HTTP/1.1, as OpenAI client libraries speak to an http:// base URL. Over HTTP/2 (h2c), aborting every 50th
+        // stream on shared connections trips the server's rapid-reset protection (Vert.x answers GOAWAY once a
+        // connection sends more than 200 RST_STREAM frames in 30 s), which is the server doing its job.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newFixedThreadPool(4)).build();
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
@@ -81,6 +85,8 @@ public final class SoakClient {
         System.exit(0);
     }
 
+    private static final AtomicInteger IO_ERRORS_SHOWN = new AtomicInteger();
+
     private static String one(HttpClient http, String base, int i, int swapEvery, int abortEvery, String[] models) {
         String model = i % swapEvery == swapEvery - 1 ? models[1 + (i / swapEvery) % (models.length - 1)] : models[0];
         boolean abort = i % abortEvery == abortEvery / 2;
@@ -100,7 +106,10 @@ public final class SoakClient {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             return (model.equals(models[0]) ? "main-" : "swap-") + response.statusCode();
         } catch (IOException e) {
-            // the kind of failure, not its text: the outcome map must stay small
+            // the kind of failure, not its text, is counted (the outcome map must stay small); the first few are shown
+            if (IO_ERRORS_SHOWN.getAndIncrement() < 5) {
+                System.err.println("request " + i + " (" + model + (abort ? ", aborting" : "") + "): " + e);
+            }
             return "io-error (" + (abort ? "aborting" : "plain") + ", " + e.getClass().getSimpleName() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

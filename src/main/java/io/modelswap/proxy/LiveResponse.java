@@ -1,0 +1,76 @@
+package io.modelswap.proxy;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.WriteStream;
+
+/**
+ * The client's response as the destination of an upstream answer's pipe, which stops writing once the client has
+ * gone. Vert.x's pipe may still hold a chunk of the upstream answer when the client's connection closes; writing it
+ * into the closed response would throw ("Response has already been written"), reported as an uncaught error though
+ * nothing is wrong. The upstream exchange is reset by the forwarder's close handler; the leftover chunk is dropped.
+ */
+final class LiveResponse implements WriteStream<Buffer> {
+
+    private final HttpServerResponse response;
+
+    LiveResponse(HttpServerResponse response) {
+        this.response = response;
+    }
+
+    private boolean gone() {
+        return response.closed() || response.ended();
+    }
+
+    @Override
+    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+        if (!gone()) {
+            response.exceptionHandler(handler);
+        }
+        return this;
+    }
+
+    @Override
+    public Future<Void> write(Buffer data) {
+        return gone() ? Future.succeededFuture() : response.write(data);
+    }
+
+    @Override
+    public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
+        write(data).onComplete(handler);
+    }
+
+    @Override
+    public Future<Void> end() {
+        return gone() ? Future.succeededFuture() : response.end();
+    }
+
+    @Override
+    public void end(Handler<AsyncResult<Void>> handler) {
+        end().onComplete(handler);
+    }
+
+    @Override
+    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+        if (!gone()) {
+            response.setWriteQueueMaxSize(maxSize);
+        }
+        return this;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return !gone() && response.writeQueueFull();
+    }
+
+    @Override
+    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+        if (!gone()) {
+            response.drainHandler(handler);
+        }
+        return this;
+    }
+}
