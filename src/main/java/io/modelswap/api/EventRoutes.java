@@ -1,6 +1,8 @@
 package io.modelswap.api;
 
 import io.modelswap.config.ModelConfig;
+import io.modelswap.metrics.ActivityLog;
+import io.modelswap.process.LogRing;
 import io.modelswap.process.ModelProcess;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
@@ -21,9 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code GET /api/events}: llama-swap's server-sent events, {@code event: message} frames whose data is
- * {@code {"type":T,"data":"<JSON as a string>"}}. A new client gets the models' states ({@code modelStatus}), then a
- * {@code modelStatus} on every process state change and a {@code logData} for every log line. Fan-out never waits
- * for a client: one that falls behind is dropped (see {@link LineSubscriber}).
+ * {@code {"type":T,"data":"<JSON as a string>"}}. A new client gets the log histories (one {@code logData} each for
+ * {@code proxy} and {@code upstream}) and the models' states ({@code modelStatus}), then a {@code modelStatus} on every
+ * process state change, a {@code logData} for every log line and an {@code activity} ({@code {"id":N}}) for every
+ * finished proxied request. Fan-out never waits for a client: one that falls behind is dropped (see
+ * {@link LineSubscriber}).
  */
 @ApplicationScoped
 public class EventRoutes {
@@ -31,12 +35,14 @@ public class EventRoutes {
     private final Router router;
     private final Vertx vertx;
     private final LogHub logs;
+    private final ActivityLog activity;
     private final Set<LineSubscriber> subscribers = ConcurrentHashMap.newKeySet();
 
-    public EventRoutes(Router router, Vertx vertx, LogHub logs) {
+    public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity) {
         this.router = router;
         this.vertx = vertx;
         this.logs = logs;
+        this.activity = activity;
     }
 
     void start(@Observes StartupEvent event) {
@@ -45,8 +51,11 @@ public class EventRoutes {
                 broadcast(frame("modelStatus", modelStatus(router.view()).encode()));
             }
         });
-        logs.proxy().subscribe(line -> broadcastLog("proxy", line));
-        logs.upstream().subscribe(line -> broadcastLog("upstream", line));
+        activity.subscribe(entry -> {
+            if (!subscribers.isEmpty()) {
+                broadcast(frame("activity", new JsonObject().put("id", entry.id()).encode()));
+            }
+        });
     }
 
     void register(@Observes io.vertx.ext.web.Router web) {
@@ -60,15 +69,24 @@ public class EventRoutes {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         LineSubscriber subscriber = new LineSubscriber(response);
+        LogRing proxy = logs.proxy();
+        LogRing upstream = logs.upstream();
+        // Holding both rings' monitors (which their appends take), no line falls between a history and the live feed.
+        synchronized (proxy) {
+            synchronized (upstream) {
+                subscriber.send(logData("proxy", proxy.history()));
+                subscriber.send(logData("upstream", upstream.history()));
+                subscriber.onClose(proxy.subscribe(line -> subscriber.send(logData("proxy", line + "\n"))));
+                subscriber.onClose(upstream.subscribe(line -> subscriber.send(logData("upstream", line + "\n"))));
+            }
+        }
         subscriber.send(frame("modelStatus", modelStatus(router.view()).encode()));
         subscribers.add(subscriber);
         subscriber.onClose(() -> subscribers.remove(subscriber));
     }
 
-    private void broadcastLog(String source, String line) {
-        if (!subscribers.isEmpty()) {
-            broadcast(frame("logData", new JsonObject().put("source", source).put("data", line + "\n").encode()));
-        }
+    private static String logData(String source, String text) {
+        return frame("logData", new JsonObject().put("source", source).put("data", text).encode());
     }
 
     private void broadcast(String frame) {

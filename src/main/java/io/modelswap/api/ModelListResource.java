@@ -1,5 +1,6 @@
 package io.modelswap.api;
 
+import io.modelswap.config.Capabilities;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
 import io.modelswap.process.ModelProcess;
@@ -76,6 +77,7 @@ public class ModelListResource {
         if (!model.description().isEmpty()) {
             entry.put("description", model.description());
         }
+        putCapabilities(entry, model.capabilities());
         Map<String, Object> llamaswap = new LinkedHashMap<>();
         llamaswap.put("type", type);
         if (type.equals("alias")) {
@@ -87,5 +89,48 @@ public class ModelListResource {
         entry.put("status", Map.of("value", state == ProcessState.READY ? "loaded" : "unloaded",
                 "state", state.apiName()));
         return entry;
+    }
+
+    /**
+     * llama-swap's rendering of {@code capabilities:}: {@code architecture} when input and output modalities are
+     * stated, {@code capabilities} with only the true flags (left out when none is), {@code context_length} when
+     * stated.
+     */
+    static void putCapabilities(Map<String, Object> entry, Capabilities caps) {
+        if (caps == null) {
+            return;
+        }
+        if (!caps.in().isEmpty() && !caps.out().isEmpty()) {
+            Map<String, Object> architecture = new LinkedHashMap<>();
+            architecture.put("input_modalities", caps.in());
+            architecture.put("output_modalities", caps.out());
+            architecture.put("modality", String.join("+", caps.in()) + "->" + String.join("+", caps.out()));
+            entry.put("architecture", architecture);
+        }
+        Map<String, Object> flags = new LinkedHashMap<>();
+        if (caps.in().contains("image")) {
+            flags.put("vision", true);
+        }
+        if (caps.in().contains("audio")) {
+            flags.put("audio_transcriptions", true);
+        }
+        if (caps.out().contains("audio")) {
+            flags.put("audio_speech", true);
+        }
+        if (caps.out().contains("image")) {
+            flags.put("image_generation", true);
+        }
+        if (caps.tools()) {
+            flags.put("function_calling", true);
+        }
+        if (caps.reranker()) {
+            flags.put("reranker", true);
+        }
+        if (!flags.isEmpty()) {
+            entry.put("capabilities", flags);
+        }
+        if (caps.context() > 0) {
+            entry.put("context_length", caps.context());
+        }
     }
 }

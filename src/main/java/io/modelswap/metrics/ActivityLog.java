@@ -6,10 +6,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The recent proxied requests for {@code GET /api/metrics/activity}: an in-memory ring bounded by the configuration's
@@ -37,6 +39,50 @@ public class ActivityLog {
             long durationMs, Tokens tokens) {
     }
 
+    /** How entries can be ordered. */
+    public enum Sort {
+        ID, TIMESTAMP, DURATION_MS
+    }
+
+    /**
+     * A filtered, sorted, paged look at the entries, as llama-swap's {@code /api/metrics/activity} takes it.
+     *
+     * @param models    the models to keep; all when empty
+     * @param start     keep entries at or after this time; null = no bound
+     * @param end       keep entries before this time; null = no bound
+     * @param minId     keep entries with at least this id; null = no bound
+     * @param maxId     keep entries with at most this id; null = no bound
+     * @param limit     entries per page, at least 1
+     * @param page      the page, counted from 1
+     * @param sort      the key to order by
+     * @param ascending smallest key first
+     */
+    public record Query(Set<String> models, Instant start, Instant end, Long minId, Long maxId, int limit, int page,
+            Sort sort, boolean ascending) {
+
+        public Query {
+            models = Set.copyOf(models);
+        }
+
+        boolean matches(Entry e) {
+            return (models.isEmpty() || models.contains(e.model()))
+                    && (start == null || !e.timestamp().isBefore(start))
+                    && (end == null || e.timestamp().isBefore(end))
+                    && (minId == null || e.id() >= minId)
+                    && (maxId == null || e.id() <= maxId);
+        }
+
+        Comparator<Entry> order() {
+            Comparator<Entry> byId = Comparator.comparingLong(Entry::id);
+            Comparator<Entry> key = switch (sort) {
+                case ID -> byId;
+                case TIMESTAMP -> Comparator.comparing(Entry::timestamp).thenComparing(byId);
+                case DURATION_MS -> Comparator.comparingLong(Entry::durationMs).thenComparing(byId);
+            };
+            return ascending ? key : key.reversed();
+        }
+    }
+
     /** One page of entries, newest first, with llama-swap's paging fields. */
     public record Page(List<Entry> data, int page, int limit, int total, int totalPages) {
     }
@@ -44,6 +90,7 @@ public class ActivityLog {
     private final Router router;
     private final AtomicLong ids = new AtomicLong();
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
 
     public ActivityLog(Router router) {
         this.router = router;
@@ -59,24 +106,43 @@ public class ActivityLog {
                 entries.removeFirst();
             }
         }
+        for (Consumer<Entry> listener : listeners) {
+            try {
+                listener.accept(entry);
+            } catch (RuntimeException e) {
+                // a listener's failure is its own; the others still hear of the entry
+            }
+        }
     }
 
-    /** Entries for {@code models} (all when empty), newest first, {@code limit} per page, pages counted from 1. */
-    public Page page(Set<String> models, int limit, int page) {
+    /** Calls {@code listener} with every entry recorded from now on, after it is visible to {@link #page}. */
+    public void subscribe(Consumer<Entry> listener) {
+        listeners.add(listener);
+    }
+
+    /** The entries {@code query} selects, in its order, one page of them. */
+    public Page page(Query query) {
         List<Entry> matching = new ArrayList<>();
         synchronized (entries) {
-            for (Iterator<Entry> it = entries.descendingIterator(); it.hasNext(); ) {
-                Entry e = it.next();
-                if (models.isEmpty() || models.contains(e.model())) {
+            for (Entry e : entries) {
+                if (query.matches(e)) {
                     matching.add(e);
                 }
             }
         }
+        matching.sort(query.order());
+        int limit = query.limit();
         int total = matching.size();
         int totalPages = (total + limit - 1) / limit;
-        int from = Math.min(total, (page - 1) * limit);
+        long fromLong = Math.min(total, (long) (query.page() - 1) * limit);
+        int from = (int) fromLong;
         int to = Math.min(total, from + limit);
-        return new Page(List.copyOf(matching.subList(from, to)), page, limit, total, totalPages);
+        return new Page(List.copyOf(matching.subList(from, to)), query.page(), limit, total, totalPages);
+    }
+
+    /** Entries for {@code models} (all when empty), newest first, {@code limit} per page, pages counted from 1. */
+    public Page page(Set<String> models, int limit, int page) {
+        return page(new Query(models, null, null, null, null, limit, page, Sort.ID, false));
     }
 
     private int capacity() {

@@ -81,8 +81,11 @@ public class RequestTracker {
                 g.inFlight.decrementAndGet();
             }
             int status = response.ended() ? response.getStatusCode() : 0;
-            Counter.builder("modelswap.requests").description("Proxied requests by model and response status")
-                    .tag("model", model).tag("status", statusLabel(status)).register(registry).increment();
+            if (gauges.get(model) == g) {
+                // not for a model a reload removed meanwhile: its series are gone and must not come back
+                Counter.builder("modelswap.requests").description("Proxied requests by model and response status")
+                        .tag("model", model).tag("status", statusLabel(status)).register(registry).increment();
+            }
             Tokens tokens = scanner == null ? Tokens.NONE : scanner.finish();
             activity.add(arrived, model, path, contentType, status,
                     Duration.ofNanos(System.nanoTime() - submittedNanos).toMillis(), tokens);
@@ -126,6 +129,14 @@ public class RequestTracker {
     /** Registers the per-model gauges of {@code model} so that they read 0 before its first request. */
     public void registerModel(String model) {
         gaugesOf(model);
+    }
+
+    /**
+     * Forgets the per-model gauges of {@code model}, which a reload removed; the caller removes its meters from the
+     * registry. Requests still under way for it keep counting into the forgotten gauges.
+     */
+    public void forgetModel(String model) {
+        gauges.remove(model);
     }
 
     private ModelGauges gaugesOf(String model) {

@@ -2,6 +2,7 @@ package io.modelswap.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.modelswap.process.ModelProcess;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +64,11 @@ public class SwapMetrics {
     void onStateChange(StateChange change) {
         String model = change.model();
         registerModels();
+        if (!known.contains(model)) {
+            // a model a reload removed, stopping: its series are gone and must not come back
+            startedAt.remove(model);
+            return;
+        }
         if (change.to() == ProcessState.STARTING) {
             startedAt.put(model, change.at());
             Counter.builder("modelswap.swaps.started").description("Model starts (loads) begun")
@@ -90,15 +97,24 @@ public class SwapMetrics {
     }
 
     /**
-     * Registers the per-model gauges of every configured model not yet seen (models a reload added included); cheap
-     * when nothing is new. Called on every state change and before every scrape.
+     * Registers the per-model gauges of every configured model not yet seen (models a reload added included), and
+     * removes every per-model series of a model no longer configured (one a reload removed), so that series do not
+     * pile up across reloads; cheap when nothing changed. Called on every state change and before every scrape.
      */
     public void registerModels() {
         RouterView view = router.view();
         if (view == null) {
             return;
         }
-        for (String model : view.config().models().keySet()) {
+        Set<String> configured = view.config().models().keySet();
+        for (String model : known) {
+            if (!configured.contains(model) && known.remove(model)) {
+                startedAt.remove(model);
+                requests.forgetModel(model);
+                removeSeries(registry, model);
+            }
+        }
+        for (String model : configured) {
             if (!known.add(model)) {
                 continue;
             }
@@ -113,6 +129,16 @@ public class SwapMetrics {
                     .tag("model", model).register(registry);
             Counter.builder("modelswap.swaps.failed").description("Model starts that did not reach ready")
                     .tag("model", model).register(registry);
+        }
+    }
+
+    /** Removes every modelswap meter labelled with {@code model}. */
+    static void removeSeries(MeterRegistry registry, String model) {
+        for (Meter meter : List.copyOf(registry.getMeters())) {
+            Meter.Id id = meter.getId();
+            if (id.getName().startsWith("modelswap.") && model.equals(id.getTag("model"))) {
+                registry.remove(meter);
+            }
         }
     }
 

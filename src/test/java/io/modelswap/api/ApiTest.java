@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.modelswap.testing.FakeUpstream;
 import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -26,8 +28,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -196,7 +202,9 @@ class ApiTest {
             return events.isDone();
         });
         String seen = events.get();
-        assertTrue(seen.startsWith("event: message\ndata: {\"type\":\"modelStatus\",\"data\":\"["), seen);
+        assertTrue(seen.startsWith("event: message\ndata: {\"type\":\"logData\",\"data\":\"{\\\"source\\\":\\\"proxy\\\""),
+                seen);
+        assertTrue(seen.contains("data: {\"type\":\"modelStatus\",\"data\":\"["), seen);
     }
 
     @Test
@@ -266,6 +274,160 @@ class ApiTest {
         }
         given().queryParam("limit", 999).get("/api/metrics/activity").then().statusCode(200)
                 .body("total", equalTo(20)).body("data.size()", equalTo(20));
+    }
+
+    // ------------------------------------------------------------------ issue 7: events, activity, capabilities
+
+    /** The payload of one SSE {@code data:} line of /api/events: {@code {"type":T,"data":"<json>"}}. */
+    static JsonObject eventOf(String line) {
+        return new JsonObject(line.substring("data: ".length()));
+    }
+
+    @Test
+    void eventsStartWithLogHistoriesAndCarryActivityIds() throws Exception {
+        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/api/events"))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            CompletableFuture<List<JsonObject>> read = CompletableFuture.supplyAsync(() -> {
+                List<JsonObject> events = new ArrayList<>();
+                try {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        if (line.startsWith("data: ")) {
+                            JsonObject event = eventOf(line);
+                            events.add(event);
+                            if (event.getString("type").equals("activity")) {
+                                return events;
+                            }
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                throw new AssertionError("stream ended without an activity frame: " + events);
+            });
+            postChat("alpha", false).then().statusCode(200);
+            List<JsonObject> events = read.get(STREAM_BOUND_SECONDS, TimeUnit.SECONDS);
+
+            assertEquals("logData", events.get(0).getString("type"), events.toString());
+            assertEquals("proxy", new JsonObject(events.get(0).getString("data")).getString("source"));
+            assertEquals("logData", events.get(1).getString("type"), events.toString());
+            assertEquals("upstream", new JsonObject(events.get(1).getString("data")).getString("source"));
+            assertEquals("modelStatus", events.get(2).getString("type"), events.toString());
+            assertTrue(new JsonObject(events.get(0).getString("data")).getString("data").contains("INFO"),
+                    "the proxy history is replayed: " + events.get(0));
+
+            long id = new JsonObject(events.get(events.size() - 1).getString("data")).getLong("id");
+            given().queryParam("min_id", id).queryParam("max_id", id).get("/api/metrics/activity").then()
+                    .statusCode(200).body("data.id", equalTo(List.of((int) id)))
+                    .body("data[0].model", equalTo("alpha"));
+        }
+    }
+
+    /** The highest activity id recorded so far, 0 when none. */
+    static long lastActivityId() {
+        List<Integer> ids = given().queryParam("limit", 1).get("/api/metrics/activity").jsonPath().getList("data.id");
+        return ids.isEmpty() ? 0 : ids.get(0);
+    }
+
+    @Test
+    void activityFiltersByIdTimeAndModelAndSortsAndPages() {
+        long before = lastActivityId();
+        for (int i = 0; i < 3; i++) {
+            postChat("alpha", false).then().statusCode(200);
+        }
+        long first = before + 1;
+        long last = before + 3;
+        List<Integer> ids = List.of((int) first, (int) first + 1, (int) last);
+        List<Integer> descending = List.of((int) last, (int) first + 1, (int) first);
+
+        given().queryParam("min_id", first).get("/api/metrics/activity").then().statusCode(200)
+                .body("data.id", equalTo(descending)).body("total", equalTo(3)).body("total_pages", equalTo(1))
+                .body("limit", equalTo(25)).body("page", equalTo(1));
+        given().queryParam("min_id", first).queryParam("order", "asc").get("/api/metrics/activity").then()
+                .body("data.id", equalTo(ids));
+        given().queryParam("min_id", first).queryParam("max_id", first + 1).get("/api/metrics/activity").then()
+                .body("data.id", equalTo(List.of((int) first + 1, (int) first)));
+        given().queryParam("min_id", first).queryParam("limit", 2).queryParam("page", 2)
+                .get("/api/metrics/activity").then()
+                .body("data.id", equalTo(List.of((int) first))).body("total", equalTo(3))
+                .body("total_pages", equalTo(2)).body("page", equalTo(2)).body("limit", equalTo(2));
+        given().queryParam("min_id", first).queryParam("sort", "timestamp").queryParam("order", "asc")
+                .get("/api/metrics/activity").then().body("data.id", equalTo(ids));
+
+        List<Integer> durations = given().queryParam("min_id", first).queryParam("sort", "duration_ms")
+                .queryParam("order", "asc").get("/api/metrics/activity").then().statusCode(200)
+                .extract().jsonPath().getList("data.duration_ms");
+        assertEquals(3, durations.size());
+        assertTrue(durations.get(0) <= durations.get(1) && durations.get(1) <= durations.get(2), durations.toString());
+
+        String middle = given().queryParam("min_id", first + 1).queryParam("max_id", first + 1)
+                .get("/api/metrics/activity").jsonPath().getString("data[0].timestamp");
+        List<Integer> fromMiddle = given().queryParam("min_id", first).queryParam("start", middle)
+                .get("/api/metrics/activity").jsonPath().getList("data.id");
+        assertTrue(fromMiddle.contains((int) first + 1) && fromMiddle.contains((int) last), fromMiddle.toString());
+        List<Integer> untilMiddle = given().queryParam("min_id", first).queryParam("end", middle)
+                .get("/api/metrics/activity").jsonPath().getList("data.id");
+        assertTrue(untilMiddle.contains((int) first) && !untilMiddle.contains((int) first + 1), untilMiddle.toString());
+        given().queryParam("min_id", first).queryParam("start", "2000-01-01T00:00:00+02:00")
+                .queryParam("end", "2999-01-01T00:00:00Z").get("/api/metrics/activity").then()
+                .body("data.id", equalTo(descending));
+        given().queryParam("min_id", first).queryParam("end", "2000-01-01T00:00:00Z")
+                .get("/api/metrics/activity").then().body("data", empty()).body("total", equalTo(0));
+
+        given().queryParam("min_id", first).queryParam("model", "beta").get("/api/metrics/activity").then()
+                .body("data", empty());
+        given().queryParam("min_id", first).queryParam("model", "beta").queryParam("model", "alpha")
+                .get("/api/metrics/activity").then().body("data.id", equalTo(descending));
+    }
+
+    @Test
+    void activityRejectsInvalidParametersNamingThem() {
+        String[][] bad = {{"limit", "0"}, {"limit", "1000"}, {"limit", "many"}, {"page", "0"}, {"page", "x"},
+            {"start", "yesterday"}, {"end", "2026-13-01T00:00:00Z"}, {"min_id", "x"}, {"max_id", "1.5"},
+            {"sort", "model"}, {"order", "up"}};
+        for (String[] param : bad) {
+            given().queryParam(param[0], param[1]).get("/api/metrics/activity").then().statusCode(400)
+                    .contentType(containsString("application/json"))
+                    .body("error.param", equalTo(param[0]))
+                    .body("error.message", containsString(param[0]))
+                    .body("error.type", equalTo("invalid_request_error"));
+        }
+        given().queryParam("limit", 999).queryParam("sort", "duration_ms").queryParam("order", "asc")
+                .get("/api/metrics/activity").then().statusCode(200).body("limit", equalTo(999));
+    }
+
+    @Test
+    void modelListCarriesDeclaredCapabilities() {
+        Response list = given().get("/v1/models").then().statusCode(200).extract().response();
+        Map<String, Object> seer = list.jsonPath().getMap("data.find { it.id == 'seer' }");
+        assertEquals(Map.of("input_modalities", List.of("text", "image"), "output_modalities", List.of("text"),
+                "modality", "text+image->text"), seer.get("architecture"));
+        assertEquals(Map.of("vision", true, "function_calling", true), seer.get("capabilities"));
+        assertEquals(32768, seer.get("context_length"));
+        Map<String, Object> alpha = list.jsonPath().getMap("data.find { it.id == 'alpha' }");
+        assertTrue(!alpha.containsKey("architecture") && !alpha.containsKey("capabilities")
+                && !alpha.containsKey("context_length"), alpha.toString());
+    }
+
+    @Test
+    void aReloadThatRemovesAModelRemovesItsSeries() throws Exception {
+        Path config = ApiTestResource.configFile;
+        String original = ApiTestResource.MODELS.yaml();
+        int port = FakeUpstream.freePort();
+        String withGamma = original + "  gamma:\n    cmd: " + FakeUpstream.command("--port", Integer.toString(port),
+                "--model-name", "gamma") + "\n    proxy: http://127.0.0.1:" + port + "\n";
+        try {
+            Files.writeString(config, withGamma);
+            given().post("/api/config/reload").then().statusCode(200).body("ok", equalTo(true));
+            assertTrue(given().get("/metrics").asString().contains("modelswap_model_state{model=\"gamma\""));
+        } finally {
+            Files.writeString(config, original);
+            given().post("/api/config/reload").then().statusCode(200).body("ok", equalTo(true));
+        }
+        String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+        assertTrue(!metrics.contains("model=\"gamma\""), metrics);
+        assertTrue(metrics.contains("modelswap_model_state{model=\"alpha\""), metrics);
     }
 
     // ------------------------------------------------------------------ health, CORS, no keys
