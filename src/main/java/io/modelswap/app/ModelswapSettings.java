@@ -47,6 +47,13 @@ public interface ModelswapSettings {
         @WithDefault("64M")
         MemorySize maxBodySize();
 
+        /**
+         * Largest request header block accepted; larger gets an OpenAI-style 431. Defaults to {@code 20K}, Vert.x's
+         * usual limit. {@code quarkus.http.limits.max-header-size} sits above it, for the decoder's own bare 431.
+         */
+        @WithDefault("20K")
+        MemorySize maxHeaderSize();
+
         /** Most pooled upstream connections per model. Defaults to {@code 64}, above the default concurrency limit. */
         @WithDefault("64")
         int maxConnectionsPerUpstream();

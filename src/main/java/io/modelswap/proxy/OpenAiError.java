@@ -70,6 +70,7 @@ public final class OpenAiError {
             case 413 -> "request_too_large";
             case 415 -> "unsupported_media_type";
             case 429 -> "rate_limit_exceeded";
+            case 431 -> "request_header_fields_too_large";
             case 502 -> "bad_gateway";
             case 503 -> "service_unavailable";
             case 504 -> "gateway_timeout";
