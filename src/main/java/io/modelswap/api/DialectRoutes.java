@@ -3,6 +3,7 @@ package io.modelswap.api;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.ModelProcess;
 import io.modelswap.process.ProcessState;
+import io.modelswap.proxy.RouterError;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.vertx.core.http.HttpHeaders;
@@ -79,8 +80,10 @@ public class DialectRoutes {
                     if (ar.succeeded()) {
                         ollamaDone(response, name, chat, "load");
                     } else {
-                        ollamaError(response, ar.cause() instanceof io.modelswap.router.RouterException e
-                                ? ApiErrors.statusOf(e) : 500, ar.cause().getMessage());
+                        RouterError error = RouterError.of(ar.cause());
+                        if (error.status() != 0) { // 0: the client has gone
+                            ollamaError(response, error.status(), error.message());
+                        }
                     }
                 });
             }

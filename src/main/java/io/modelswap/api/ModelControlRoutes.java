@@ -3,9 +3,9 @@ package io.modelswap.api;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.StateChange;
 import io.modelswap.proxy.OpenAiError;
+import io.modelswap.proxy.RouterError;
 import io.modelswap.router.PendingRequest;
 import io.modelswap.router.Router;
-import io.modelswap.router.RouterException;
 import io.modelswap.router.RouterView;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -78,18 +78,7 @@ public class ModelControlRoutes {
         Promise<Void> ready = Promise.promise();
         PendingRequest pending = router.submit(model.id());
         response.closeHandler(v -> router.cancel(pending));
-        pending.grant().onComplete(granted -> {
-            if (granted.succeeded()) {
-                router.serveDone(pending); // exactly once per grant, whether the client is still there or not
-            }
-            http.runOnContext(v -> {
-                if (granted.succeeded()) {
-                    ready.tryComplete();
-                } else {
-                    ready.tryFail(granted.cause());
-                }
-            });
-        });
+        router.releaseWhenReady(pending).onComplete(loaded -> http.runOnContext(v -> ready.handle(loaded)));
         return ready.future();
     }
 
@@ -111,21 +100,9 @@ public class ModelControlRoutes {
         Context http = vertx.getOrCreateContext();
         PendingRequest pending = router.submit(model.id());
         subscriber.onClose(() -> router.cancel(pending));
-        pending.grant().onComplete(granted -> {
-            if (granted.succeeded()) {
-                router.serveDone(pending);
-            }
-            http.runOnContext(v -> {
-                if (granted.succeeded()) {
-                    subscriber.end(sse("ready", new JsonObject().put("msg", "ok")));
-                } else if (granted.cause() instanceof RouterException e) {
-                    subscriber.end(sse("error", OpenAiError.body(ApiErrors.statusOf(e), ApiErrors.codeOf(e),
-                            e.getMessage())));
-                } else {
-                    subscriber.end(sse("error", OpenAiError.body(500, "internal_error", String.valueOf(granted.cause()))));
-                }
-            });
-        });
+        router.releaseWhenReady(pending).onComplete(loaded -> http.runOnContext(v -> subscriber.end(
+                loaded.succeeded() ? sse("ready", new JsonObject().put("msg", "ok"))
+                        : sse("error", RouterError.of(loaded.cause()).body()))));
     }
 
     private static String sse(String event, JsonObject data) {
@@ -138,13 +115,8 @@ public class ModelControlRoutes {
             if (!response.ended() && !response.closed()) {
                 response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(ok.encode());
             }
-        } else if (ar.cause() instanceof RouterException e) {
-            if (e.kind() == RouterException.Kind.CONCURRENCY_LIMIT) {
-                response.putHeader("Retry-After", "1");
-            }
-            OpenAiError.send(response, ApiErrors.statusOf(e), ApiErrors.codeOf(e), e.getMessage());
         } else {
-            OpenAiError.send(response, 500, "internal error: " + ar.cause());
+            RouterError.of(ar.cause()).send(response);
         }
     }
 

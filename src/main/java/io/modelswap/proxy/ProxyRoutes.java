@@ -8,7 +8,6 @@ import io.modelswap.process.ProcessState;
 import io.modelswap.router.Grant;
 import io.modelswap.router.PendingRequest;
 import io.modelswap.router.Router;
-import io.modelswap.router.RouterException;
 import io.modelswap.router.RouterView;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -187,7 +186,7 @@ public class ProxyRoutes {
         HttpServerResponse response = rc.response();
         Future<Grant> granted = pending.grant();
         if (granted.failed()) {
-            sendRouterError(response, granted.cause());
+            RouterError.of(granted.cause()).send(response);
             return;
         }
         if (response.closed()) {
@@ -212,40 +211,5 @@ public class ProxyRoutes {
     private static boolean isJson(HttpServerRequest request) {
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         return type != null && type.toLowerCase(java.util.Locale.ROOT).contains("json");
-    }
-
-    static void sendRouterError(HttpServerResponse response, Throwable cause) {
-        RouterError error = RouterError.of(cause);
-        if (error.status() == 0) {
-            return; // the client is gone: there is nobody to answer
-        }
-        if (error.status() == 429) {
-            response.putHeader("Retry-After", "1");
-        }
-        OpenAiError.send(response, error.status(), error.code(), error.message());
-    }
-
-    /**
-     * What a router refusal looks like to the client: status (0 when nobody is left to tell), OpenAI error code and
-     * message.
-     */
-    record RouterError(int status, String code, String message) {
-
-        static RouterError of(Throwable cause) {
-            if (!(cause instanceof RouterException e)) {
-                LOG.error("unexpected failure while routing a request", cause);
-                return new RouterError(500, "internal_error", "internal error: " + cause);
-            }
-            return switch (e.kind()) {
-                case UNKNOWN_MODEL -> new RouterError(404, "model_not_found", e.getMessage());
-                case CONCURRENCY_LIMIT -> new RouterError(429, "concurrency_limit", e.getMessage());
-                case START_FAILED -> new RouterError(502, "upstream_start_failed", e.getMessage());
-                case START_TIMEOUT -> new RouterError(504, "upstream_start_timeout", e.getMessage());
-                case SHUTTING_DOWN -> new RouterError(503, "shutting_down", e.getMessage());
-                case UNLOADED -> new RouterError(503, "model_unloaded", e.getMessage());
-                case MODEL_REMOVED -> new RouterError(404, "model_not_found", e.getMessage());
-                case CANCELLED -> new RouterError(0, "cancelled", e.getMessage());
-            };
-        }
     }
 }

@@ -91,7 +91,15 @@ public class Router {
      * what a preload or a management "load" asks for. Fails with the {@link RouterException} a request would get.
      */
     public Future<Void> load(String model) {
-        PendingRequest request = submit(model);
+        return releaseWhenReady(submit(model));
+    }
+
+    /**
+     * Completes when {@code request}'s model is ready, releasing the grant at once (a load holds the model for no
+     * request); fails with the refusal. For callers that must also {@link #cancel} the request when their client
+     * leaves. The future completes on the run loop's thread.
+     */
+    public Future<Void> releaseWhenReady(PendingRequest request) {
         return request.grant().map(granted -> {
             serveDone(request);
             return null;
