@@ -24,7 +24,7 @@ class BadConfigIT {
         "models:\\n  a:\\n    cmd: run ${PORT}\\n    ttl: soon\\n | config.yaml:4: models.a.ttl: invalid value",
         // a macro used before it is defined
         "macros:\\n  a: \"${b}\"\\n  b: x\\nmodels:\\n  m:\\n    cmd: run ${a} ${PORT}\\n"
-                + " | config.yaml:6: models.m.cmd: unknown macro",
+                + " | config.yaml:6: models.m.cmd: macro '${b}' is used by a macro defined before it",
         // a group member that is no model
         "models:\\n  a:\\n    cmd: run ${PORT}\\ngroups:\\n  g:\\n    members: [a, ghost]\\n | ghost"})
     void anInvalidConfigurationStopsTheStartWithFileAndLine(String yaml, String expected) throws Exception {
