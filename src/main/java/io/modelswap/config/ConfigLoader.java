@@ -117,6 +117,7 @@ public final class ConfigLoader {
     private static LoadResult finish(YNode root, Problems problems, List<String> files,
             Map<String, Integer> portsInForce) {
         KnownKeys.warnUnknown(root, problems);
+        UnimplementedKeys.warn(root, problems);
         Set<String> emptyOnPurpose = emptyOnPurpose(root);
         Map<String, SourceLocation> locations = new LinkedHashMap<>();
         YNode models = root.get("models");

@@ -175,6 +175,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void keysThatAreParsedButNotActedOnWarnOnceWithTheirLineAndWhatToUseInstead() {
+        LoadResult result = load("logLevel: debug\nmodels:\n  a:\n    cmd: x ${PORT}\n    compat:\n"
+                + "      ignoreWebsockets: true\n  b:\n    cmd: y ${PORT}\npeers:\n  r:\n    proxy: http://h:1\n"
+                + "    models: [m]\nstore:\n");
+        assertTrue(result.ok(), result.errorReport());
+        assertEquals(List.of("application.yaml:1: logLevel: parsed but not acted on by modelswap yet; instead:"
+                        + " modelswap logs through Quarkus: -Dquarkus.log.level=DEBUG (or QUARKUS_LOG_LEVEL=DEBUG)",
+                "application.yaml:6: models.a.compat.ignoreWebsockets: parsed but not acted on by modelswap yet;"
+                        + " instead: websocket upgrades are not proxied; the key has no effect",
+                "application.yaml:9: peers: parsed but not acted on by modelswap yet; instead: peers are not routed:"
+                        + " run one modelswap per machine and send each model's requests to the machine that serves it"),
+                result.warnings().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
     void modelLinesAreKept() {
         LoadResult result = load("models:\n  b:\n    cmd: x ${PORT}\n\n  a:\n    cmd: y ${PORT}\n");
         assertEquals(Map.of("b", 2, "a", 5), result.modelLines());
