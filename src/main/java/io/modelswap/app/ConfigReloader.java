@@ -124,10 +124,10 @@ public class ConfigReloader {
     private ReloadStatus report(LoadResult result, String trigger, List<String> applyErrors) {
         result.warnings().forEach(w -> LOG.warn(w.toString()));
         boolean startup = trigger.equals(STARTUP);
-        if (!result.errors().isEmpty()) {
-            LOG.errorf("configuration %s has %d problem(s)%s; fix them and save again:", describeSources(),
-                    result.errors().size(), startup ? "" : " (reload: " + trigger
-                            + "); the previous configuration stays in force");
+        if (!result.errors().isEmpty() && !startup) {
+            // (at startup the problems end modelswap, and the exit message lists them: see Lifecycle)
+            LOG.errorf("configuration %s has %d problem(s) (reload: %s); the previous configuration stays in"
+                    + " force; fix them and save again:", describeSources(), result.errors().size(), trigger);
             result.errors().forEach(e -> LOG.error("  " + e));
         }
         List<String> errors = new ArrayList<>(strings(result.errors()));

@@ -17,7 +17,7 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             System.err.println("modelswap: " + e.getMessage());
             System.err.print(CommandLineFlags.USAGE);
-            System.exit(2);
+            System.exit(StartupFailure.USER_ERROR);
             return;
         }
         if (flags.help()) {
@@ -29,6 +29,11 @@ public final class Main {
             return;
         }
         flags.properties().forEach(System::setProperty);
-        Quarkus.run(flags.passThrough().toArray(String[]::new));
+        Quarkus.run(null, Main::exit, flags.passThrough().toArray(String[]::new));
+    }
+
+    /** Quarkus's exit: with a failure (the start failed) say what to fix instead of Quarkus's stack trace. */
+    private static void exit(int status, Throwable failure) {
+        System.exit(failure == null ? status : StartupFailure.report(failure, System.err));
     }
 }
