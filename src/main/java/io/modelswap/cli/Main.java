@@ -1,7 +1,9 @@
 package io.modelswap.cli;
 
+import io.modelswap.demo.DemoUpstream;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Arrays;
 
 /** Entry point: llama-swap's flags become Quarkus properties before Quarkus starts. */
 @QuarkusMain
@@ -10,7 +12,12 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String... args) {
+    public static void main(String... args) throws Exception {
+        if (args.length > 0 && args[0].equals(DemoUpstream.SUBCOMMAND)) {
+            // Hidden: the demo models' upstream (application.yaml), run without starting Quarkus.
+            DemoUpstream.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         CommandLineFlags flags;
         try {
             flags = CommandLineFlags.parse(args);

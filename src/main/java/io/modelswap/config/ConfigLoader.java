@@ -22,14 +22,20 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
     private final Function<String, String> environment;
+    /** The value of {@code ${MODELSWAP_BIN}}, fixed for the process. */
+    private final String modelswapBin;
 
     public ConfigLoader() {
         this(System::getenv);
     }
 
-    /** @param environment variable lookup for {@code ${env.NAME}} (tests pass a map's {@code get}) */
+    /**
+     * @param environment variable lookup for {@code ${env.NAME}} and {@code MODELSWAP_BIN} (tests pass a map's
+     *                    {@code get})
+     */
     public ConfigLoader(Function<String, String> environment) {
         this.environment = environment;
+        this.modelswapBin = ModelswapBin.resolve(environment);
     }
 
     /**
@@ -114,7 +120,7 @@ public final class ConfigLoader {
     }
 
     /** @param files the sources in load order, the order in which their problems are listed */
-    private static LoadResult finish(YNode root, Problems problems, List<String> files,
+    private LoadResult finish(YNode root, Problems problems, List<String> files,
             Map<String, Integer> portsInForce) {
         KnownKeys.warnUnknown(root, problems);
         UnimplementedKeys.warn(root, problems);
@@ -124,7 +130,7 @@ public final class ConfigLoader {
         if (models != null && models.isMap()) {
             models.entries().forEach((id, model) -> locations.put(id, new SourceLocation(model.file(), model.line())));
         }
-        Map<String, Integer> ports = Macros.expand(root, problems, portsInForce);
+        Map<String, Integer> ports = Macros.expand(root, problems, portsInForce, modelswapBin);
         LlamaSwapFile mapped = ConfigMapper.map(root, problems);
         ConfigValidator.Result result = mapped == null ? null : ConfigValidator.validate(root, mapped, problems);
         List<ConfigProblem> warnings = Problems.sorted(problems.warnings(), files);

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  *   <li>{@code ${PORT}} is handed out by {@link PortAllocator} (from {@code startPort} in sorted model-ID order at
  *       startup, stable across reloads), only to models whose {@code cmd} uses it; the default {@code proxy} is
  *       {@code http://localhost:${PORT}}.</li>
+ *   <li>{@code ${MODELSWAP_BIN}} is built in: a command line that runs this modelswap ({@link ModelswapBin}).</li>
  *   <li>{@code ${PID}} survives in {@code cmdStop} (it is known only at stop time); anything else left over is an
  *       error.</li>
  * </ul>
@@ -39,27 +40,34 @@ final class Macros {
 
     private final Problems problems;
     private final Map<String, Integer> previousPorts;
+    private final String modelswapBin;
     private Map<String, Integer> ports = Map.of();
 
-    private Macros(Problems problems, Map<String, Integer> previousPorts) {
+    private Macros(Problems problems, Map<String, Integer> previousPorts, String modelswapBin) {
         this.problems = problems;
         this.previousPorts = previousPorts;
+        this.modelswapBin = modelswapBin;
     }
 
     /**
      * Expands every macro of {@code root} in place; {@code macros} keys are removed (they are definitions).
      *
      * @param previousPorts the {@code ${PORT}} of each model of the configuration in force (see {@link PortAllocator})
+     * @param modelswapBin  the value of {@code ${MODELSWAP_BIN}} (see {@link ModelswapBin})
      * @return the {@code ${PORT}} handed to each model whose {@code cmd} uses it
      */
-    static Map<String, Integer> expand(YNode root, Problems problems, Map<String, Integer> previousPorts) {
-        Macros macros = new Macros(problems, previousPorts);
+    static Map<String, Integer> expand(YNode root, Problems problems, Map<String, Integer> previousPorts,
+            String modelswapBin) {
+        Macros macros = new Macros(problems, previousPorts, modelswapBin);
         macros.run(root);
         return macros.ports;
     }
 
     private void run(YNode root) {
-        List<Macro> globals = declarations(root.entries().remove("macros"), "macros");
+        List<Macro> globals = new ArrayList<>();
+        // Built in, and first, so that every macro may use it.
+        globals.add(new Macro(ModelswapBin.NAME, YNode.string(root.file(), root.line(), modelswapBin)));
+        globals.addAll(declarations(root.entries().remove("macros"), "macros"));
         YNode models = root.get("models");
         Map<String, List<Macro>> modelMacros = new LinkedHashMap<>();
         TreeMap<String, YNode> sorted = new TreeMap<>();
@@ -154,7 +162,8 @@ final class Macros {
                 problems.error(value, at, "macro name exceeds the maximum length of 63 characters");
             } else if (!NAME.matcher(name).matches()) {
                 problems.error(value, at, "macro name must match ^[a-zA-Z0-9_-]+$");
-            } else if (name.equals("PID") || name.equals("PORT") || name.equals("MODEL_ID")) {
+            } else if (name.equals("PID") || name.equals("PORT") || name.equals("MODEL_ID")
+                    || name.equals(ModelswapBin.NAME)) {
                 problems.error(value, at, "macro name '" + name + "' is reserved");
             } else if (!value.isScalar() || value.isNull()) {
                 problems.error(value, at, "a macro value must be a string, number or boolean");

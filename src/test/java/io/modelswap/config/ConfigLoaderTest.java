@@ -292,6 +292,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void modelswapBinRunsThisModelswapOrWhatTheEnvironmentSays() {
+        SwapConfig c = ok("macros:\n  demo: ${MODELSWAP_BIN} demo-upstream\nmodels:\n"
+                + "  a:\n    cmd: ${demo} --port ${PORT}\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        assertTrue(c.models().get("a").cmd().startsWith(java + " -XX:TieredStopAtLevel=1"), c.models().get("a").cmd());
+        assertTrue(c.models().get("a").cmd().endsWith(" io.modelswap.cli.Main demo-upstream --port 5800"),
+                c.models().get("a").cmd());
+        LoadResult set = new ConfigLoader(Map.of("MODELSWAP_BIN", "/opt/modelswap/bin/modelswap")::get)
+                .parse("application.yaml", "models:\n  a:\n    cmd: ${MODELSWAP_BIN} demo-upstream --port ${PORT}\n");
+        assertEquals("/opt/modelswap/bin/modelswap demo-upstream --port 5800",
+                set.config().orElseThrow().models().get("a").cmd());
+        assertError("macros:\n  MODELSWAP_BIN: x\nmodels: {}\n",
+                "application.yaml:2: macros.MODELSWAP_BIN: macro name 'MODELSWAP_BIN' is reserved");
+    }
+
+    @Test
+    void modelswapBinQuotesWhatAShellWouldSplit() {
+        assertEquals("/usr/bin/java", ModelswapBin.quote("/usr/bin/java"));
+        assertEquals("'/opt/my jdk/bin/java'", ModelswapBin.quote("/opt/my jdk/bin/java"));
+        assertEquals("'it'\\''s'", ModelswapBin.quote("it's"));
+    }
+
+    @Test
     void proxyUsingPortWithoutCmdPortIsAnError() {
         assertError("models:\n  a:\n    cmd: server --port 8080\n",
                 "application.yaml:2: models.a.proxy: uses ${PORT} but cmd does not; ${PORT} is only allocated to a"
