@@ -32,7 +32,7 @@ public final class Main {
             return;
         }
         if (flags.version()) {
-            System.out.println("modelswap " + Version.VERSION);
+            System.out.println("modelswap " + Version.describe());
             return;
         }
         flags.properties().forEach(System::setProperty);
