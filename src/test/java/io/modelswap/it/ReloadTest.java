@@ -399,7 +399,7 @@ class ReloadTest {
                 return Double.parseDouble(m.group(3));
             }
         }
-        throw new AssertionError("no metric " + name + "{" + labels + "} in /q/metrics");
+        throw new AssertionError("no metric " + name + "{" + labels + "} in /metrics");
     }
 
     /** A streamed chat completion of a {@code --hold-after 2} fake, opened and held after its first two chunks. */
