@@ -22,8 +22,10 @@ import org.jboss.logging.Logger;
 /**
  * Watches the configuration file (and directory) and applies every valid edit. A poll that sees a change of mtime,
  * size or real path (a Kubernetes {@code ..data} swap), SIGHUP, or {@code POST /api/config/reload} reloads; an
- * invalid file is reported line by line and the running configuration stays in force. A valid one is handed to the
- * router, which applies it as a difference (unchanged models keep running).
+ * invalid file is reported line by line and the running configuration stays in force, and so is a valid one that
+ * {@link ReloadGuard} refuses (one that drops every API key). Otherwise it is handed to the router, which applies it
+ * as a difference; the models keep their {@code ${PORT}}s (the loader gets those in force), so unchanged models keep
+ * running.
  */
 @ApplicationScoped
 public class ConfigReloader {
