@@ -27,12 +27,19 @@ class BadConfigIT {
     record Exit(int status, String output) {
     }
 
+    /** Runs modelswap with {@code args}; one that does not exit within a minute is killed and fails the test. */
     static Exit run(String... args) throws Exception {
         List<String> command = new ArrayList<>(PackagedApp.launcher());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "modelswap did not exit:\n" + output);
+        Path log = Files.createTempFile("modelswap-badconfig", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log);
+        assertTrue(exited, "modelswap did not exit:\n" + output);
         return new Exit(process.exitValue(), output);
     }
 
