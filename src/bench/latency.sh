@@ -32,9 +32,8 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-mkdir -p target/demo-classes
-javac -nowarn -d target/demo-classes src/demo/DemoUpstream.java
-FAKE="java -XX:TieredStopAtLevel=1 -cp $PWD/target/demo-classes DemoUpstream --tokens 8 --token-delay-ms 0"
+# modelswap's demo upstream (modelswap demo-upstream), straight from the compiled classes: JDK only
+FAKE="java -XX:TieredStopAtLevel=1 -cp $PWD/target/classes io.modelswap.demo.DemoUpstream --tokens 8 --token-delay-ms 0"
 DIRECT_PORT=18601; PROXIED_PORT=18602; SWAP_PORT=18600
 BODY='{"model":"bench","messages":[{"role":"user","content":"hi"}]}'
 

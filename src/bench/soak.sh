@@ -23,9 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p target/demo-classes
-javac -nowarn -d target/demo-classes src/demo/DemoUpstream.java 2>/dev/null
-FAKE="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -cp $PWD/target/demo-classes DemoUpstream --tokens 20 --token-delay-ms 5"
+# modelswap's demo upstream (modelswap demo-upstream), straight from the compiled classes: JDK only
+FAKE="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -cp $PWD/target/classes io.modelswap.demo.DemoUpstream --tokens 20 --token-delay-ms 5"
 PORT=18700; A=18701; B=18702; C=18703
 cat > "$WORK/config.yaml" <<YAML
 healthCheckTimeout: 60

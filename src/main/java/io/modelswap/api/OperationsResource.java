@@ -87,6 +87,6 @@ public class OperationsResource {
     @Path("api/version")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, String> version() {
-        return Map.of("version", Version.VERSION, "commit", "", "build_date", "");
+        return Map.of("version", Version.VERSION, "commit", Version.COMMIT, "build_date", Version.BUILD_DATE);
     }
 }

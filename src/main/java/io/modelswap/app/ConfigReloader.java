@@ -4,6 +4,8 @@ import io.modelswap.config.ConfigChangeDetector;
 import io.modelswap.config.ConfigLoader;
 import io.modelswap.config.ConfigProblem;
 import io.modelswap.config.LoadResult;
+import io.modelswap.config.ReloadGuard;
+import io.modelswap.config.SwapConfig;
 import io.modelswap.router.Router;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -19,8 +22,10 @@ import org.jboss.logging.Logger;
 /**
  * Watches the configuration file (and directory) and applies every valid edit. A poll that sees a change of mtime,
  * size or real path (a Kubernetes {@code ..data} swap), SIGHUP, or {@code POST /api/config/reload} reloads; an
- * invalid file is reported line by line and the running configuration stays in force. A valid one is handed to the
- * router, which applies it as a difference (unchanged models keep running).
+ * invalid file is reported line by line and the running configuration stays in force, and so is a valid one that
+ * {@link ReloadGuard} refuses (one that drops every API key). Otherwise it is handed to the router, which applies it
+ * as a difference; the models keep their {@code ${PORT}}s (the loader gets those in force), so unchanged models keep
+ * running.
  */
 @ApplicationScoped
 public class ConfigReloader {
@@ -43,8 +48,9 @@ public class ConfigReloader {
     private final Optional<Path> dir;
     private final ConfigChangeDetector detector;
     private volatile ReloadStatus lastReload;
-    /** Models of the configuration in force. */
-    private int modelsInForce;
+    /** The configuration in force (null until the first successful load), and the ports its models were given. */
+    private SwapConfig inForce;
+    private Map<String, Integer> portsInForce = Map.of();
 
     public ConfigReloader(Router router, ModelswapSettings settings, ReloadMetrics metrics) {
         this.router = router;
@@ -58,7 +64,10 @@ public class ConfigReloader {
     synchronized LoadResult loadInitial() {
         detector.poll();
         LoadResult result = loader.load(file, dir);
-        result.config().ifPresent(config -> modelsInForce = config.models().size());
+        if (result.ok()) {
+            inForce = result.config().get();
+            portsInForce = result.ports();
+        }
         report(result, STARTUP, List.of());
         return result;
     }
@@ -81,14 +90,21 @@ public class ConfigReloader {
             throw new IllegalStateException("modelswap has not loaded its configuration yet");
         }
         detector.poll(); // what is loaded now is the new baseline: the poller must not load it a second time
-        LoadResult result = loader.load(file, dir);
+        LoadResult result = loader.load(file, dir, portsInForce);
         List<String> applyErrors = new ArrayList<>();
-        if (result.config().isPresent()) {
+        List<ConfigProblem> refusals = inForce == null ? List.of()
+                : ReloadGuard.refusals(inForce, result, file.toString());
+        if (!refusals.isEmpty()) {
+            LOG.errorf("configuration reload (%s) refused; the previous configuration stays in force:", trigger);
+            refusals.forEach(r -> LOG.error("  " + r));
+            applyErrors.addAll(strings(refusals));
+        } else if (result.config().isPresent()) {
             try {
                 router.apply(result.config().get()).toCompletionStage().toCompletableFuture()
                         .get(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                modelsInForce = result.config().get().models().size();
-                LOG.infof("configuration reloaded (%s): %d model(s)", trigger, modelsInForce);
+                inForce = result.config().get();
+                portsInForce = result.ports();
+                LOG.infof("configuration reloaded (%s): %d model(s)", trigger, inForce.models().size());
             } catch (Exception e) {
                 LOG.errorf(e, "configuration reload (%s) could not be applied; the previous configuration stays"
                         + " in force", trigger);
@@ -110,10 +126,10 @@ public class ConfigReloader {
     private ReloadStatus report(LoadResult result, String trigger, List<String> applyErrors) {
         result.warnings().forEach(w -> LOG.warn(w.toString()));
         boolean startup = trigger.equals(STARTUP);
-        if (!result.errors().isEmpty()) {
-            LOG.errorf("configuration %s has %d problem(s)%s; fix them and save again:", describeSources(),
-                    result.errors().size(), startup ? "" : " (reload: " + trigger
-                            + "); the previous configuration stays in force");
+        if (!result.errors().isEmpty() && !startup) {
+            // (at startup the problems end modelswap, and the exit message lists them: see Lifecycle)
+            LOG.errorf("configuration %s has %d problem(s) (reload: %s); the previous configuration stays in"
+                    + " force; fix them and save again:", describeSources(), result.errors().size(), trigger);
             result.errors().forEach(e -> LOG.error("  " + e));
         }
         List<String> errors = new ArrayList<>(strings(result.errors()));
@@ -121,7 +137,7 @@ public class ConfigReloader {
         boolean ok = errors.isEmpty();
         metrics.record(ok, !startup);
         lastReload = new ReloadStatus(Instant.now(), trigger, ok, List.copyOf(errors), strings(result.warnings()),
-                modelsInForce);
+                inForce == null ? 0 : inForce.models().size());
         return lastReload;
     }
 

@@ -35,15 +35,25 @@ public class Lifecycle {
     void onStart(@Observes StartupEvent event) throws Exception {
         LoadResult loaded = reloader.loadInitial();
         if (loaded.config().isEmpty()) {
-            throw new IllegalStateException("modelswap cannot start: " + loaded.errors().size()
-                    + " problem(s) in " + reloader.describeSources() + ":\n  "
-                    + String.join("\n  ", loaded.errors().stream().map(Object::toString).toList()));
+            // printed alone (no stack trace), exit status 2: see cli.StartupFailure
+            throw new StartRefused(cannotStart(loaded));
         }
         router.start(loaded.config().get()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.infof("modelswap serving %d model(s) from %s", loaded.config().get().models().size(),
                 reloader.describeSources());
         installSighup();
         preload(loaded.config().get().preload());
+    }
+
+    /** The problems, one per line, and one line on how to fix them. */
+    private String cannotStart(LoadResult loaded) {
+        boolean notFound = loaded.errors().size() == 1 && loaded.errors().get(0).message().equals("not found");
+        String fix = notFound
+                ? "Create it, or name your llama-swap configuration file with -config FILE (the default is"
+                        + " application.yaml in the working directory)."
+                : "Fix the lines above and start modelswap again (docs/configuration.md describes every key).";
+        return "modelswap cannot start: " + loaded.errors().size() + " problem(s) in " + reloader.describeSources()
+                + ":\n  " + String.join("\n  ", loaded.errors().stream().map(Object::toString).toList()) + "\n" + fix;
     }
 
     /**

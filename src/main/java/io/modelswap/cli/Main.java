@@ -1,7 +1,9 @@
 package io.modelswap.cli;
 
+import io.modelswap.demo.DemoUpstream;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Arrays;
 
 /** Entry point: llama-swap's flags become Quarkus properties before Quarkus starts. */
 @QuarkusMain
@@ -10,14 +12,19 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String... args) {
+    public static void main(String... args) throws Exception {
+        if (args.length > 0 && args[0].equals(DemoUpstream.SUBCOMMAND)) {
+            // Hidden: the demo models' upstream (application.yaml), run without starting Quarkus.
+            DemoUpstream.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         CommandLineFlags flags;
         try {
             flags = CommandLineFlags.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("modelswap: " + e.getMessage());
             System.err.print(CommandLineFlags.USAGE);
-            System.exit(2);
+            System.exit(StartupFailure.USER_ERROR);
             return;
         }
         if (flags.help()) {
@@ -25,10 +32,15 @@ public final class Main {
             return;
         }
         if (flags.version()) {
-            System.out.println("modelswap " + Version.VERSION);
+            System.out.println("modelswap " + Version.describe());
             return;
         }
         flags.properties().forEach(System::setProperty);
-        Quarkus.run(flags.passThrough().toArray(String[]::new));
+        Quarkus.run(null, Main::exit, flags.passThrough().toArray(String[]::new));
+    }
+
+    /** Quarkus's exit: with a failure (the start failed) say what to fix instead of Quarkus's stack trace. */
+    private static void exit(int status, Throwable failure) {
+        System.exit(failure == null ? status : StartupFailure.report(failure, System.err));
     }
 }

@@ -3,12 +3,15 @@ package io.modelswap.config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -19,14 +22,20 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
     private final Function<String, String> environment;
+    /** The value of {@code ${MODELSWAP_BIN}}, fixed for the process. */
+    private final String modelswapBin;
 
     public ConfigLoader() {
         this(System::getenv);
     }
 
-    /** @param environment variable lookup for {@code ${env.NAME}} (tests pass a map's {@code get}) */
+    /**
+     * @param environment variable lookup for {@code ${env.NAME}} and {@code MODELSWAP_BIN} (tests pass a map's
+     *                    {@code get})
+     */
     public ConfigLoader(Function<String, String> environment) {
         this.environment = environment;
+        this.modelswapBin = ModelswapBin.resolve(environment);
     }
 
     /**
@@ -34,6 +43,14 @@ public final class ConfigLoader {
      * file-name order.
      */
     public LoadResult load(Path configFile, Optional<Path> configDir) {
+        return load(configFile, configDir, Map.of());
+    }
+
+    /**
+     * Loads as a reload: each model keeps the {@code ${PORT}} it has in {@code portsInForce} (the {@link
+     * LoadResult#ports()} of the configuration in force), so an unchanged model is still unchanged.
+     */
+    public LoadResult load(Path configFile, Optional<Path> configDir, Map<String, Integer> portsInForce) {
         Problems problems = new Problems();
         List<Path> sources = new ArrayList<>();
         sources.add(configFile);
@@ -57,6 +74,9 @@ public final class ConfigLoader {
             String text;
             try {
                 text = Files.readString(source, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                problems.error(name, 0, "", "not found");
+                continue;
             } catch (IOException e) {
                 problems.error(name, 0, "", "cannot read: " + e.getMessage());
                 continue;
@@ -71,14 +91,27 @@ public final class ConfigLoader {
                 ConfigDirMerge.merge(merged, tree, problems);
             }
         }
-        return finish(merged == null ? YNode.map(configFile.toString(), 1) : merged, problems);
+        List<String> files = sources.stream().map(Path::toString).toList();
+        if (merged == null) {
+            // Nothing could be read: checking an empty tree would only add "models is required" to the real cause.
+            return LoadResult.failed(Problems.sorted(problems.errors(), files), problems.warnings(), Map.of());
+        }
+        return finish(merged, problems, files, portsInForce);
     }
 
     /** Loads one file's text; {@code fileName} is only used in problems. */
     public LoadResult parse(String fileName, String yamlText) {
+        return parse(fileName, yamlText, Map.of());
+    }
+
+    /** {@link #parse(String, String)} as a reload of a configuration whose models had {@code portsInForce}. */
+    public LoadResult parse(String fileName, String yamlText, Map<String, Integer> portsInForce) {
         Problems problems = new Problems();
         YNode tree = parseOne(fileName, yamlText, problems);
-        return finish(tree == null ? YNode.map(fileName, 1) : tree, problems);
+        if (tree == null) {
+            return LoadResult.failed(problems.errors(), problems.warnings(), Map.of());
+        }
+        return finish(tree, problems, List.of(fileName), portsInForce);
     }
 
     private YNode parseOne(String name, String text, Problems problems) {
@@ -86,25 +119,41 @@ public final class ConfigLoader {
         return YamlTree.parse(name, substituted, problems);
     }
 
-    private static LoadResult finish(YNode root, Problems problems) {
+    /** @param files the sources in load order, the order in which their problems are listed */
+    private LoadResult finish(YNode root, Problems problems, List<String> files,
+            Map<String, Integer> portsInForce) {
         KnownKeys.warnUnknown(root, problems);
+        UnimplementedKeys.warn(root, problems);
+        Set<String> emptyOnPurpose = emptyOnPurpose(root);
         Map<String, SourceLocation> locations = new LinkedHashMap<>();
         YNode models = root.get("models");
         if (models != null && models.isMap()) {
             models.entries().forEach((id, model) -> locations.put(id, new SourceLocation(model.file(), model.line())));
         }
-        Macros.expand(root, problems);
+        Map<String, Integer> ports = Macros.expand(root, problems, portsInForce, modelswapBin);
         LlamaSwapFile mapped = ConfigMapper.map(root, problems);
         ConfigValidator.Result result = mapped == null ? null : ConfigValidator.validate(root, mapped, problems);
+        List<ConfigProblem> warnings = Problems.sorted(problems.warnings(), files);
         if (problems.hasErrors() || result == null) {
-            List<ConfigProblem> errors = problems.errors();
+            List<ConfigProblem> errors = Problems.sorted(problems.errors(), files);
             if (errors.isEmpty()) {
                 errors = List.of(new ConfigProblem(root.file(), 0, "", "the file could not be mapped"));
             }
-            return LoadResult.failed(errors, problems.warnings(), locations);
+            return LoadResult.failed(errors, warnings, locations);
         }
-        return new LoadResult(Optional.of(result.config()), List.of(), problems.warnings(), locations,
-                Optional.of(result.settings()));
+        return new LoadResult(Optional.of(result.config()), List.of(), warnings, locations,
+                Optional.of(result.settings()), emptyOnPurpose, ports);
+    }
+
+    /** The top-level keys written with an explicitly empty value ({@code models: {}}, {@code apiKeys: []}). */
+    private static Set<String> emptyOnPurpose(YNode root) {
+        Set<String> keys = new TreeSet<>();
+        root.entries().forEach((key, value) -> {
+            if (value.isMap() && value.entries().isEmpty() || value.isSeq() && value.items().isEmpty()) {
+                keys.add(key);
+            }
+        });
+        return keys;
     }
 
     private static boolean sameFile(Path a, Path b) {

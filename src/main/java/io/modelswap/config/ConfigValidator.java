@@ -91,7 +91,15 @@ final class ConfigValidator {
     private Map<String, ModelConfig> models(int healthCheckTimeout, int unloadTimeout) {
         Map<String, ModelConfig> models = new TreeMap<>();
         YNode tree = root.get("models");
-        if (tree == null || tree.isNull()) {
+        if (tree == null) {
+            // An empty or truncated file must not start (or replace a working configuration) with nothing in it.
+            error("models", "is required: this configuration defines no models; write 'models: {}' to run"
+                    + " without any");
+            return models;
+        }
+        if (tree.isNull()) {
+            error("models", "lists no model (every entry is removed or commented out); write 'models: {}' to run"
+                    + " without any");
             return models;
         }
         if (!tree.isMap()) {
@@ -126,7 +134,7 @@ final class ConfigValidator {
         if (ttl == -1) {
             ttl = Math.max(0, file.globalTTL());
         } else if (ttl < 0) {
-            error(path + ".ttl", "must be >= 0 (got " + ttl + ")");
+            error(path + ".ttl", "must be -1 (use globalTTL) or >= 0 (got " + ttl + ")");
         }
         atLeast(path + ".unloadTimeout", m.unloadTimeout(), 0);
         int unload = m.unloadTimeout() <= 0 ? globalUnload : m.unloadTimeout();

@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
  *       the globals, with the model's own macros replacing same-named globals in place.</li>
  *   <li>A string that is exactly {@code ${m}} takes m's type (int, float, bool); inside a longer string m's value is
  *       printed as text.</li>
- *   <li>{@code ${PORT}} is handed out from {@code startPort} upwards in sorted model-ID order, only to models whose
- *       {@code cmd} uses it; the default {@code proxy} is {@code http://localhost:${PORT}}.</li>
+ *   <li>{@code ${PORT}} is handed out by {@link PortAllocator} (from {@code startPort} in sorted model-ID order at
+ *       startup, stable across reloads), only to models whose {@code cmd} uses it; the default {@code proxy} is
+ *       {@code http://localhost:${PORT}}.</li>
+ *   <li>{@code ${MODELSWAP_BIN}} is built in: a command line that runs this modelswap ({@link ModelswapBin}).</li>
  *   <li>{@code ${PID}} survives in {@code cmdStop} (it is known only at stop time); anything else left over is an
  *       error.</li>
  * </ul>
@@ -37,18 +39,35 @@ final class Macros {
     }
 
     private final Problems problems;
+    private final Map<String, Integer> previousPorts;
+    private final String modelswapBin;
+    private Map<String, Integer> ports = Map.of();
 
-    private Macros(Problems problems) {
+    private Macros(Problems problems, Map<String, Integer> previousPorts, String modelswapBin) {
         this.problems = problems;
+        this.previousPorts = previousPorts;
+        this.modelswapBin = modelswapBin;
     }
 
-    /** Expands every macro of {@code root} in place; {@code macros} keys are removed (they are definitions). */
-    static void expand(YNode root, Problems problems) {
-        new Macros(problems).run(root);
+    /**
+     * Expands every macro of {@code root} in place; {@code macros} keys are removed (they are definitions).
+     *
+     * @param previousPorts the {@code ${PORT}} of each model of the configuration in force (see {@link PortAllocator})
+     * @param modelswapBin  the value of {@code ${MODELSWAP_BIN}} (see {@link ModelswapBin})
+     * @return the {@code ${PORT}} handed to each model whose {@code cmd} uses it
+     */
+    static Map<String, Integer> expand(YNode root, Problems problems, Map<String, Integer> previousPorts,
+            String modelswapBin) {
+        Macros macros = new Macros(problems, previousPorts, modelswapBin);
+        macros.run(root);
+        return macros.ports;
     }
 
     private void run(YNode root) {
-        List<Macro> globals = declarations(root.entries().remove("macros"), "macros");
+        List<Macro> globals = new ArrayList<>();
+        // Built in, and first, so that every macro may use it.
+        globals.add(new Macro(ModelswapBin.NAME, YNode.string(root.file(), root.line(), modelswapBin)));
+        globals.addAll(declarations(root.entries().remove("macros"), "macros"));
         YNode models = root.get("models");
         Map<String, List<Macro>> modelMacros = new LinkedHashMap<>();
         TreeMap<String, YNode> sorted = new TreeMap<>();
@@ -76,12 +95,14 @@ final class Macros {
             }
         }
 
-        int port = startPort(root);
+        Map<String, List<String>> scopeNames = new LinkedHashMap<>();
+        List<String> usingPort = new ArrayList<>();
         for (Map.Entry<String, YNode> entry : sorted.entrySet()) {
             String id = entry.getKey();
             YNode model = entry.getValue();
             String path = Keys.join("models", id);
             List<Macro> scope = scope(id, model, globals, modelMacros.get(id));
+            scopeNames.put(id, names(scope));
             substituteAll(model, scope);
             substituteSetParamsByIdKeys(model, scope, path);
 
@@ -93,12 +114,23 @@ final class Macros {
                 // Reported once: neutralize it so the leftover and URL checks do not repeat the same problem.
                 proxy.setScalar(YNode.Type.STR, proxy.value().replace("${PORT}", "0"));
             } else if (cmdHasPort) {
-                List<Macro> portMacro = List.of(new Macro("PORT",
-                        YNode.scalar(model.file(), model.line(), YNode.Type.INT, Integer.toString(port))));
-                substituteAll(model, portMacro);
-                substituteSetParamsByIdKeys(model, portMacro, path);
-                port++;
+                usingPort.add(id);
             }
+        }
+
+        ports = PortAllocator.allocate(usingPort, previousPorts, startPort(root));
+        for (String id : usingPort) {
+            YNode model = sorted.get(id);
+            Integer port = ports.get(id);
+            if (port == null) {
+                problems.error(model, Keys.join("models", id), "no port left for ${PORT} up to "
+                        + PortAllocator.MAX_PORT + "; lower startPort");
+                continue;
+            }
+            List<Macro> portMacro = List.of(new Macro("PORT",
+                    YNode.scalar(model.file(), model.line(), YNode.Type.INT, Integer.toString(port))));
+            substituteAll(model, portMacro);
+            substituteSetParamsByIdKeys(model, portMacro, Keys.join("models", id));
         }
 
         for (Map.Entry<String, YNode> entry : root.entries().entrySet()) {
@@ -107,9 +139,10 @@ final class Macros {
                 continue; // llama-swap ignores unknown keys entirely; they get an "unknown key" warning instead
             }
             if (key.equals("models") && entry.getValue().isMap()) {
-                entry.getValue().entries().forEach((id, model) -> checkModelLeftovers(id, model));
+                entry.getValue().entries().forEach((id, model) -> checkModelLeftovers(id, model,
+                        scopeNames.getOrDefault(id, List.of())));
             } else {
-                checkLeftovers(entry.getValue(), Keys.quote(key), false, false);
+                checkLeftovers(entry.getValue(), Keys.quote(key), false, false, names(globals));
             }
         }
     }
@@ -129,7 +162,8 @@ final class Macros {
                 problems.error(value, at, "macro name exceeds the maximum length of 63 characters");
             } else if (!NAME.matcher(name).matches()) {
                 problems.error(value, at, "macro name must match ^[a-zA-Z0-9_-]+$");
-            } else if (name.equals("PID") || name.equals("PORT") || name.equals("MODEL_ID")) {
+            } else if (name.equals("PID") || name.equals("PORT") || name.equals("MODEL_ID")
+                    || name.equals(ModelswapBin.NAME)) {
                 problems.error(value, at, "macro name '" + name + "' is reserved");
             } else if (!value.isScalar() || value.isNull()) {
                 problems.error(value, at, "a macro value must be a string, number or boolean");
@@ -225,13 +259,18 @@ final class Macros {
         byId.entries().putAll(resolved);
     }
 
-    private void checkModelLeftovers(String id, YNode model) {
+    private static List<String> names(List<Macro> macros) {
+        return macros.stream().map(Macro::name).toList();
+    }
+
+    /** @param defined the macros of the model's scope (a leftover one of them was used before its definition) */
+    private void checkModelLeftovers(String id, YNode model, List<String> defined) {
         String path = Keys.join("models", id);
         if (!model.isMap()) {
             return;
         }
         model.entries().forEach((field, value) -> checkLeftovers(value, Keys.join(path, field),
-                field.equals("cmdStop"), true));
+                field.equals("cmdStop"), true, defined));
         YNode byId = model.path("filters", "setParamsByID");
         if (byId != null && byId.isMap()) {
             byId.entries().forEach((key, value) -> {
@@ -244,13 +283,14 @@ final class Macros {
         }
     }
 
-    private void checkLeftovers(YNode node, String path, boolean allowPid, boolean inModel) {
+    private void checkLeftovers(YNode node, String path, boolean allowPid, boolean inModel, List<String> defined) {
         if (node.isMap()) {
-            node.entries().forEach((key, child) -> checkLeftovers(child, Keys.join(path, key), allowPid, inModel));
+            node.entries().forEach((key, child) -> checkLeftovers(child, Keys.join(path, key), allowPid, inModel,
+                    defined));
         } else if (node.isSeq()) {
             List<YNode> items = node.items();
             for (int i = 0; i < items.size(); i++) {
-                checkLeftovers(items.get(i), path + "[" + i + "]", allowPid, inModel);
+                checkLeftovers(items.get(i), path + "[" + i + "]", allowPid, inModel, defined);
             }
         } else if (node.isString()) {
             Matcher m = USE.matcher(node.value());
@@ -259,12 +299,12 @@ final class Macros {
                 if (name.equals("PID") && allowPid) {
                     continue;
                 }
-                problems.error(node, path, leftoverMessage(name, inModel));
+                problems.error(node, path, leftoverMessage(name, inModel, defined));
             }
         }
     }
 
-    private static String leftoverMessage(String name, boolean inModel) {
+    private static String leftoverMessage(String name, boolean inModel, List<String> defined) {
         switch (name) {
             case "PID":
                 return "${PID} is only available in cmdStop";
@@ -274,7 +314,12 @@ final class Macros {
             case "MODEL_ID":
                 return "${MODEL_ID} is only available inside a model";
             default:
-                return "unknown macro '${" + name + "}' (a macro can only use macros defined before it)";
+                // Still there after expansion although defined: a macro value used it before its definition.
+                return defined.contains(name)
+                        ? "macro '${" + name + "}' is used by a macro defined before it; a macro can only use macros"
+                                + " defined above it, so move '" + name + "' up"
+                        : "macro '${" + name + "}' is not defined" + (inModel ? " (neither in macros nor in this"
+                                + " model's macros)" : " in macros");
         }
     }
 

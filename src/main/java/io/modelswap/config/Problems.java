@@ -1,6 +1,7 @@
 package io.modelswap.config;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** Collects every problem of one load: the loader keeps going after an error so a user sees all of them at once. */
@@ -38,5 +39,18 @@ final class Problems {
 
     List<ConfigProblem> warnings() {
         return List.copyOf(warnings);
+    }
+
+    /**
+     * {@code problems} ordered as a person reads the files: by file in {@code files} order (others after them, by
+     * name), then by line; problems of one line keep the order they were found in.
+     */
+    static List<ConfigProblem> sorted(List<ConfigProblem> problems, List<String> files) {
+        List<ConfigProblem> sorted = new ArrayList<>(problems);
+        sorted.sort(Comparator.<ConfigProblem>comparingInt(p -> {
+            int index = files.indexOf(p.file());
+            return index < 0 ? Integer.MAX_VALUE : index;
+        }).thenComparing(ConfigProblem::file).thenComparingInt(ConfigProblem::line));
+        return List.copyOf(sorted);
     }
 }

@@ -45,10 +45,8 @@ final class YamlTree {
         try {
             root = new Yaml(options).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-            String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            problems.error(file, line, "", "invalid YAML: " + (e.getContext() != null ? e.getContext() + ", " : "")
-                    + what);
+            YamlSyntaxError error = YamlSyntaxError.of(e);
+            problems.error(file, error.line(), "", error.message());
             return null;
         } catch (YAMLException e) {
             problems.error(file, 0, "", "invalid YAML: " + e.getMessage());

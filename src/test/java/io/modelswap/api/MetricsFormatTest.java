@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code /metrics} passes {@code promtool check metrics} (Prometheus's own linter: names, units, help, types).
- * Skipped where promtool is not installed; CI installs it with {@code apt-get install -y prometheus}.
+ * {@code /metrics} answers the Prometheus text format unless OpenMetrics is asked for, and passes
+ * {@code curl localhost:8080/metrics | promtool check metrics} (Prometheus's own linter: names, units, help, types;
+ * issue 12, point 8). The promtool test is skipped where promtool is not installed; CI installs it with
+ * {@code apt-get install -y prometheus}.
  */
 @QuarkusTest
 @WithTestResource(ApiTestResource.class)
@@ -35,6 +37,24 @@ class MetricsFormatTest {
     }
 
     @Test
+    void thePrometheusTextFormatUnlessOpenMetricsIsPreferredExplicitly() {
+        for (String accept : new String[] {"*/*", "text/plain", "text/plain; version=0.0.4",
+            "application/openmetrics-text;q=0.2, */*;q=0.5", "application/openmetrics-text;q=0.5,text/plain;q=0.5"}) {
+            given().accept(accept).get("/metrics").then().statusCode(200)
+                    .contentType(org.hamcrest.Matchers.startsWith("text/plain; version=0.0.4"));
+        }
+        given().get("/metrics").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.startsWith("text/plain; version=0.0.4"));
+        // what the Prometheus server sends
+        for (String accept : new String[] {"application/openmetrics-text",
+            "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,"
+                    + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2"}) {
+            given().accept(accept).get("/metrics").then().statusCode(200)
+                    .contentType(org.hamcrest.Matchers.startsWith("application/openmetrics-text"));
+        }
+    }
+
+    @Test
     void promtoolFindsNoProblems() throws Exception {
         assumeTrue(onPath("promtool"), "promtool is not on the PATH (apt-get install -y prometheus); "
                 + "skipping the Prometheus lint of /metrics");
@@ -42,8 +62,8 @@ class MetricsFormatTest {
                 .body("{\"model\":\"alpha\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200);
         given().get("/unload").then().statusCode(200);
-        // the Prometheus text format (0.0.4), which promtool reads; OpenMetrics is served when asked for
-        String metrics = given().accept("text/plain; version=0.0.4").get("/metrics").then().statusCode(200).extract().asString();
+        // what `curl localhost:8080/metrics | promtool check metrics` sends: Accept: */*
+        String metrics = given().accept("*/*").get("/metrics").then().statusCode(200).extract().asString();
         Files.writeString(Path.of("target", "metrics-scrape.txt"), metrics);
         Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
         try (var in = promtool.getOutputStream()) {

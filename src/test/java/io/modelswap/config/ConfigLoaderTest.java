@@ -74,7 +74,7 @@ class ConfigLoaderTest {
     @Test
     void negativeTtlIsAnErrorWithLine() {
         assertError("models:\n  llama:\n    cmd: x ${PORT}\n    ttl: -5\n",
-                "application.yaml:4: models.llama.ttl: must be >= 0 (got -5)");
+                "application.yaml:4: models.llama.ttl: must be -1 (use globalTTL) or >= 0 (got -5)");
     }
 
     @Test
@@ -92,7 +92,7 @@ class ConfigLoaderTest {
         assertTrue(errors.contains("application.yaml:1: logToStdout: must be one of proxy, upstream, both, none (got 'loud')"), errors.toString());
         assertTrue(errors.contains("application.yaml:2: apiKeys[0]: an API key cannot be empty"), errors.toString());
         assertTrue(errors.contains("application.yaml:2: apiKeys[1]: an API key cannot contain spaces"), errors.toString());
-        assertTrue(errors.contains("application.yaml:6: models.a.ttl: must be >= 0 (got -2)"), errors.toString());
+        assertTrue(errors.contains("application.yaml:6: models.a.ttl: must be -1 (use globalTTL) or >= 0 (got -2)"), errors.toString());
         assertTrue(errors.contains("application.yaml:8: models.a.capabilities.in[0]: invalid modality 'smell', must be one of: text, audio, image"), errors.toString());
         assertTrue(errors.contains("application.yaml:9: models.b.cmd: is required"), errors.toString());
         assertTrue(errors.stream().anyMatch(e -> e.startsWith("application.yaml:12: upstream.ignorePaths[0]: invalid regular expression")), errors.toString());
@@ -101,9 +101,68 @@ class ConfigLoaderTest {
     @Test
     void invalidYamlIsReportedWithLine() {
         List<String> errors = errors("models:\n  a:\n    cmd: [x\n");
-        assertTrue(errors.get(0).startsWith("application.yaml:"), errors.toString());
+        assertTrue(errors.get(0).startsWith("application.yaml:3: invalid YAML: the '[' list"), errors.toString());
         assertError("models:\n  a:\n    cmd: x\n  a:\n    cmd: y\n",
                 "application.yaml:4: duplicate key 'a' (first at line 2)");
+    }
+
+    @Test
+    void anUnclosedListIsReportedOnItsOwnLineNotWhereTheParserGaveUp() {
+        String yaml = "models:\n  a:\n    cmd: x ${PORT}\n    ttl: [300\n    name: A\n\n  b:\n    cmd: y ${PORT}\n";
+        assertEquals(List.of("application.yaml:4: invalid YAML: the '[' list that starts on this line is not closed"
+                + " (expected ',' or ']', but got : at line 5)"), errors(yaml));
+    }
+
+    @Test
+    void anUnclosedQuoteIsReportedOnItsOwnLine() {
+        String yaml = "healthCheckTimeout: 60\nmodels:\n  a:\n    cmd: \"x ${PORT}\n    ttl: 5\n";
+        List<String> errors = errors(yaml);
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("application.yaml:4: invalid YAML: the quoted string that starts on this"
+                + " line is not closed"), errors.toString());
+    }
+
+    @Test
+    void aBadIndentationIsReportedOnTheOffendingLine() {
+        List<String> errors = errors("models:\n  a:\n    cmd: x ${PORT}\n   ttl: 5\n");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("application.yaml:4: invalid YAML: expected <block end>"), errors.toString());
+        assertTrue(errors.get(0).endsWith("check the indentation of this line"), errors.toString());
+    }
+
+    @Test
+    void problemsAreListedInLineOrder() {
+        // found in the order logToStdout, models, apiKeys (the validator's order), listed by line
+        List<String> errors = errors("logToStdout: loud\nmodels:\n  a:\n    cmd: x ${PORT}\n    ttl: -2\n"
+                + "apiKeys: ['']\n");
+        assertEquals(List.of("application.yaml:1: logToStdout: must be one of proxy, upstream, both, none (got 'loud')",
+                "application.yaml:5: models.a.ttl: must be -1 (use globalTTL) or >= 0 (got -2)",
+                "application.yaml:6: apiKeys[0]: an API key cannot be empty"), errors);
+    }
+
+    @Test
+    void aMissingFileIsNotFoundWithoutALineNumber() {
+        Path missing = dir.resolve("nope.yaml");
+        LoadResult result = new ConfigLoader(ENV::get).load(missing, Optional.empty());
+        assertEquals(missing + ": not found", result.errors().get(0).toString());
+        assertEquals(1, result.errors().size(), result.errorReport());
+    }
+
+    @Test
+    void aFileWithoutModelsIsAnErrorUnlessItSaysSo() {
+        assertEquals(List.of("application.yaml:1: models: is required: this configuration defines no models; write"
+                + " 'models: {}' to run without any"), errors(""));
+        assertEquals(List.of("application.yaml:1: models: is required: this configuration defines no models; write"
+                + " 'models: {}' to run without any"), errors("# every line commented out\n# models:\n"));
+        assertEquals(List.of("application.yaml:2: models: lists no model (every entry is removed or commented out);"
+                + " write 'models: {}' to run without any"), errors("startPort: 6000\nmodels:\n#  a:\n#    cmd: x\n"));
+        assertTrue(ok("models: {}\n").models().isEmpty());
+    }
+
+    @Test
+    void keysWrittenEmptyOnPurposeAreKnown() {
+        assertEquals(java.util.Set.of("models", "apiKeys"), load("apiKeys: []\nmodels: {}\n").emptyOnPurpose());
+        assertEquals(java.util.Set.of(), load("apiKeys:\nmodels:\n  a: {cmd: \"x ${PORT}\"}\n").emptyOnPurpose());
     }
 
     @Test
@@ -116,6 +175,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void keysThatAreParsedButNotActedOnWarnOnceWithTheirLineAndWhatToUseInstead() {
+        LoadResult result = load("logLevel: debug\nmodels:\n  a:\n    cmd: x ${PORT}\n    compat:\n"
+                + "      ignoreWebsockets: true\n  b:\n    cmd: y ${PORT}\npeers:\n  r:\n    proxy: http://h:1\n"
+                + "    models: [m]\nstore:\n");
+        assertTrue(result.ok(), result.errorReport());
+        assertEquals(List.of("application.yaml:1: logLevel: parsed but not acted on by modelswap yet; instead:"
+                        + " modelswap logs through Quarkus: -Dquarkus.log.level=DEBUG (or QUARKUS_LOG_LEVEL=DEBUG)",
+                "application.yaml:6: models.a.compat.ignoreWebsockets: parsed but not acted on by modelswap yet;"
+                        + " instead: websocket upgrades are not proxied; the key has no effect",
+                "application.yaml:9: peers: parsed but not acted on by modelswap yet; instead: peers are not routed:"
+                        + " run one modelswap per machine and send each model's requests to the machine that serves it"),
+                result.warnings().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
     void modelLinesAreKept() {
         LoadResult result = load("models:\n  b:\n    cmd: x ${PORT}\n\n  a:\n    cmd: y ${PORT}\n");
         assertEquals(Map.of("b", 2, "a", 5), result.modelLines());
@@ -124,7 +198,7 @@ class ConfigLoaderTest {
     @Test
     void modelIdsWithDotsAreQuotedInPaths() {
         assertError("models:\n  \"llama3.1:8b\":\n    cmd: x ${PORT}\n    ttl: -3\n",
-                "application.yaml:4: models.\"llama3.1:8b\".ttl: must be >= 0 (got -3)");
+                "application.yaml:4: models.\"llama3.1:8b\".ttl: must be -1 (use globalTTL) or >= 0 (got -3)");
         assertTrue(ok("models:\n  \"llama3.1:8b\":\n    cmd: x ${PORT}\n").models().containsKey("llama3.1:8b"));
     }
 
@@ -133,7 +207,7 @@ class ConfigLoaderTest {
     @Test
     void envMacrosSubstitutedIgnoredInCommentsAndErrorsWhenUnset() {
         // [${env.KEY}] does not parse before substitution; then, as in llama-swap, comments are not told apart
-        assertEquals(List.of("secret"), ok("apiKeys: [${env.KEY}]\n").apiKeys());
+        assertEquals(List.of("secret"), ok("apiKeys: [${env.KEY}]\nmodels: {}\n").apiKeys());
         SwapConfig c = ok("# uses ${env.UNSET_IN_COMMENT}\napiKeys:\n  - ${env.KEY}\nmodels:\n  a:\n"
                 + "    cmd: run ${env.HOME}/m ${PORT} # ${env.ALSO_UNSET}\n");
         assertEquals(List.of("secret"), c.apiKeys());
@@ -156,7 +230,17 @@ class ConfigLoaderTest {
     @Test
     void macroMayNotUseALaterMacro() {
         assertError("macros:\n  a: \"${b}\"\n  b: x\nmodels:\n  m:\n    cmd: run ${a} ${PORT}\n",
-                "application.yaml:6: models.m.cmd: unknown macro '${b}' (a macro can only use macros defined before it)");
+                "application.yaml:6: models.m.cmd: macro '${b}' is used by a macro defined before it; a macro can only"
+                        + " use macros defined above it, so move 'b' up");
+    }
+
+    @Test
+    void aTypoedMacroNameIsReportedAsNotDefined() {
+        assertError("macros:\n  demo-upstream: run\nmodels:\n  m:\n    cmd: ${demo-upstrem} ${PORT}\n",
+                "application.yaml:5: models.m.cmd: macro '${demo-upstrem}' is not defined (neither in macros nor in this"
+                        + " model's macros)");
+        assertError("macros:\n  a: x\nlogLevel: ${b}\nmodels: {}\n",
+                "application.yaml:3: logLevel: macro '${b}' is not defined in macros");
     }
 
     @Test
@@ -194,6 +278,43 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aReloadKeepsEveryModelsPortAndGivesNewModelsFreeOnes() {
+        LoadResult first = load("startPort: 9000\nmodels:\n  m:\n    cmd: m ${PORT}\n  z:\n    cmd: z ${PORT}\n");
+        assertEquals(Map.of("m", 9000, "z", 9001), first.ports());
+        // "a" sorts first: at startup it would take 9000 and shift m and z; on a reload m and z keep theirs
+        LoadResult reload = new ConfigLoader(ENV::get).parse("application.yaml", "startPort: 9000\nmodels:\n"
+                + "  a:\n    cmd: a ${PORT}\n  m:\n    cmd: m ${PORT}\n  z:\n    cmd: z ${PORT}\n", first.ports());
+        SwapConfig c = reload.config().orElseThrow();
+        assertEquals(first.config().orElseThrow().models().get("m"), c.models().get("m"), "m is unchanged");
+        assertEquals(first.config().orElseThrow().models().get("z"), c.models().get("z"), "z is unchanged");
+        assertEquals("a 9002", c.models().get("a").cmd());
+        assertEquals(Map.of("a", 9002, "m", 9000, "z", 9001), reload.ports());
+    }
+
+    @Test
+    void modelswapBinRunsThisModelswapOrWhatTheEnvironmentSays() {
+        SwapConfig c = ok("macros:\n  demo: ${MODELSWAP_BIN} demo-upstream\nmodels:\n"
+                + "  a:\n    cmd: ${demo} --port ${PORT}\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        assertTrue(c.models().get("a").cmd().startsWith(java + " -XX:TieredStopAtLevel=1"), c.models().get("a").cmd());
+        assertTrue(c.models().get("a").cmd().endsWith(" io.modelswap.cli.Main demo-upstream --port 5800"),
+                c.models().get("a").cmd());
+        LoadResult set = new ConfigLoader(Map.of("MODELSWAP_BIN", "/opt/modelswap/bin/modelswap")::get)
+                .parse("application.yaml", "models:\n  a:\n    cmd: ${MODELSWAP_BIN} demo-upstream --port ${PORT}\n");
+        assertEquals("/opt/modelswap/bin/modelswap demo-upstream --port 5800",
+                set.config().orElseThrow().models().get("a").cmd());
+        assertError("macros:\n  MODELSWAP_BIN: x\nmodels: {}\n",
+                "application.yaml:2: macros.MODELSWAP_BIN: macro name 'MODELSWAP_BIN' is reserved");
+    }
+
+    @Test
+    void modelswapBinQuotesWhatAShellWouldSplit() {
+        assertEquals("/usr/bin/java", ModelswapBin.quote("/usr/bin/java"));
+        assertEquals("'/opt/my jdk/bin/java'", ModelswapBin.quote("/opt/my jdk/bin/java"));
+        assertEquals("'it'\\''s'", ModelswapBin.quote("it's"));
+    }
+
+    @Test
     void proxyUsingPortWithoutCmdPortIsAnError() {
         assertError("models:\n  a:\n    cmd: server --port 8080\n",
                 "application.yaml:2: models.a.proxy: uses ${PORT} but cmd does not; ${PORT} is only allocated to a"
@@ -207,7 +328,8 @@ class ConfigLoaderTest {
         assertError("models:\n  a:\n    cmd: x ${PORT} ${PID}\n", "application.yaml:3: models.a.cmd: ${PID} is only available in cmdStop");
         assertError("logLevel: ${MODEL_ID}\n", "application.yaml:1: logLevel: ${MODEL_ID} is only available inside a model");
         assertError("models:\n  a:\n    cmd: x ${PORT}\n    name: ${nope}\n",
-                "application.yaml:4: models.a.name: unknown macro '${nope}' (a macro can only use macros defined before it)");
+                "application.yaml:4: models.a.name: macro '${nope}' is not defined (neither in macros nor in this model's"
+                        + " macros)");
     }
 
     @Test

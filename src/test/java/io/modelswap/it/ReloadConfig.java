@@ -22,10 +22,13 @@ final class ReloadConfig {
 
     /** Every model the tests may put in the configuration, in the order they are written. */
     static final List<String> ALL = List.of("steady", "changing", "doomed", "rapid", "newcomer", "g1", "g2", "x",
-            "hog");
+            "hog", "ported", "a-ported");
+    /** Models whose cmd takes {@code ${PORT}} (the others get fixed ports): modelswap allocates theirs. */
+    static final List<String> PORTED = List.of("ported", "a-ported");
     /** Streams of these fakes send two chunks and hold until {@code POST /release}. */
     static final String HOLD = "--hold-after 2 --tokens 6 --token-delay-ms 0";
     private static final String PORT_PROPERTY = "fake.port.";
+    private static final String START_PORT_PROPERTY = "fake.startPort";
     /** Each write gets a later mtime than the previous one, so the poller sees it even at the same size. */
     private static final AtomicLong MTIME = new AtomicLong(System.currentTimeMillis());
 
@@ -45,12 +48,15 @@ final class ReloadConfig {
         this.globals = globals;
     }
 
-    /** Picks a free port for every model once per JVM. */
+    /** Picks a free port for every model once per JVM, and a free {@code startPort} for the {@link #PORTED}. */
     static void allocatePorts() {
         for (String id : ALL) {
             if (System.getProperty(PORT_PROPERTY + id) == null) {
                 System.setProperty(PORT_PROPERTY + id, Integer.toString(FakeUpstream.freePort()));
             }
+        }
+        if (System.getProperty(START_PORT_PROPERTY) == null) {
+            System.setProperty(START_PORT_PROPERTY, Integer.toString(FakeUpstream.freePort()));
         }
     }
 
@@ -64,14 +70,16 @@ final class ReloadConfig {
      * which ignores SIGTERM and so takes its whole 5 s grace to stop.
      */
     static ReloadConfig baseline() {
-        return new ReloadConfig(new LinkedHashMap<>(), new LinkedHashMap<>(), List.of("healthCheckTimeout: 30"))
+        return new ReloadConfig(new LinkedHashMap<>(), new LinkedHashMap<>(), List.of("healthCheckTimeout: 30",
+                "startPort: " + System.getProperty(START_PORT_PROPERTY)))
                 .with("steady", HOLD, "unloadTimeout: 30")
                 .with("changing", HOLD, "unloadTimeout: 30")
                 .with("doomed", HOLD, "unloadTimeout: 30")
                 .with("rapid", "--token-delay-ms 0")
                 .with("g1", "").with("g2", "")
                 .with("x", "").with("hog", "--ignore-sigterm", "unloadTimeout: 5")
-                .group("free", false, "steady", "changing", "doomed", "rapid", "newcomer")
+                .with("ported", "")
+                .group("free", false, "steady", "changing", "doomed", "rapid", "newcomer", "ported", "a-ported")
                 .group("pair", false, "g1", "g2")
                 .group("race", true, "x", "hog");
     }
@@ -99,16 +107,22 @@ final class ReloadConfig {
         return group(id, swap, groups.get(id).members().toArray(String[]::new));
     }
 
+    /** How many models this version defines. */
+    int modelCount() {
+        return models.size();
+    }
+
     String yaml() {
         StringBuilder yaml = new StringBuilder();
         globals.forEach(line -> yaml.append(line).append('\n'));
         yaml.append("models:\n");
         models.forEach((id, model) -> {
-            String cmd = FakeUpstream.command(("--port " + port(id) + " --model-name " + id + " " + model.flags())
-                    .trim().split(" "));
+            boolean ported = PORTED.contains(id);
+            String cmd = FakeUpstream.command(("--port " + (ported ? "${PORT}" : port(id)) + " --model-name " + id
+                    + " " + model.flags()).trim().split(" "));
             yaml.append("  ").append(id).append(":\n")
                     .append("    cmd: ").append(cmd).append('\n')
-                    .append("    proxy: http://127.0.0.1:").append(port(id)).append('\n');
+                    .append("    proxy: http://127.0.0.1:").append(ported ? "${PORT}" : port(id)).append('\n');
             model.extra().forEach(line -> yaml.append("    ").append(line).append('\n'));
         });
         yaml.append("groups:\n");

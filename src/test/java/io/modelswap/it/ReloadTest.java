@@ -77,11 +77,12 @@ class ReloadTest {
         long steady = chatPid("steady");
         long rapid = chatPid("rapid");
 
-        JsonPath status = applyThroughThePoller(ReloadConfig.baseline().with("newcomer", "")
-                .with("rapid", "--token-delay-ms 0 --log-lines 1"));
+        ReloadConfig edited = ReloadConfig.baseline().with("newcomer", "")
+                .with("rapid", "--token-delay-ms 0 --log-lines 1");
+        JsonPath status = applyThroughThePoller(edited);
 
         assertTrue(status.getBoolean("ok"), status.prettify());
-        assertEquals(ReloadConfig.ALL.size(), status.getInt("models"), status.prettify());
+        assertEquals(edited.modelCount(), status.getInt("models"), status.prettify());
         assertEquals(steady, chatPid("steady"), "steady was not changed and must keep its process");
         assertTrue(FakeUpstream.alive(steady));
         postChat("newcomer").then().statusCode(200).body("choices[0].message.content",
@@ -90,6 +91,38 @@ class ReloadTest {
         assertNotEquals(rapid, newRapid, "rapid changed: its next request starts the new definition");
         assertTrue(commandLineOf(newRapid).contains("--log-lines 1"), commandLineOf(newRapid));
         await().atMost(PATIENCE).until(() -> !FakeUpstream.alive(rapid));
+    }
+
+    @Test
+    void aModelAddedAheadInIdOrderLeavesARunningPortModelAlone() {
+        long ported = chatPid("ported");
+        String proxy = proxyOf("ported");
+
+        // "a-ported" sorts before "ported": handed out in ID order it would take ported's ${PORT} and restart it
+        JsonPath status = applyThroughThePoller(ReloadConfig.baseline().with("a-ported", ""));
+
+        assertTrue(status.getBoolean("ok"), status.prettify());
+        assertEquals(ported, chatPid("ported"), "ported was not changed and must keep its process");
+        assertEquals(proxy, proxyOf("ported"), "and its port");
+        assertNotEquals(proxy, postChatAndProxyOf("a-ported"), "a new model gets a port no configured model holds");
+        assertEquals(ported, chatPid("ported"));
+    }
+
+    @Test
+    void truncatingTheFileIsRefusedAndEveryModelKeepsRunning() throws IOException {
+        long steady = chatPid("steady");
+        String before = given().get("/api/config/reload").jsonPath().getString("at");
+        ReloadConfig.writeAtomically(configFile().toRealPath(), "");
+
+        JsonPath refused = awaitReloadAfter(before);
+
+        assertFalse(refused.getBoolean("ok"), refused.prettify());
+        assertTrue(refused.getList("errors", String.class).stream().anyMatch(e -> e.contains(
+                "models: is required: this configuration defines no models; write 'models: {}'")), refused.prettify());
+        assertEquals(ReloadConfig.baseline().modelCount(), refused.getInt("models"),
+                "the configuration in force is the previous one");
+        assertEquals(steady, chatPid("steady"));
+        postChat("rapid").then().statusCode(200);
     }
 
     @Test
@@ -260,7 +293,7 @@ class ReloadTest {
                 .body("ok", equalTo(true))
                 .body("trigger", equalTo("api"))
                 .body("errors", org.hamcrest.Matchers.empty())
-                .body("models", equalTo(ReloadConfig.ALL.size()));
+                .body("models", equalTo(ReloadConfig.baseline().with("newcomer", "").modelCount()));
         postChat("newcomer").then().statusCode(200);
         given().get("/api/config/reload").then().body("trigger", equalTo("api")).body("at",
                 org.hamcrest.Matchers.notNullValue());
@@ -343,6 +376,16 @@ class ReloadTest {
                 .map(ProcessHandle::pid).toList();
     }
 
+    /** The upstream address of a running model, as {@code /running} shows it. */
+    private static String proxyOf(String model) {
+        return given().get("/running").jsonPath().getString("running.find { it.model == '" + model + "' }.proxy");
+    }
+
+    private static String postChatAndProxyOf(String model) {
+        postChat(model).then().statusCode(200);
+        return proxyOf(model);
+    }
+
     private static String commandLineOf(long pid) {
         return ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("(pid " + pid + " is gone)");
     }
@@ -356,7 +399,7 @@ class ReloadTest {
                 return Double.parseDouble(m.group(3));
             }
         }
-        throw new AssertionError("no metric " + name + "{" + labels + "} in /q/metrics");
+        throw new AssertionError("no metric " + name + "{" + labels + "} in /metrics");
     }
 
     /** A streamed chat completion of a {@code --hold-after 2} fake, opened and held after its first two chunks. */

@@ -16,58 +16,33 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-
 import io.modelswap.config.Capabilities;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.ModelFilters;
 import io.modelswap.config.UpstreamTimeouts;
+import io.modelswap.demo.DemoUpstream;
 
 /**
- * The fake upstream ({@code src/demo/DemoUpstream.java}) for tests: compiled once per JVM into
- * {@code target/demo-classes}, run as a model's {@code cmd}.
+ * The fake upstream for tests: modelswap's own demo upstream ({@link DemoUpstream}, the hidden subcommand
+ * {@code modelswap demo-upstream}), started straight from the compiled classes with a JVM tuned to start fast, and
+ * run as a model's {@code cmd}. Plus the helpers the tests use to look at it.
  */
 public final class FakeUpstream {
 
-    private static final Path SOURCE = Path.of("src/demo/DemoUpstream.java").toAbsolutePath();
-    private static final Path CLASSES = Path.of("target/demo-classes").toAbsolutePath();
+    /** Where Maven compiled the main classes; DemoUpstream needs nothing else (JDK only). */
+    private static final Path CLASSES = Path.of("target/classes").toAbsolutePath();
     /** Flags that make the fake's JVM start faster; it needs neither the JIT's top tier nor much heap. */
     private static final String JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xss512k";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static volatile boolean compiled;
 
     private FakeUpstream() {
     }
 
-    /** {@code <java> -cp <classes> DemoUpstream <flags>}, absolute paths, ready to be a model's {@code cmd}. */
+    /** {@code <java> -cp <classes> io.modelswap.demo.DemoUpstream <flags>}, absolute paths, a model's {@code cmd}. */
     public static String command(String... flags) {
-        compileOnce();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return java + " " + JVM_FLAGS + " -cp " + CLASSES + " DemoUpstream " + String.join(" ", flags);
-    }
-
-    private static void compileOnce() {
-        if (compiled) {
-            return;
-        }
-        synchronized (FakeUpstream.class) {
-            if (compiled) {
-                return;
-            }
-            try {
-                Files.createDirectories(CLASSES);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            int rc = javac.run(null, null, null, "-nowarn", "-XDignore.symbol.file", "-d", CLASSES.toString(),
-                    SOURCE.toString());
-            if (rc != 0) {
-                throw new IllegalStateException("could not compile " + SOURCE + " (javac exit " + rc + ")");
-            }
-            compiled = true;
-        }
+        return java + " " + JVM_FLAGS + " -cp " + CLASSES + " " + DemoUpstream.class.getName() + " "
+                + String.join(" ", flags);
     }
 
     /** A TCP port free right now on 127.0.0.1. */

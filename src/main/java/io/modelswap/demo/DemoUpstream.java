@@ -1,3 +1,5 @@
+package io.modelswap.demo;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -19,7 +21,9 @@ import java.util.stream.Collectors;
 
 /**
  * A fake OpenAI-compatible upstream for modelswap: run it as a model's {@code cmd} to try modelswap without a GPU,
- * and let the tests make it misbehave. JDK only, one file: {@code java src/demo/DemoUpstream.java --port 5801}.
+ * and let the tests make it misbehave. The hidden subcommand {@code modelswap demo-upstream --port 5801} (the jar
+ * or the native executable; in a configuration {@code ${MODELSWAP_BIN} demo-upstream --port ${PORT}}); the tests
+ * start the class itself from the test classpath. JDK only, no Quarkus: it starts in a fraction of a second.
  *
  * <pre>
  * --port N               port to listen on, 127.0.0.1 (required)
@@ -44,7 +48,10 @@ import java.util.stream.Collectors;
  * body sha-256, content-type) for /v1/completions, /completion, /v1/embeddings, /v1/responses, /v1/messages,
  * /v1/rerank, /infill, /v1/audio/transcriptions. Anything else is 404.
  */
-public class DemoUpstream {
+public final class DemoUpstream {
+
+    /** The subcommand of modelswap that runs this class. */
+    public static final String SUBCOMMAND = "demo-upstream";
 
     private static final List<String> ECHO_PATHS = List.of("/v1/completions", "/completion", "/v1/embeddings",
             "/v1/responses", "/v1/messages", "/v1/rerank", "/infill", "/v1/audio/transcriptions");
@@ -52,7 +59,8 @@ public class DemoUpstream {
     private static final Pattern STREAM_TRUE = Pattern.compile("\"stream\"\\s*:\\s*true");
 
     private static final Map<String, String> flags = new LinkedHashMap<>();
-    private static final long startedAt = System.currentTimeMillis();
+    /** Set in main: a native image initializes static fields at build time. */
+    private static long startedAt;
     private static final Object releaseLock = new Object();
     private static long releaseGeneration;
     /** Streams whose client went away before the end: the write failed because the connection was closed. */
@@ -60,7 +68,11 @@ public class DemoUpstream {
             new java.util.concurrent.atomic.AtomicInteger();
     private static int holding;
 
+    private DemoUpstream() {
+    }
+
     public static void main(String[] args) throws Exception {
+        startedAt = System.currentTimeMillis();
         // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's delayed ACK:
         // every small answer would take 40 ms.
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -364,8 +376,8 @@ public class DemoUpstream {
     }
 
     private static void usage(String problem) {
-        System.err.println("DemoUpstream: " + problem);
-        System.err.println("usage: java DemoUpstream.java --port N [--model-name S] [--start-delay-ms N]"
+        System.err.println("demo-upstream: " + problem);
+        System.err.println("usage: modelswap demo-upstream --port N [--model-name S] [--start-delay-ms N]"
                 + " [--healthy-after-ms N] [--never-healthy] [--exit-at-start CODE] [--die-mid-stream N]"
                 + " [--hold-after N] [--ignore-sigterm] [--fork-grandchild] [--tokens N] [--token-delay-ms N]"
                 + " [--log-lines N] [--chatty]");

@@ -1,0 +1,69 @@
+package io.modelswap.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * llama-swap keys that modelswap parses and validates (so a llama-swap file loads unchanged) but does not act on yet.
+ * Each present key gets one warning at load, with its line and what to use instead, so nobody tunes a setting that
+ * does nothing. This list is the one place that knows: the feature that implements a key removes its entry (and its
+ * row in docs/configuration.md's "Parsed, not acted on" table).
+ */
+final class UnimplementedKeys {
+
+    /** A key path ({@code *} matches any one key, e.g. any model ID) and what to use instead. */
+    record Entry(String path, String instead) {
+    }
+
+    static final List<Entry> ENTRIES = List.of(
+            new Entry("logLevel", "modelswap logs through Quarkus: -Dquarkus.log.level=DEBUG"
+                    + " (or QUARKUS_LOG_LEVEL=DEBUG)"),
+            new Entry("logToStdout", "upstream output is logged at DEBUG under io.modelswap.upstream.<model>"
+                    + " (quarkus.log.category.\"io.modelswap.upstream\".level=DEBUG) and served at GET /logs"),
+            new Entry("logTimeFormat", "set the log line format with -Dquarkus.log.console.format"),
+            new Entry("logRequests", "deprecated in llama-swap; GET /api/metrics/activity lists the requests"),
+            new Entry("captureBuffer", "request and response bodies are not captured; GET /api/metrics/activity"
+                    + " has each request's model, status, timing and tokens"),
+            new Entry("store", "activity is kept in memory only (the last metricsMaxInMemory requests)"),
+            new Entry("performance", "GET /metrics has modelswap's metrics for Prometheus"),
+            new Entry("ui", "modelswap serves no web UI; the API (docs/api.md) has the same data"),
+            new Entry("peers", "peers are not routed: run one modelswap per machine and send each model's"
+                    + " requests to the machine that serves it"),
+            new Entry("profiles", "profiles are not routed: request the model IDs themselves"),
+            new Entry("selectors", "selectors are not routed: request a model ID or an alias"),
+            new Entry("upstream.ignorePaths", "every /upstream/<model>/ path starts its model"),
+            new Entry("models.*.compat.ignoreWebsockets", "websocket upgrades are not proxied; the key has no"
+                    + " effect"),
+            new Entry("models.*.timeouts.keepalive", "only timeouts.connect, responseHeader and idleConn apply"),
+            new Entry("models.*.timeouts.tlsHandshake", "only timeouts.connect, responseHeader and idleConn apply"),
+            new Entry("models.*.timeouts.expectContinue", "only timeouts.connect, responseHeader and idleConn"
+                    + " apply"));
+
+    private UnimplementedKeys() {
+    }
+
+    /** One warning per present key of {@link #ENTRIES} (a null value counts as absent). */
+    static void warn(YNode root, Problems problems) {
+        for (Entry entry : ENTRIES) {
+            walk(root, entry.path().split("\\."), 0, "", entry, problems);
+        }
+    }
+
+    private static void walk(YNode node, String[] keys, int depth, String path, Entry entry, Problems problems) {
+        if (!node.isMap()) {
+            return;
+        }
+        for (Map.Entry<String, YNode> child : node.entries().entrySet()) {
+            if (!keys[depth].equals("*") && !keys[depth].equals(child.getKey())) {
+                continue;
+            }
+            String childPath = Keys.join(path, child.getKey());
+            if (depth + 1 < keys.length) {
+                walk(child.getValue(), keys, depth + 1, childPath, entry, problems);
+            } else if (!child.getValue().isNull()) {
+                problems.warn(child.getValue(), childPath, "parsed but not acted on by modelswap yet; instead: "
+                        + entry.instead());
+            }
+        }
+    }
+}
