@@ -30,6 +30,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -90,7 +91,9 @@ class UiBrowserIT {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(WAIT);
+        // the pages re-render rows as events arrive: an element found a moment ago may be replaced; look again
         wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -120,7 +123,7 @@ class UiBrowserIT {
         wait.until(d -> !d.findElement(By.id("login")).isDisplayed());
         wait.until(ExpectedConditions.attributeToBe(By.id("conn"), "data-state", "connected"));
         waitForText(By.cssSelector("tr[data-model=alpha]"), "Alpha (fake)");
-        assertTrue(text(By.cssSelector("tr[data-model=alpha]")).contains("first"), "aliases are shown");
+        assertTrue(text("tr[data-model=alpha]").contains("first"), "aliases are shown");
         assertEquals("stopped", stateOf("alpha"));
         assertEquals("stopped", stateOf("beta"));
         // kept for the session: a reload of the page does not ask again
@@ -134,7 +137,7 @@ class UiBrowserIT {
     @Order(2)
     void loadButtonTurnsTheModelReadyLive() {
         Object marker = js().executeScript("return window.__sameDocument = Math.random();");
-        driver.findElement(By.cssSelector("tr[data-model=alpha] button.load")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-model=alpha] button.load"))).click();
         // alpha answers its health check only after 1.5 s: the page shows it starting, then ready
         wait.until(d -> stateOf("alpha").equals("starting"));
         wait.until(d -> stateOf("alpha").equals("ready"));
@@ -156,7 +159,7 @@ class UiBrowserIT {
         waitForText(By.cssSelector(".msg.assistant .answer"), "tok1");
         waitForText(By.cssSelector(".msg.assistant .answer"), "tok11");
         wait.until(d -> !d.findElements(By.cssSelector(".msg.assistant.done")).isEmpty());
-        String answer = text(By.cssSelector(".msg.assistant .answer"));
+        String answer = text(".msg.assistant .answer");
         assertTrue(answer.startsWith("[alpha] tok1 tok2"), answer);
         assertFalse(answer.contains("step"), "reasoning stays out of the answer: " + answer);
         assertTrue(driver.findElement(By.cssSelector(".msg.assistant .reasoning")).getAttribute("textContent")
@@ -187,9 +190,9 @@ class UiBrowserIT {
         WebElement line = wait.until(d -> d.findElements(By.cssSelector("#log-upstream span")).stream()
                 .filter(s -> s.getText().contains(marker)).findFirst().orElse(null));
         assertTrue(line.getAttribute("style").contains("color"), "the ANSI colour is rendered: " + line.getAttribute("outerHTML"));
-        assertFalse(text(By.id("log-upstream")).contains("\u001b"), "no raw escape codes");
+        assertFalse(text("#log-upstream").contains("\u001b"), "no raw escape codes");
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("log-model"))).selectByVisibleText("beta");
-        wait.until(d -> !text(By.id("log-upstream")).contains(marker));
+        wait.until(d -> !text("#log-upstream").contains(marker));
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("log-model"))).selectByVisibleText("alpha");
         waitForText(By.id("log-upstream"), marker);
         screenshot("logs");
@@ -252,7 +255,7 @@ class UiBrowserIT {
         WebElement link = waitFor(By.cssSelector(".problems.errors a[data-line]"));
         assertEquals(String.valueOf(ttlLine), link.getAttribute("data-line"));
         assertTrue(link.getText().endsWith("config.yaml:" + ttlLine), link.getText());
-        assertTrue(text(By.cssSelector(".problems.errors")).contains("ttl"), text(By.cssSelector(".problems.errors")));
+        assertTrue(text(".problems.errors").contains("ttl"), text(".problems.errors"));
         link.click();
         WebElement bad = driver.findElement(By.cssSelector(".file-view .ln.bad"));
         assertTrue(bad.getText().contains("ttl: -5"), bad.getText());
@@ -314,12 +317,15 @@ class UiBrowserIT {
         wait.until(d -> !d.findElements(by).isEmpty() && d.findElement(by).getText().contains(text));
     }
 
-    private String text(By by) {
-        return driver.findElement(by).getText();
+    /** The rendered text of the element at this CSS selector, read in one step in the page (no re-render between). */
+    private String text(String css) {
+        return String.valueOf(js().executeScript("const e = document.querySelector(arguments[0]);"
+                + " return e ? e.innerText : null;", css));
     }
 
     private String stateOf(String model) {
-        return driver.findElement(By.cssSelector("tr[data-model=" + model + "] .state")).getAttribute("data-state");
+        return String.valueOf(js().executeScript("const e = document.querySelector(arguments[0]);"
+                + " return e ? e.dataset.state : null;", "tr[data-model=" + model + "] .state"));
     }
 
     private void screenshot(String name) {
