@@ -154,6 +154,9 @@ public class ActivityResource {
         row.put("tokens", e.tokens().toJson());
         row.put("duration_ms", e.durationMs());
         row.put("has_capture", false);
+        if (e.error() != null) {
+            row.put("error_msg", e.error());
+        }
         return row;
     }
 }

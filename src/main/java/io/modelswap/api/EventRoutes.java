@@ -1,6 +1,7 @@
 package io.modelswap.api;
 
 import io.modelswap.config.ModelConfig;
+import io.modelswap.inflight.InflightRequests;
 import io.modelswap.metrics.ActivityLog;
 import io.modelswap.process.LogRing;
 import io.modelswap.process.ModelProcess;
@@ -25,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code GET /api/events}: llama-swap's server-sent events, {@code event: message} frames whose data is
  * {@code {"type":T,"data":"<JSON as a string>"}}. A new client gets the log histories (one {@code logData} each for
  * {@code proxy} and {@code upstream}) and the models' states ({@code modelStatus}), then a {@code modelStatus} on every
- * process state change, a {@code logData} for every log line and an {@code activity} ({@code {"id":N}}) for every
- * finished proxied request. Fan-out never waits for a client: one that falls behind is dropped (see
+ * process state change, a {@code logData} for every log line, an {@code activity} ({@code {"id":N}}) for every
+ * finished proxied request and {@code inflight} frames ({@code snapshot} first, then {@code upsert}/{@code remove})
+ * for the requests under way. Fan-out never waits for a client: one that falls behind is dropped (see
  * {@link LineSubscriber}).
  */
 @ApplicationScoped
@@ -36,13 +38,15 @@ public class EventRoutes {
     private final Vertx vertx;
     private final LogHub logs;
     private final ActivityLog activity;
+    private final InflightRequests inflight;
     private final Set<LineSubscriber> subscribers = ConcurrentHashMap.newKeySet();
 
-    public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity) {
+    public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity, InflightRequests inflight) {
         this.router = router;
         this.vertx = vertx;
         this.logs = logs;
         this.activity = activity;
+        this.inflight = inflight;
     }
 
     void start(@Observes StartupEvent event) {
@@ -54,6 +58,11 @@ public class EventRoutes {
         activity.subscribe(entry -> {
             if (!subscribers.isEmpty()) {
                 broadcast(frame("activity", new JsonObject().put("id", entry.id()).encode()));
+            }
+        });
+        inflight.subscribe(data -> {
+            if (!subscribers.isEmpty()) {
+                broadcast(frame("inflight", data));
             }
         });
     }
@@ -81,7 +90,11 @@ public class EventRoutes {
             }
         }
         subscriber.send(frame("modelStatus", modelStatus(router.view()).encode()));
-        subscribers.add(subscriber);
+        // the snapshot and the live in-flight frames meet without a gap: no frame is told while this runs
+        inflight.atomically(() -> {
+            subscriber.send(frame("inflight", inflight.snapshot().encode()));
+            subscribers.add(subscriber);
+        });
         subscriber.onClose(() -> subscribers.remove(subscriber));
     }
 

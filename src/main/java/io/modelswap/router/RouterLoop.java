@@ -288,6 +288,14 @@ final class RouterLoop implements Effects {
     }
 
     @Override
+    public void leftQueue(Ticket t) {
+        PendingRequest request = pending.get(t.id());
+        if (request != null) {
+            request.queuePosition(0);
+        }
+    }
+
+    @Override
     public void startSwap(String model, List<String> evict) {
         ModelProcess target = processes.get(model);
         swapsUnderWay.add(model);

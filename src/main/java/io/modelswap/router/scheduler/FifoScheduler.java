@@ -281,6 +281,8 @@ public final class FifoScheduler {
             for (TicketQueue.Entry e : queue.takeAll()) {
                 if (!route(e.ticket, blocked)) {
                     blocked.add(e);
+                } else {
+                    effects.leftQueue(e.ticket);
                 }
             }
             queue.restore(blocked);

@@ -1,0 +1,222 @@
+package io.modelswap.uiapi;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelswap.testing.FakeUpstream;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API the web UI stands on, end to end against real fake upstreams over real HTTP: the in-flight list and its
+ * frames, cancelling, completed activity with errors, statistics, captures, swap decisions, the configuration views
+ * and the redirects.
+ */
+@QuarkusTest
+@WithTestResource(UiApiTestResource.class)
+class UiApiTest {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    static URI uri(String path) {
+        return URI.create("http://localhost:" + RestAssured.port + path);
+    }
+
+    static String chat(String model, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    }
+
+    static HttpRequest.Builder chatRequest(String model, boolean stream) {
+        return HttpRequest.newBuilder(uri("/v1/chat/completions")).timeout(CALL_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chat(model, stream)));
+    }
+
+    static CompletableFuture<HttpResponse<String>> chatAsync(String model, String... headers) {
+        HttpRequest.Builder request = chatRequest(model, false);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A stream of the holding model that has sent its first chunk and holds the rest until released. */
+    static BufferedReader openHeld(String... headers) throws Exception {
+        HttpRequest.Builder request = chatRequest("holder", true);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<InputStream> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        String first = dataLine(lines);
+        assertNotNull(first);
+        assertTrue(first.contains("chat.completion.chunk"), first);
+        return lines;
+    }
+
+    static String dataLine(BufferedReader lines) throws IOException {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.startsWith("data:")) {
+                return line;
+            }
+        }
+        return null;
+    }
+
+    static JsonArray inflight() {
+        return new JsonObject(given().get("/api/inflight").then().statusCode(200).extract().asString())
+                .getJsonArray("requests");
+    }
+
+    static JsonObject inflightOf(String model) {
+        for (Object o : inflight()) {
+            JsonObject entry = (JsonObject) o;
+            if (entry.getString("model").equals(model)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    static int abortedStreams(String model) {
+        return Integer.parseInt(FakeUpstream.get(UiApiTestResource.MODELS.port(model), "/stats").replaceAll("\\D", ""));
+    }
+
+    /** The newest activity row of {@code model}. */
+    static JsonObject lastActivity(String model) {
+        JsonArray rows = new JsonObject(given().queryParam("model", model).queryParam("limit", 1)
+                .get("/api/metrics/activity").then().statusCode(200).extract().asString()).getJsonArray("data");
+        return rows.isEmpty() ? null : rows.getJsonObject(0);
+    }
+
+    @BeforeEach
+    void nothingInFlightAndNothingLoaded() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> inflight().isEmpty());
+        given().get("/unload").then().statusCode(200);
+    }
+
+    // ------------------------------------------------------------------ in flight
+
+    @Test
+    void aRequestInFlightIsListedWithItsClientAndCancellingItReleasesItsGrant() throws Exception {
+        BufferedReader held = openHeld(UiApiTestResource.SESSION_HEADER, "sess-42", "User-Agent", "ui-api-test/1",
+                "Authorization", "Bearer sk-never-shown");
+        int abortedBefore = abortedStreams("holder");
+        JsonObject streaming = inflightOf("holder");
+        assertNotNull(streaming, inflight().encode());
+        assertEquals("streaming", streaming.getString("state"));
+        assertEquals("POST", streaming.getString("method"));
+        assertEquals("/v1/chat/completions", streaming.getString("req_path"));
+        assertEquals("sess-42", streaming.getString("session_id"));
+        assertTrue(streaming.getString("user_agent").contains("ui-api-test/1"), streaming.encode());
+        assertEquals("127.0.0.1", streaming.getString("remote_ip"));
+        assertEquals(chat("holder", true).length(), streaming.getLong("req_bytes"));
+        assertTrue(streaming.getLong("resp_bytes") > 0, streaming.encode());
+        assertEquals(0, streaming.getInteger("queue_position"));
+        assertEquals("[REDACTED]", streaming.getJsonObject("req_headers").getString("Authorization"));
+        assertFalse(given().get("/api/inflight").asString().contains("sk-never-shown"));
+
+        // the same group: "plain" must wait until the held request is over, in the queue
+        CompletableFuture<HttpResponse<String>> queued = chatAsync("plain");
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonObject entry = inflightOf("plain");
+            return entry != null && entry.getString("state").equals("queued") && entry.getInteger("queue_position") == 1;
+        });
+        String queuedId = inflightOf("plain").getString("id");
+        given().post("/api/inflight/" + queuedId + "/cancel").then().statusCode(200).body("msg", equalTo("ok"));
+        CompletionException gone = assertThrows(CompletionException.class,
+                () -> queued.orTimeout(30, TimeUnit.SECONDS).join());
+        assertTrue(gone.getCause() instanceof IOException, String.valueOf(gone.getCause()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> inflightOf("plain") == null);
+        JsonObject cancelledRow = lastActivity("plain");
+        assertEquals(499, cancelledRow.getInteger("resp_status_code"));
+        assertTrue(cancelledRow.getString("error_msg").contains("cancelled through the API"), cancelledRow.encode());
+
+        // cancelling the streaming one ends its upstream exchange and releases its grant
+        given().post("/api/inflight/" + streaming.getString("id") + "/cancel").then().statusCode(200);
+        String rest = "";
+        try {
+            for (String line = dataLine(held); line != null; line = dataLine(held)) {
+                rest += line;
+            }
+        } catch (IOException cut) {
+            // the connection was closed under the reader: that is the point
+        }
+        assertFalse(rest.contains("[DONE]"), rest);
+        await().atMost(Duration.ofSeconds(10)).until(() -> inflight().isEmpty());
+        FakeUpstream.post(UiApiTestResource.MODELS.port("holder"), "/release");
+        await().atMost(Duration.ofSeconds(10)).until(() -> abortedStreams("holder") > abortedBefore);
+        assertEquals(499, lastActivity("holder").getInteger("resp_status_code"));
+        // holder's grant is back: plain can evict it now
+        given().contentType("application/json").body(chat("plain", false)).post("/v1/chat/completions").then()
+                .statusCode(200);
+    }
+
+    @Test
+    void cancellingWhatIsNotInFlightIs404() {
+        given().post("/api/inflight/987654/cancel").then().statusCode(404)
+                .body("error.type", equalTo("invalid_request_error")).body("error.message", containsString("987654"));
+        given().post("/api/inflight/not-a-number/cancel").then().statusCode(404);
+        given().get("/api/inflight").then().statusCode(200).body("requests.size()", equalTo(0));
+    }
+
+    @Test
+    void eventsCarryInflightSnapshotUpsertsAndRemovesWithThrottledUpserts() throws Exception {
+        try (EventStream events = EventStream.open()) {
+            JsonObject snapshot = events.await("inflight", f -> f.getString("operation").equals("snapshot"));
+            assertEquals(new JsonArray(), snapshot.getJsonArray("requests"));
+            long started = System.nanoTime();
+            // 40 tokens, 25 ms apart: about a second of chunks, each of which changes the byte count
+            HttpResponse<String> answer = HTTP.send(chatRequest("chatty", true).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(200, answer.statusCode());
+            JsonObject removed = events.await("inflight", f -> f.getString("operation").equals("remove"));
+            String id = removed.getString("id");
+            List<JsonObject> upserts = events.data("inflight").stream().map(JsonObject.class::cast)
+                    .filter(f -> f.getString("operation").equals("upsert"))
+                    .filter(f -> f.getJsonObject("request").getString("id").equals(id)).toList();
+            assertFalse(upserts.isEmpty());
+            assertEquals("chatty", upserts.get(0).getJsonObject("request").getString("model"));
+            assertTrue(upserts.stream().anyMatch(u -> u.getJsonObject("request").getString("state").equals("streaming")));
+            // one upsert per state change (loading, streaming, answered) plus at most one per 250 ms of bytes
+            long bound = tookMs / 250 + 5;
+            assertTrue(upserts.size() <= bound, upserts.size() + " upserts in " + tookMs + " ms (at most " + bound
+                    + "): " + upserts);
+            assertTrue(upserts.size() < 40, "throttled below one per chunk: " + upserts.size());
+            int removeIndex = events.data("inflight").indexOf(removed);
+            assertTrue(events.data("inflight").subList(removeIndex + 1, events.data("inflight").size()).stream()
+                    .map(JsonObject.class::cast).noneMatch(f -> f.getString("operation").equals("upsert")
+                            && f.getJsonObject("request").getString("id").equals(id)), "no upsert after the remove");
+        }
+    }
+}
