@@ -153,10 +153,10 @@ function entryId(entry) {
 function applyInflight(stats) {
   switch (stats.operation) {
     case "snapshot":
-      store.inflight = new Map((stats.requests ?? []).map((r) => [entryId(r), { ...r, received_at: performance.now() }]));
+      store.inflight = new Map((stats.requests ?? []).map((r) => [entryId(r), { ...r, received_at: Date.now() }]));
       break;
     case "upsert":
-      if (stats.request) store.inflight.set(entryId(stats.request), { ...stats.request, received_at: performance.now() });
+      if (stats.request) store.inflight.set(entryId(stats.request), { ...stats.request, received_at: Date.now() });
       break;
     case "remove":
       store.inflight.delete(String(stats.id));

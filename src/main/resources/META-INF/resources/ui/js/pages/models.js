@@ -90,8 +90,8 @@ export function mount(root) {
         <td class="state-cell">${stateCell(m, now)}</td>
         <td>${placement(m, board)}</td>
         <td class="ttl">${ttlText(m, now)}</td>
-        <td class="num in-flight">${inFlight}</td>
-        <td class="num queued">${queued}</td>
+        <td class="num in-flight" data-label="in flight">${inFlight}</td>
+        <td class="num queued" data-label="queued">${queued}</td>
         <td><div class="row">
           <button class="load" data-action="load" data-model="${m.id}" ${busy.has(m.id) || running ? raw("disabled") : ""}>Load</button>
           <button class="unload" data-action="unload" data-model="${m.id}" ${m.state === "stopped" ? raw("disabled") : ""}>Unload</button>
