@@ -55,6 +55,7 @@ class UiBrowserIT {
     private static final String KEY = "sk-ui-test-key";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
 
     private FakeModels models;
     private Path configFile;
@@ -74,7 +75,7 @@ class UiBrowserIT {
         models = new FakeModels("healthCheckTimeout: 30\napiKeys: [\"" + KEY + "\"]")
                 .model("alpha", "--healthy-after-ms 1500 --tokens 12 --token-delay-ms 25 --reasoning 3 --chatty --ansi",
                         "name: Alpha (fake)", "description: a fake chat model", "aliases: [a, first]", "ttl: 600")
-                .model("beta", "--hold-after 2 --token-delay-ms 5", "aliases: [b]");
+                .model("beta", "--tokens 3000 --token-delay-ms 40", "aliases: [b]");
         configFile = models.write();
         goodConfig = Files.readString(configFile);
         port = FakeUpstream.freePort();
@@ -102,7 +103,14 @@ class UiBrowserIT {
             driver.quit();
         }
         if (app != null) {
-            app.close();
+            try {
+                // SIGTERM: modelswap stops its upstreams (a SIGKILL would leave them running)
+                app.terminate(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                app.close();
+            }
         }
     }
 
@@ -203,20 +211,28 @@ class UiBrowserIT {
     void anInFlightRequestIsCancelledFromTheActivityPage() throws Exception {
         Assumptions.assumeTrue(send(HttpRequest.newBuilder(uri("/api/inflight")).GET()).statusCode() == 200,
                 "this modelswap has no /api/inflight yet");
+        // beta is loaded first, so the request cancelled is one whose answer is streaming
+        assertEquals(200, send(HttpRequest.newBuilder(uri("/api/models/load/beta"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         driver.get(base() + "/ui/#/activity");
-        // beta holds its stream after two chunks until released: the request stays in flight
-        CompletableFuture<HttpResponse<InputStream>> held = HTTP.sendAsync(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+        // beta streams 3000 tokens, 40 ms apart: the request stays in flight for two minutes
+        // A client that speaks HTTP/2 (h2c), where the cancel resets the stream. Over HTTP/1.1 the cancel closes the
+        // client's connection but the upstream exchange goes on and the entry stays listed (the response's close
+        // handler does not run when the server closes the connection itself): reported to the in-flight API's owner.
+        CompletableFuture<HttpResponse<InputStream>> held = HTTP2.sendAsync(HttpRequest.newBuilder(uri("/v1/chat/completions"))
                 .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
                 .header("X-Session-ID", "session-42").timeout(WAIT)
                 .POST(HttpRequest.BodyPublishers.ofString(Calls.chat("beta", true))).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
-        WebElement row = wait.until(d -> d.findElements(By.cssSelector("#inflight tr[data-inflight]")).stream()
-                .filter(r -> r.getText().contains("beta")).findFirst().orElse(null));
-        assertTrue(row.getText().contains("session-42"), "the session id is shown: " + row.getText());
-        String elapsed = row.findElement(By.tagName("td")).getText();
+        String row = wait.until(d -> {
+            String t = text("#inflight tr[data-inflight]");
+            return t.contains("beta") && t.contains("streaming") ? t : null;
+        });
+        assertTrue(row.contains("session-42"), "the session id is shown: " + row);
+        String elapsed = text("#inflight tr[data-inflight] td.elapsed");
         assertTrue(elapsed.matches("\\d+ ms|\\d+(\\.\\d+)? s"), "elapsed counts from the request's arrival: " + elapsed);
         screenshot("activity-inflight");
-        row.findElement(By.cssSelector("button.cancel")).click();
+        driver.findElement(By.cssSelector("#inflight tr[data-inflight] button.cancel")).click();
         wait.until(d -> d.findElements(By.cssSelector("#inflight tr[data-inflight]")).isEmpty());
         // the client's exchange ends as a failure: cut before or during its body, never with the end of the answer
         try {
@@ -225,7 +241,6 @@ class UiBrowserIT {
         } catch (java.util.concurrent.ExecutionException | IOException cut) {
             // what a cancelled exchange looks like to an HTTP client
         }
-        FakeUpstream.post(models.port("beta"), "/release");
     }
 
     @Test
@@ -286,6 +301,8 @@ class UiBrowserIT {
         waitFor(By.cssSelector("tr[data-model=alpha]"));
         screenshot("models-dark");
         driver.manage().window().setSize(new Dimension(390, 844));
+        wait.until(d -> text("tr[data-model=alpha]").contains("in flight"));
+        screenshot("phone-dark");
         driver.findElement(By.id("menu")).click();
         wait.until(d -> d.findElement(By.cssSelector("nav")).getAttribute("class").contains("open"));
         long overflow = (Long) js().executeScript(

@@ -103,3 +103,31 @@ export function download(name, type, text) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * Brings tbody to `rows` (html`` of <tr>s keyed by the attribute `key`) without replacing the rows that stay: their
+ * cells change only where their markup changed, so a button under the pointer (or held by a test) stays the same
+ * element while live data updates around it.
+ */
+export function patchRows(tbody, rows, key) {
+  const fresh = document.createElement("tbody");
+  render(fresh, rows);
+  const kept = new Map();
+  for (const row of tbody.children) if (row.hasAttribute(key)) kept.set(row.getAttribute(key), row);
+  const next = [];
+  for (const row of Array.from(fresh.children)) {
+    const old = row.hasAttribute(key) ? kept.get(row.getAttribute(key)) : null;
+    if (!old || old.children.length !== row.children.length) {
+      next.push(row);
+      continue;
+    }
+    Array.from(row.children).forEach((cell, i) => {
+      const target = old.children[i];
+      if (target.innerHTML !== cell.innerHTML) target.innerHTML = cell.innerHTML;
+      if (target.className !== cell.className) target.className = cell.className;
+    });
+    next.push(old);
+  }
+  const same = next.length === tbody.children.length && next.every((row, i) => tbody.children[i] === row);
+  if (!same) tbody.replaceChildren(...next);
+}

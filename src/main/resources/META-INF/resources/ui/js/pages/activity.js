@@ -1,6 +1,6 @@
 // Activity: requests in flight (live, with cancel) and completed requests (filters, totals, token-speed
 // histograms, CSV / Markdown export, captures).
-import { $, debounce, delegate, download, fmtBytes, fmtMs, fmtNum, html, raw, render } from "../dom.js";
+import { $, debounce, delegate, download, fmtBytes, fmtMs, fmtNum, html, patchRows, raw, render } from "../dom.js";
 import { getJson, postJson, store, subscribe } from "../api.js";
 import { histogram } from "../charts.js";
 import { activityHead, activityRows, showCapture, statsOf, toCsv, toMarkdown } from "./activity-data.js";
@@ -34,14 +34,19 @@ function phase(r) {
   return r.state ?? "";
 }
 
+/** The server's elapsed time when the entry arrived, plus the time since (one clock: Date.now()). */
+function elapsedOf(r, now) {
+  return (r.elapsed_ms ?? 0) + Math.max(0, now - (r.received_at ?? now));
+}
+
 export function inflightRows(now) {
   const rows = [...store.inflight.values()].sort((a, b) => String(a.timestamp).localeCompare(String(b.timestamp)));
   return rows.map((r) => {
-    const elapsed = (r.elapsed_ms ?? 0) + (now - (r.received_at ?? now));
+    const elapsed = elapsedOf(r, now);
     const sent = r.resp_bytes ?? r.bytes_sent ?? 0;
     const received = r.req_bytes ?? r.bytes_received;
     return html`<tr data-inflight="${r.id}">
-      <td class="num">${fmtMs(elapsed)}</td><td>${r.model}</td><td class="mono">${r.method ?? ""} ${r.req_path ?? r.path}</td>
+      <td class="num elapsed">${fmtMs(elapsed)}</td><td>${r.model}</td><td class="mono">${r.method ?? ""} ${r.req_path ?? r.path}</td>
       <td>${phase(r)}</td><td class="mono">${r.remote_ip ?? r.client_address ?? r.remote_addr ?? ""}</td>
       <td class="wrap small">${r.user_agent ?? header(r, "User-Agent")}</td><td class="mono">${sessionOf(r)}</td>
       <td class="num">${received === undefined ? "" : `${fmtBytes(received)} / `}${fmtBytes(sent)}</td>
@@ -88,7 +93,8 @@ export function mount(root) {
 
   const drawInflight = () => {
     const body = inflightRows(Date.now());
-    render($("#inflight tbody", root), body.length ? body : html`<tr><td colspan="9" class="empty">Nothing in flight.</td></tr>`);
+    patchRows($("#inflight tbody", root), body.length ? body : html`<tr><td colspan="9" class="empty">Nothing in flight.</td></tr>`,
+      "data-inflight");
     $("#inflight-count", root).textContent = String(store.inflight.size);
   };
 
@@ -102,8 +108,8 @@ export function mount(root) {
   };
 
   const drawCompleted = () => {
-    render($("#completed tbody", root), rows.length ? activityRows(rows)
-      : html`<tr><td colspan="13" class="empty">No requests yet.</td></tr>`);
+    patchRows($("#completed tbody", root), rows.length ? activityRows(rows)
+      : html`<tr><td colspan="13" class="empty">No requests yet.</td></tr>`, "data-id");
     const s = stats ?? statsOf(rows);
     render($("#totals", root), html`
       <div class="card"><span class="muted small">Requests</span><b id="total-requests">${fmtNum(s.total_requests)}</b></div>
@@ -173,7 +179,15 @@ export function mount(root) {
   form.addEventListener("submit", (e) => { e.preventDefault(); load(); });
   $("#export-csv", root).addEventListener("click", () => exportAs("csv"));
   $("#export-md", root).addEventListener("click", () => exportAs("md"));
-  const ticker = setInterval(drawInflight, 1000);
+  // each second only the elapsed times change: the Cancel buttons stay put under the pointer
+  const tick = () => {
+    const now = Date.now();
+    for (const row of root.querySelectorAll("#inflight tr[data-inflight]")) {
+      const r = store.inflight.get(row.dataset.inflight);
+      if (r) row.querySelector(".elapsed").textContent = fmtMs(elapsedOf(r, now));
+    }
+  };
+  const ticker = setInterval(tick, 1000);
   drawModels();
   drawInflight();
   load();

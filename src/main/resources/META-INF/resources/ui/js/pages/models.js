@@ -1,6 +1,6 @@
 // Models: every model live (state with starting/stopping progress, aliases, group or matrix sets, TTL countdown,
 // in-flight and queued counts), load / unload one, unload all.
-import { $, debounce, delegate, fmtMs, html, raw, render } from "../dom.js";
+import { $, debounce, delegate, fmtMs, html, patchRows, raw, render } from "../dom.js";
 import { getJson, postJson, request, errorOf, store, subscribe } from "../api.js";
 
 export const id = "models";
@@ -97,7 +97,7 @@ export function mount(root) {
           <button class="unload" data-action="unload" data-model="${m.id}" ${m.state === "stopped" ? raw("disabled") : ""}>Unload</button>
         </div></td></tr>`;
     });
-    render($("tbody", root), rows.length ? rows : html`<tr><td colspan="7" class="empty">No models yet.</td></tr>`);
+    patchRows($("tbody", root), rows.length ? rows : html`<tr><td colspan="7" class="empty">No models yet.</td></tr>`, "data-model");
     const e = $("#models-error", root);
     e.hidden = !error;
     e.textContent = error;
@@ -105,7 +105,7 @@ export function mount(root) {
       const fair = [];
       if (board.starvation_timeout_ms) fair.push(`starvation bound ${fmtMs(board.starvation_timeout_ms)}`);
       if (board.min_residency_ms) fair.push(`minimum residency ${fmtMs(board.min_residency_ms)}`);
-      $("#models-foot", root).textContent = `Router: ${board.router}. ${fair.join(", ")}`;
+      $("#models-foot", root).textContent = [`Router: ${board.router}`, ...fair].join(" · ");
     }
   };
 
@@ -148,7 +148,18 @@ export function mount(root) {
     try { await postJson("/api/models/unload"); } catch (e) { error = `unload all: ${e.message}`; }
     refresh();
   });
-  const ticker = setInterval(draw, 1000);
+  // only the time-dependent cells change each second: the buttons stay put under the pointer
+  const tick = () => {
+    const now = Date.now();
+    const byId = new Map(mergedModels(board).map((m) => [m.id, m]));
+    for (const row of root.querySelectorAll("tr[data-model]")) {
+      const m = byId.get(row.dataset.model);
+      if (!m) continue;
+      render(row.querySelector(".state-cell"), stateCell(m, now));
+      row.querySelector(".ttl").textContent = ttlText(m, now);
+    }
+  };
+  const ticker = setInterval(tick, 1000);
   const resync = setInterval(refresh, 10000);
   draw();
   refresh();
