@@ -318,4 +318,38 @@ class UiApiTest {
         given().get("/api/captures/" + bigRow.getLong("id")).then().statusCode(404);
         given().get("/api/captures/not-a-number").then().statusCode(400);
     }
+
+    // ------------------------------------------------------------------ statistics
+
+    @Test
+    void statsSumTheActivityOfAModelAndHistogramItsSpeeds() {
+        for (int i = 0; i < 3; i++) {
+            boolean stream = i % 2 == 0;
+            rowOf(() -> given().contentType("application/json").body(chat("plain", stream))
+                    .post("/v1/chat/completions").then().statusCode(200));
+        }
+        JsonArray rows = new JsonObject(given().queryParam("model", "plain").queryParam("limit", 999)
+                .get("/api/metrics/activity").asString()).getJsonArray("data");
+        long output = 0;
+        int withDecodeSpeed = 0;
+        for (Object o : rows) {
+            JsonObject tokens = ((JsonObject) o).getJsonObject("tokens");
+            output += tokens.getLong("output_tokens");
+            withDecodeSpeed += tokens.getDouble("tokens_per_second") > 0 ? 1 : 0;
+        }
+        JsonObject stats = new JsonObject(given().queryParam("model", "plain").get("/api/metrics/stats").then()
+                .statusCode(200).extract().asString());
+        assertEquals(rows.size(), stats.getInteger("total_requests"));
+        assertEquals(output, stats.getLong("total_output_tokens"));
+        JsonObject gen = stats.getJsonObject("gen_histogram");
+        assertEquals(withDecodeSpeed, gen.getJsonArray("bins").stream().mapToInt(b -> (Integer) b).sum());
+        assertTrue(gen.getDouble("p50") > 0 && gen.getDouble("p99") >= gen.getDouble("p50"), gen.encode());
+
+        given().queryParam("model", "nobody").get("/api/metrics/stats").then().statusCode(200)
+                .body("total_requests", equalTo(0)).body("gen_histogram", equalTo(null));
+        given().queryParam("end", "2000-01-01T00:00:00Z").get("/api/metrics/stats").then().statusCode(200)
+                .body("total_requests", equalTo(0));
+        given().queryParam("start", "yesterday").get("/api/metrics/stats").then().statusCode(400)
+                .body("error.param", equalTo("start"));
+    }
 }
