@@ -71,6 +71,7 @@ public final class LiveRequest {
     private CopyBudget budget;
     private boolean keepRequestBody;
     private Buffer responseCopy;
+    private boolean copyIncomplete;
     private long held;
 
     LiveRequest(long id, String model, HttpServerRequest request, Buffer requestBody, Context context) {
@@ -188,7 +189,14 @@ public final class LiveRequest {
         if (requestBody != null && budget.take(requestBody.length())) {
             held += requestBody.length();
             keepRequestBody = true;
+        } else if (requestBody != null) {
+            copyIncomplete = true;
         }
+    }
+
+    /** Whether every body asked for by {@link #copyBodies} was kept (none outgrew the budget). */
+    public boolean copiesComplete() {
+        return !copyIncomplete;
     }
 
     /** The request body as read by the proxy, when kept; null otherwise. */
@@ -228,6 +236,7 @@ public final class LiveRequest {
             held -= responseCopy.length();
             budget.give(responseCopy.length());
             responseCopy = null;
+            copyIncomplete = true;
             return;
         }
         held += chunk.length();

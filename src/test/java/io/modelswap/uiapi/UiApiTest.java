@@ -111,6 +111,25 @@ class UiApiTest {
         return Integer.parseInt(FakeUpstream.get(UiApiTestResource.MODELS.port(model), "/stats").replaceAll("\\D", ""));
     }
 
+    static long lastActivityId() {
+        JsonArray rows = new JsonObject(given().queryParam("limit", 1).get("/api/metrics/activity").then()
+                .statusCode(200).extract().asString()).getJsonArray("data");
+        return rows.isEmpty() ? 0 : rows.getJsonObject(0).getLong("id");
+    }
+
+    /**
+     * Runs {@code request} and returns the activity row it added: a row is recorded once the response has ended on
+     * modelswap's side, which may be just after the client has read it.
+     */
+    static JsonObject rowOf(Runnable request) {
+        long before = lastActivityId();
+        request.run();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lastActivityId() > before);
+        JsonArray rows = new JsonObject(given().queryParam("min_id", before + 1).queryParam("order", "asc")
+                .get("/api/metrics/activity").then().statusCode(200).extract().asString()).getJsonArray("data");
+        return rows.getJsonObject(0);
+    }
+
     /** The newest activity row of {@code model}. */
     static JsonObject lastActivity(String model) {
         JsonArray rows = new JsonObject(given().queryParam("model", model).queryParam("limit", 1)
@@ -157,6 +176,8 @@ class UiApiTest {
                 () -> queued.orTimeout(30, TimeUnit.SECONDS).join());
         assertTrue(gone.getCause() instanceof IOException, String.valueOf(gone.getCause()));
         await().atMost(Duration.ofSeconds(10)).until(() -> inflightOf("plain") == null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lastActivity("plain") != null
+                && lastActivity("plain").getInteger("resp_status_code") == 499);
         JsonObject cancelledRow = lastActivity("plain");
         assertEquals(499, cancelledRow.getInteger("resp_status_code"));
         assertTrue(cancelledRow.getString("error_msg").contains("cancelled through the API"), cancelledRow.encode());
@@ -218,5 +239,117 @@ class UiApiTest {
                     .map(JsonObject.class::cast).noneMatch(f -> f.getString("operation").equals("upsert")
                             && f.getJsonObject("request").getString("id").equals(id)), "no upsert after the remove");
         }
+    }
+
+    // ------------------------------------------------------------------ captures
+
+    static String decode(String base64) {
+        return new String(java.util.Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aCaptureHoldsTheRequestAndTheAnswerButNeverTheKey() {
+        String body = chat("plain", false);
+        JsonObject row = rowOf(() -> given().contentType("application/json")
+                .header("Authorization", "Bearer sk-capture-secret").header("x-api-key", "sk-other-secret").body(body)
+                .post("/v1/chat/completions").then().statusCode(200));
+        assertTrue(row.getBoolean("has_capture"), row.encode());
+        String text = given().get("/api/captures/" + row.getLong("id")).then().statusCode(200)
+                .contentType(containsString("application/json")).extract().asString();
+        assertFalse(text.contains("sk-capture-secret") || text.contains("sk-other-secret"), text);
+        JsonObject capture = new JsonObject(text);
+        assertEquals(row.getLong("id"), capture.getLong("id"));
+        assertEquals("/v1/chat/completions", capture.getString("req_path"));
+        assertEquals(body, decode(capture.getString("req_body")));
+        assertTrue(decode(capture.getString("resp_body")).contains("plain answered"), text);
+        assertEquals("[REDACTED]", capture.getJsonObject("req_headers").getString("Authorization"));
+        assertEquals("[REDACTED]", capture.getJsonObject("req_headers").getString("X-Api-Key"));
+        assertTrue(capture.getJsonObject("resp_headers").getString("Content-Type").contains("json"), text);
+
+        // a streamed answer is kept as the event stream it was
+        JsonObject streamedRow = rowOf(() -> given().contentType("application/json").body(chat("plain", true))
+                .post("/v1/chat/completions").then().statusCode(200));
+        JsonObject streamed = new JsonObject(given().get("/api/captures/" + streamedRow.getLong("id"))
+                .then().statusCode(200).extract().asString());
+        String events = decode(streamed.getString("resp_body"));
+        assertTrue(events.contains("data: ") && events.contains("[DONE]"), events);
+    }
+
+    @Test
+    void aFailedRequestKeepsItsRequestAndTheUpstreamsErrorMessage() {
+        // the fake upstream has no speech route: it answers 404 with an OpenAI-style error
+        String body = "{\"model\":\"plain\",\"input\":\"hello\"}";
+        JsonObject row = rowOf(() -> given().contentType("application/json").body(body).post("/v1/audio/speech")
+                .then().statusCode(404));
+        assertEquals(404, row.getInteger("resp_status_code"));
+        assertEquals("no route POST /v1/audio/speech", row.getString("error_msg"));
+        JsonObject capture = new JsonObject(given().get("/api/captures/" + row.getLong("id")).then().statusCode(200)
+                .extract().asString());
+        assertEquals(body, decode(capture.getString("req_body")));
+        assertEquals(null, capture.getValue("resp_body"));
+    }
+
+    @Test
+    void capturesAreBoundedInBytesAndTheOldestGoFirst() {
+        // captureBuffer: 1 (MB); random text barely compresses, so each capture takes about 400 KB
+        java.util.Random random = new java.util.Random(7);
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] noise = new byte[300 * 1024];
+            random.nextBytes(noise);
+            String input = java.util.Base64.getEncoder().encodeToString(noise);
+            ids.add(rowOf(() -> given().contentType("application/json")
+                    .body("{\"model\":\"plain\",\"input\":\"" + input + "\"}").post("/v1/embeddings").then()
+                    .statusCode(200)).getLong("id"));
+        }
+        given().get("/api/captures/" + ids.get(3)).then().statusCode(200);
+        given().get("/api/captures/" + ids.get(0)).then().statusCode(404).body("error.code", equalTo("not_found"));
+        JsonObject oldest = new JsonObject(given().queryParam("min_id", ids.get(0)).queryParam("max_id", ids.get(0))
+                .get("/api/metrics/activity").asString()).getJsonArray("data").getJsonObject(0);
+        assertFalse(oldest.getBoolean("has_capture"), oldest.encode());
+
+        // one request larger than the whole buffer is served but not captured
+        byte[] big = new byte[1536 * 1024];
+        random.nextBytes(big);
+        JsonObject bigRow = rowOf(() -> given().contentType("application/json").body("{\"model\":\"plain\",\"input\":\""
+                + java.util.Base64.getEncoder().encodeToString(big) + "\"}").post("/v1/embeddings").then().statusCode(200));
+        assertEquals(200, bigRow.getInteger("resp_status_code"));
+        assertFalse(bigRow.getBoolean("has_capture"), bigRow.encode());
+        given().get("/api/captures/" + bigRow.getLong("id")).then().statusCode(404);
+        given().get("/api/captures/not-a-number").then().statusCode(400);
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    @Test
+    void statsSumTheActivityOfAModelAndHistogramItsSpeeds() {
+        for (int i = 0; i < 3; i++) {
+            boolean stream = i % 2 == 0;
+            rowOf(() -> given().contentType("application/json").body(chat("plain", stream))
+                    .post("/v1/chat/completions").then().statusCode(200));
+        }
+        JsonArray rows = new JsonObject(given().queryParam("model", "plain").queryParam("limit", 999)
+                .get("/api/metrics/activity").asString()).getJsonArray("data");
+        long output = 0;
+        int withDecodeSpeed = 0;
+        for (Object o : rows) {
+            JsonObject tokens = ((JsonObject) o).getJsonObject("tokens");
+            output += tokens.getLong("output_tokens");
+            withDecodeSpeed += tokens.getDouble("tokens_per_second") > 0 ? 1 : 0;
+        }
+        JsonObject stats = new JsonObject(given().queryParam("model", "plain").get("/api/metrics/stats").then()
+                .statusCode(200).extract().asString());
+        assertEquals(rows.size(), stats.getInteger("total_requests"));
+        assertEquals(output, stats.getLong("total_output_tokens"));
+        JsonObject gen = stats.getJsonObject("gen_histogram");
+        assertEquals(withDecodeSpeed, gen.getJsonArray("bins").stream().mapToInt(b -> (Integer) b).sum());
+        assertTrue(gen.getDouble("p50") > 0 && gen.getDouble("p99") >= gen.getDouble("p50"), gen.encode());
+
+        given().queryParam("model", "nobody").get("/api/metrics/stats").then().statusCode(200)
+                .body("total_requests", equalTo(0)).body("gen_histogram", equalTo(null));
+        given().queryParam("end", "2000-01-01T00:00:00Z").get("/api/metrics/stats").then().statusCode(200)
+                .body("total_requests", equalTo(0));
+        given().queryParam("start", "yesterday").get("/api/metrics/stats").then().statusCode(400)
+                .body("error.param", equalTo("start"));
     }
 }
