@@ -186,6 +186,15 @@ class UiBrowserIT {
         assertFalse(row.findElement(By.cssSelector(".tokens-in")).getText().isBlank(), "prompt tokens");
         waitForText(By.id("total-requests"), "1");
         screenshot("activity");
+        // its capture: the request pretty-printed, the streamed answer recombined into its text, reasoning apart
+        driver.findElement(By.cssSelector("#completed tr[data-id] button.capture")).click();
+        waitForText(By.cssSelector("#capture-dialog .capture-answer"), "[alpha] tok1 tok2");
+        assertTrue(text("#capture-dialog .capture-answer").endsWith("tok11"), text("#capture-dialog .capture-answer"));
+        assertEquals("Thinking about it: step1 step2 step3", text("#capture-dialog .capture-reasoning"));
+        assertTrue(text("#capture-dialog .capture-request").contains("\n  \"model\": \"alpha\""),
+                "the request's JSON is pretty-printed: " + text("#capture-dialog .capture-request"));
+        screenshot("capture");
+        driver.findElement(By.cssSelector("#capture-dialog [data-close]")).click();
     }
 
     @Test
@@ -301,7 +310,7 @@ class UiBrowserIT {
         waitFor(By.cssSelector("tr[data-model=alpha]"));
         screenshot("models-dark");
         driver.manage().window().setSize(new Dimension(390, 844));
-        wait.until(d -> text("tr[data-model=alpha]").contains("in flight"));
+        wait.until(d -> "none".equals(js().executeScript("return getComputedStyle(document.querySelector('#models thead')).display")));
         screenshot("phone-dark");
         driver.findElement(By.id("menu")).click();
         wait.until(d -> d.findElement(By.cssSelector("nav")).getAttribute("class").contains("open"));
