@@ -198,11 +198,15 @@ export function handleFrame(text) {
       emit("uiConfig", data);
       break;
     case "swap":
-    case "swapDecision":
-      store.swaps.unshift(data);
+    case "swapDecision": {
+      // a decision's outcome comes later as a frame with the same id: it replaces the decision where it stands
+      const at = data.id === undefined ? -1 : store.swaps.findIndex((d) => d.id === data.id);
+      if (at >= 0) store.swaps[at] = data;
+      else store.swaps.unshift(data);
       store.swaps.length = Math.min(store.swaps.length, SWAP_LIMIT);
       emit("swap", data);
       break;
+    }
     case "configReload":
     case "configChanged":
       emit("config", data);

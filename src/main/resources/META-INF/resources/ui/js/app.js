@@ -130,6 +130,8 @@ function start() {
     showConnection(state);
     if (state === "connected") probePerformance();
   });
+  // the uiConfig frame says whether there is performance data; the probe above covers servers without it
+  subscribe("uiConfig", (c) => { if (c?.performance) $("#nav-performance").hidden = !c.performance.enabled; });
   subscribe("inflight", showInflightCount);
   subscribe("reset", showInflightCount);
   window.addEventListener("hashchange", route);

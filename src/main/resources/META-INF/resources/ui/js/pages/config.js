@@ -10,10 +10,23 @@ const POLL_MS = 3000;
 // "path:line: key: message" (the path may itself hold colons only before the line number)
 const PROBLEM = /^(.*?):(\d+):\s*(.*)$/s;
 
-/** {file, line, text} of a problem string, or {text} when it names no line. */
+/** {file, line, text} of a problem (a structured one, or a "file:line: message" string), or {text}. */
 export function parseProblem(problem) {
+  if (problem && typeof problem === "object") {
+    const text = problem.key ? `${problem.key}: ${problem.message}` : problem.message;
+    return problem.line ? { file: problem.file, line: Number(problem.line), text } : { text };
+  }
   const m = String(problem).match(PROBLEM);
   return m ? { file: m[1], line: Number(m[2]), text: m[3] } : { text: String(problem) };
+}
+
+// structured problems ({severity, file, line, key, message}) when the server gives them, else the strings
+function errorsOf(status) {
+  return Array.isArray(status.problems) ? status.problems.filter((p) => p.severity !== "warning") : status.errors ?? [];
+}
+
+function warningsOf(status) {
+  return Array.isArray(status.problems) ? status.problems.filter((p) => p.severity === "warning") : status.warnings ?? [];
 }
 
 function sameFile(a, b) {
@@ -44,12 +57,12 @@ export function mount(root) {
         <dt>Result</dt><dd id="reload-result" class="${status.ok ? "ok" : "error"}">${status.ok
           ? `applied: ${status.models} model(s)` : `refused: the previous configuration (${status.models} model(s)) stays in force`}</dd>
         </dl>
-        ${status.errors?.length ? html`<h3 class="error">Problems</h3>${problemList(status.errors, "errors")}` : ""}
-        ${status.warnings?.length ? html`<h3>Warnings</h3>${problemList(status.warnings, "warnings")}` : ""}`);
+        ${errorsOf(status).length ? html`<h3 class="error">Problems</h3>${problemList(errorsOf(status), "errors")}` : ""}
+        ${warningsOf(status).length ? html`<h3>Warnings</h3>${problemList(warningsOf(status), "warnings")}` : ""}`);
     }
     $("#reload-message", root).textContent = message;
     const bad = new Map();
-    for (const p of [...(status?.errors ?? [])]) {
+    for (const p of status ? errorsOf(status) : []) {
       const x = parseProblem(p);
       if (x.line) bad.set(`${x.file}:${x.line}`, x.text);
     }

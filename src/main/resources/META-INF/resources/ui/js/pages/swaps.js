@@ -8,21 +8,23 @@ export const title = "Swaps";
 
 function evictedOf(d) {
   const list = d.evicted ?? d.evict ?? d.evictions ?? [];
-  return list.map((e) => (typeof e === "string" ? { model: e, reason: d.reason ?? d.evict_reason ?? "" } : e));
+  return list.map((e) => (typeof e === "string" ? { model: e, reason: d.reason ?? d.evict_reason ?? "" }
+    : { ...e, reason: e.reason ?? e.cause ?? "", rule: e.rule ?? "" }));
 }
 
 function decisionRows(decisions) {
   return decisions.map((d) => {
     const evicted = evictedOf(d);
     return html`<tr>
-      <td>${fmtTime(d.timestamp ?? d.at ?? d.time)}</td>
+      <td>${fmtTime(d.at ?? d.timestamp ?? d.time)}</td>
       <td><b>${d.requested ?? d.model ?? d.target}</b></td>
       <td class="wrap">${evicted.length ? evicted.map((e) => html`<div><span class="mono">${e.model}</span>
-        ${e.reason ? html`<span class="tag">${e.reason}</span>` : ""}</div>`) : html`<span class="muted">nothing</span>`}</td>
-      <td class="wrap small">${d.why ?? d.detail ?? d.set ?? d.group ?? ""}</td>
+        ${e.reason ? html`<span class="tag">${e.reason}</span>` : ""}
+        ${e.rule ? html`<span class="small muted">${e.rule}</span>` : ""}</div>`) : html`<span class="muted">nothing</span>`}</td>
+      <td class="wrap small">${d.kind ?? d.why ?? d.detail ?? ""}</td>
       <td class="num">${fmtMs(d.queue_wait_ms ?? d.queueWaitMs)}</td>
       <td class="num">${fmtMs(d.load_ms ?? d.load_time_ms ?? d.loadMs)}</td>
-      <td>${d.outcome ?? d.result ?? ""}</td></tr>`;
+      <td class="${d.error ? "error" : ""}">${d.outcome ?? d.result ?? "pending"}${d.error ? html`<div class="small">${d.error}</div>` : ""}</td></tr>`;
   });
 }
 
@@ -33,7 +35,7 @@ export function mount(root) {
     <h1>Swaps</h1>
     <p class="muted" id="swap-settings"></p>
     <div class="table-wrap"><table id="swaps">
-      <thead><tr><th>Time</th><th>Requested</th><th>Evicted (why)</th><th>Decision</th><th class="num">Queue wait</th>
+      <thead><tr><th>Time</th><th>Requested</th><th>Evicted (why)</th><th>Kind</th><th class="num">Queue wait</th>
         <th class="num">Load time</th><th>Outcome</th></tr></thead><tbody></tbody></table></div>
     <h2>State changes seen by this page</h2>
     <div class="table-wrap"><table id="transitions"><thead><tr><th>Time</th><th>Model</th><th>From</th><th>To</th></tr></thead>
@@ -44,6 +46,7 @@ export function mount(root) {
     for (const d of served ?? []) {
       if (!decisions.some((x) => x === d || (x.id !== undefined && x.id === d.id))) decisions.push(d);
     }
+    decisions.sort((a, b) => String(b.at ?? b.timestamp ?? "").localeCompare(String(a.at ?? a.timestamp ?? "")));
     render($("#swaps tbody", root), decisions.length ? decisionRows(decisions)
       : html`<tr><td colspan="7" class="empty">${served === null ? "This modelswap does not report swap decisions."
         : "No swaps yet."}</td></tr>`);
