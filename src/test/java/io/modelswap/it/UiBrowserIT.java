@@ -74,7 +74,8 @@ class UiBrowserIT {
                         + " (apt-get install -y chromium chromium-driver); CI installs them");
         models = new FakeModels("healthCheckTimeout: 30\napiKeys: [\"" + KEY + "\"]")
                 .model("alpha", "--healthy-after-ms 1500 --tokens 12 --token-delay-ms 25 --reasoning 3 --chatty --ansi",
-                        "name: Alpha (fake)", "description: a fake chat model", "aliases: [a, first]", "ttl: 600")
+                        "name: Alpha (fake)", "description: a fake chat model", "aliases: [a, first]", "ttl: 600",
+                        "sendLoadingState: true")
                 .model("beta", "--tokens 3000 --token-delay-ms 40", "aliases: [b]");
         configFile = models.write();
         goodConfig = Files.readString(configFile);
@@ -156,13 +157,19 @@ class UiBrowserIT {
 
     @Test
     @Order(3)
-    void chatStreamsAnAnswerWithItsReasoningApart() {
+    void chatStreamsAnAnswerWithItsReasoningApartAndTheLoadingVisible() throws Exception {
+        // alpha is stopped again, so the chat starts it: its loading shows in the message, apart from the reasoning
+        assertEquals(200, send(HttpRequest.newBuilder(uri("/api/models/unload/alpha"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         driver.get(base() + "/ui/#/playground");
         WebElement model = waitFor(By.id("chat-model"));
         wait.until(d -> !model.findElements(By.tagName("option")).isEmpty());
         new org.openqa.selenium.support.ui.Select(model).selectByVisibleText("alpha");
         driver.findElement(By.id("chat-input")).sendKeys("Say hello");
         driver.findElement(By.id("chat-send")).click();
+        waitForText(By.cssSelector(".msg.assistant .loading"), "Loading alpha: starting");
+        // modelswap's sendLoadingState progress goes to the loading block, not to the reasoning
+        waitForText(By.cssSelector(".msg.assistant .loading-stream"), "modelswap loading model: alpha");
         // the answer grows while it streams, then is complete
         waitForText(By.cssSelector(".msg.assistant .answer"), "tok1");
         waitForText(By.cssSelector(".msg.assistant .answer"), "tok11");
@@ -170,8 +177,9 @@ class UiBrowserIT {
         String answer = text(".msg.assistant .answer");
         assertTrue(answer.startsWith("[alpha] tok1 tok2"), answer);
         assertFalse(answer.contains("step"), "reasoning stays out of the answer: " + answer);
-        assertTrue(driver.findElement(By.cssSelector(".msg.assistant .reasoning")).getAttribute("textContent")
-                .contains("Thinking about it: step1 step2 step3"));
+        assertEquals("Thinking about it: step1 step2 step3", js().executeScript("return document.querySelector('.msg.assistant .reasoning .md').textContent"),
+                "the model's reasoning, without the loading progress");
+        assertTrue(driver.findElements(By.cssSelector(".msg.assistant .loading")).isEmpty(), "loading is over");
         screenshot("playground");
     }
 

@@ -132,9 +132,7 @@ export function mount(root) {
       note = e.message;
     }
     try {
-      const p = query();
-      p.delete("start"); p.delete("end");
-      stats = await getJson(`/api/metrics/stats?${p}`);
+      stats = await getJson(`/api/metrics/stats?${query()}`);
       note = "";
     } catch (e) {
       stats = null; // older servers: totals and histograms of the rows shown
