@@ -249,6 +249,11 @@ class UiBrowserIT {
         String elapsed = text("#inflight tr[data-inflight] td.elapsed");
         assertTrue(elapsed.matches("\\d+ ms|\\d+(\\.\\d+)? s"), "elapsed counts from the request's arrival: " + elapsed);
         screenshot("activity-inflight");
+        // the Models page counts it
+        driver.get(base() + "/ui/#/models");
+        waitForText(By.cssSelector("tr[data-model=beta] .in-flight"), "1");
+        driver.get(base() + "/ui/#/activity");
+        wait.until(d -> text("#inflight tr[data-inflight]").contains("streaming"));
         driver.findElement(By.cssSelector("#inflight tr[data-inflight] button.cancel")).click();
         wait.until(d -> d.findElements(By.cssSelector("#inflight tr[data-inflight]")).isEmpty());
         // the client's exchange ends as a failure: cut before or during its body, never with the end of the answer
