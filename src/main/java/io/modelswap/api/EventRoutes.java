@@ -2,6 +2,7 @@ package io.modelswap.api;
 
 import io.modelswap.config.ModelConfig;
 import io.modelswap.inflight.InflightRequests;
+import io.modelswap.swaps.SwapHistory;
 import io.modelswap.metrics.ActivityLog;
 import io.modelswap.process.LogRing;
 import io.modelswap.process.ModelProcess;
@@ -27,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code {"type":T,"data":"<JSON as a string>"}}. A new client gets the log histories (one {@code logData} each for
  * {@code proxy} and {@code upstream}) and the models' states ({@code modelStatus}), then a {@code modelStatus} on every
  * process state change, a {@code logData} for every log line, an {@code activity} ({@code {"id":N}}) for every
- * finished proxied request and {@code inflight} frames ({@code snapshot} first, then {@code upsert}/{@code remove})
- * for the requests under way. Fan-out never waits for a client: one that falls behind is dropped (see
+ * finished proxied request, {@code inflight} frames ({@code snapshot} first, then {@code upsert}/{@code remove})
+ * for the requests under way, and a {@code swap} frame for each decision of the router and its outcome. Fan-out never waits for a client: one that falls behind is dropped (see
  * {@link LineSubscriber}).
  */
 @ApplicationScoped
@@ -39,14 +40,17 @@ public class EventRoutes {
     private final LogHub logs;
     private final ActivityLog activity;
     private final InflightRequests inflight;
+    private final SwapHistory swaps;
     private final Set<LineSubscriber> subscribers = ConcurrentHashMap.newKeySet();
 
-    public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity, InflightRequests inflight) {
+    public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity, InflightRequests inflight,
+            SwapHistory swaps) {
         this.router = router;
         this.vertx = vertx;
         this.logs = logs;
         this.activity = activity;
         this.inflight = inflight;
+        this.swaps = swaps;
     }
 
     void start(@Observes StartupEvent event) {
@@ -63,6 +67,11 @@ public class EventRoutes {
         inflight.subscribe(data -> {
             if (!subscribers.isEmpty()) {
                 broadcast(frame("inflight", data));
+            }
+        });
+        swaps.subscribe(decision -> {
+            if (!subscribers.isEmpty()) {
+                broadcast(frame("swap", SwapHistory.json(decision).encode()));
             }
         });
     }

@@ -352,4 +352,58 @@ class UiApiTest {
         given().queryParam("start", "yesterday").get("/api/metrics/stats").then().statusCode(400)
                 .body("error.param", equalTo("start"));
     }
+
+    // ------------------------------------------------------------------ swap decisions
+
+    static JsonArray decisions() {
+        return new JsonObject(given().get("/api/swaps").then().statusCode(200).extract().asString())
+                .getJsonArray("decisions");
+    }
+
+    @Test
+    void swapDecisionsSayWhatWasEvictedWhyAndHowLongTheRequestWaited() throws Exception {
+        try (EventStream events = EventStream.open()) {
+            BufferedReader held = openHeld();
+            long queuedAt = System.nanoTime();
+            CompletableFuture<HttpResponse<String>> waiting = chatAsync("plain");
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonObject entry = inflightOf("plain");
+                return entry != null && entry.getString("state").equals("queued");
+            });
+            long releasedAfterMs = (System.nanoTime() - queuedAt) / 1_000_000;
+            FakeUpstream.post(UiApiTestResource.MODELS.port("holder"), "/release");
+            while (dataLine(held) != null) {
+                // the held stream finishes
+            }
+            assertEquals(200, waiting.orTimeout(30, TimeUnit.SECONDS).join().statusCode());
+
+            JsonObject ready = events.await("swap", d -> "plain".equals(d.getString("model"))
+                    && d.getString("outcome").equals("ready"));
+            assertEquals("swap", ready.getString("kind"));
+            JsonObject eviction = ready.getJsonArray("evicted").getJsonObject(0);
+            assertEquals("holder", eviction.getString("model"));
+            assertEquals("swap", eviction.getString("cause"));
+            assertEquals("group \"(default)\" runs one member at a time (swap: true)", eviction.getString("rule"));
+            assertTrue(ready.getLong("queue_wait_ms") >= releasedAfterMs - 50, ready.encode() + " vs " + releasedAfterMs);
+            assertTrue(ready.getLong("load_ms") > 0, ready.encode());
+            // the decision was told when it was taken, then with its outcome
+            long id = ready.getLong("id");
+            assertTrue(events.data("swap").stream().map(JsonObject.class::cast)
+                    .anyMatch(d -> d.getLong("id") == id && d.getString("outcome").equals("loading")));
+            assertEquals(ready, decisions().getJsonObject(0));
+        }
+        given().post("/api/models/unload/plain").then().statusCode(200);
+        JsonObject stop = decisions().getJsonObject(0);
+        assertEquals("stop", stop.getString("kind"));
+        assertEquals(new JsonObject().put("model", "plain").put("cause", "unload").put("rule", "unloaded through the API"),
+                stop.getJsonArray("evicted").getJsonObject(0));
+
+        JsonObject rules = new JsonObject(given().queryParam("limit", 1).get("/api/swaps").then().statusCode(200)
+                .body("decisions.size()", equalTo(1)).extract().asString()).getJsonObject("settings");
+        assertEquals(0, rules.getLong("starvation_timeout_ms"));
+        assertEquals(0, rules.getLong("min_residency_ms"));
+        assertEquals("group", rules.getString("router"));
+        assertEquals("(default)", rules.getJsonArray("groups").getJsonObject(0).getString("id"));
+        given().queryParam("limit", 0).get("/api/swaps").then().statusCode(400).body("error.param", equalTo("limit"));
+    }
 }
