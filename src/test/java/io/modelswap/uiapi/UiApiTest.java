@@ -406,4 +406,76 @@ class UiApiTest {
         assertEquals("(default)", rules.getJsonArray("groups").getJsonObject(0).getString("id"));
         given().queryParam("limit", 0).get("/api/swaps").then().statusCode(400).body("error.param", equalTo("limit"));
     }
+
+    // ------------------------------------------------------------------ configuration views, uiConfig, redirects
+
+    @Test
+    void eventsOpenWithUiConfigAndTellEachReloadWithItsProblemsAndLines() throws Exception {
+        java.nio.file.Path file = UiApiTestResource.configFile;
+        String original = java.nio.file.Files.readString(file);
+        try (EventStream events = EventStream.open()) {
+            events.await("inflight", f -> f.getString("operation").equals("snapshot"));
+            assertEquals(List.of("logData", "logData", "modelStatus", "uiConfig", "inflight"), events.types().subList(0, 5));
+            JsonObject ui = (JsonObject) events.data("uiConfig").get(0);
+            assertEquals(new JsonArray().add(UiApiTestResource.SESSION_HEADER),
+                    ui.getJsonObject("activity").getJsonArray("session_id"));
+            assertEquals(new JsonObject().put("enabled", true).put("buffer_mb", 1), ui.getJsonObject("captures"));
+            assertEquals("/ui/#/models", ui.getJsonObject("routes").getString("models"));
+            assertEquals(file.toString(), ui.getJsonObject("config").getString("file"));
+            assertFalse(ui.getJsonObject("auth").getBoolean("api_keys"));
+
+            // a refused edit: its problem with file and line, in the reload answer, the status and a frame
+            java.nio.file.Files.writeString(file, original.replace("metricsMaxInMemory: 50",
+                    "metricsMaxInMemory: 50\nglobalTTL: -3"));
+            JsonObject refused = new JsonObject(given().post("/api/config/reload").then().statusCode(200)
+                    .body("ok", equalTo(false)).extract().asString());
+            JsonObject problem = refused.getJsonArray("problems").getJsonObject(0);
+            assertEquals("error", problem.getString("severity"));
+            assertEquals(file.toString(), problem.getString("file"));
+            assertEquals(3, problem.getInteger("line"), refused.encode());
+            assertEquals("globalTTL", problem.getString("key"));
+            assertEquals(file.toString(), refused.getString("file"));
+            given().get("/api/config/reload").then().statusCode(200).body("ok", equalTo(false))
+                    .body("problems[0].line", equalTo(3));
+            JsonObject frame = events.await("configReload", f -> !f.getBoolean("ok"));
+            assertEquals(3, frame.getJsonArray("problems").getJsonObject(0).getInteger("line"));
+
+            int uiConfigsBefore = events.data("uiConfig").size();
+            java.nio.file.Files.writeString(file, original);
+            given().post("/api/config/reload").then().statusCode(200).body("ok", equalTo(true));
+            events.await("configReload", f -> f.getBoolean("ok"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.data("uiConfig").size() > uiConfigsBefore);
+        } finally {
+            java.nio.file.Files.writeString(file, original);
+            given().post("/api/config/reload").then().statusCode(200).body("ok", equalTo(true));
+        }
+    }
+
+    @Test
+    void aModelsEffectiveConfigurationHidesItsSecrets() {
+        String text = given().get("/api/models/plain/config").then().statusCode(200)
+                .contentType(containsString("application/json")).extract().asString();
+        assertFalse(text.contains("hf_secret_value"), text);
+        JsonObject plain = new JsonObject(text);
+        assertEquals("plain", plain.getString("id"));
+        assertEquals(UiApiTestResource.configFile.toString(), plain.getString("file"));
+        assertTrue(plain.getInteger("line") > 1, text);
+        assertEquals("(default)", plain.getJsonObject("routing").getString("group"));
+        JsonObject config = plain.getJsonObject("config");
+        assertEquals(new JsonArray().add("HF_TOKEN=********").add("PLAIN=********"), config.getJsonArray("env"));
+        assertTrue(config.getString("cmd").contains("--model-name plain"), text);
+        assertEquals(2, config.getInteger("unloadTimeout"));
+        assertEquals("/health", config.getString("checkEndpoint"));
+        given().get("/api/models/h/config").then().statusCode(200).body("id", equalTo("holder"));
+        given().get("/api/models/nobody/config").then().statusCode(404).body("error.code", equalTo("model_not_found"));
+    }
+
+    @Test
+    void theRootUpstreamAndBrowserLogsRedirectIntoTheUi() {
+        given().redirects().follow(false).get("/").then().statusCode(302).header("Location", "/ui/");
+        given().redirects().follow(false).get("/upstream").then().statusCode(302).header("Location", "/ui/#/models");
+        given().redirects().follow(false).header("Accept", "text/html,application/xhtml+xml").get("/logs").then()
+                .statusCode(302).header("Location", "/ui/#/logs");
+        given().redirects().follow(false).get("/logs").then().statusCode(200).contentType(containsString("text/plain"));
+    }
 }
