@@ -352,4 +352,130 @@ class UiApiTest {
         given().queryParam("start", "yesterday").get("/api/metrics/stats").then().statusCode(400)
                 .body("error.param", equalTo("start"));
     }
+
+    // ------------------------------------------------------------------ swap decisions
+
+    static JsonArray decisions() {
+        return new JsonObject(given().get("/api/swaps").then().statusCode(200).extract().asString())
+                .getJsonArray("decisions");
+    }
+
+    @Test
+    void swapDecisionsSayWhatWasEvictedWhyAndHowLongTheRequestWaited() throws Exception {
+        try (EventStream events = EventStream.open()) {
+            BufferedReader held = openHeld();
+            long queuedAt = System.nanoTime();
+            CompletableFuture<HttpResponse<String>> waiting = chatAsync("plain");
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonObject entry = inflightOf("plain");
+                return entry != null && entry.getString("state").equals("queued");
+            });
+            long releasedAfterMs = (System.nanoTime() - queuedAt) / 1_000_000;
+            FakeUpstream.post(UiApiTestResource.MODELS.port("holder"), "/release");
+            while (dataLine(held) != null) {
+                // the held stream finishes
+            }
+            assertEquals(200, waiting.orTimeout(30, TimeUnit.SECONDS).join().statusCode());
+
+            JsonObject ready = events.await("swap", d -> "plain".equals(d.getString("model"))
+                    && d.getString("outcome").equals("ready"));
+            assertEquals("swap", ready.getString("kind"));
+            JsonObject eviction = ready.getJsonArray("evicted").getJsonObject(0);
+            assertEquals("holder", eviction.getString("model"));
+            assertEquals("swap", eviction.getString("cause"));
+            assertEquals("group \"(default)\" runs one member at a time (swap: true)", eviction.getString("rule"));
+            assertTrue(ready.getLong("queue_wait_ms") >= releasedAfterMs - 50, ready.encode() + " vs " + releasedAfterMs);
+            assertTrue(ready.getLong("load_ms") > 0, ready.encode());
+            // the decision was told when it was taken, then with its outcome
+            long id = ready.getLong("id");
+            assertTrue(events.data("swap").stream().map(JsonObject.class::cast)
+                    .anyMatch(d -> d.getLong("id") == id && d.getString("outcome").equals("loading")));
+            assertEquals(ready, decisions().getJsonObject(0));
+        }
+        given().post("/api/models/unload/plain").then().statusCode(200);
+        JsonObject stop = decisions().getJsonObject(0);
+        assertEquals("stop", stop.getString("kind"));
+        assertEquals(new JsonObject().put("model", "plain").put("cause", "unload").put("rule", "unloaded through the API"),
+                stop.getJsonArray("evicted").getJsonObject(0));
+
+        JsonObject rules = new JsonObject(given().queryParam("limit", 1).get("/api/swaps").then().statusCode(200)
+                .body("decisions.size()", equalTo(1)).extract().asString()).getJsonObject("settings");
+        assertEquals(0, rules.getLong("starvation_timeout_ms"));
+        assertEquals(0, rules.getLong("min_residency_ms"));
+        assertEquals("group", rules.getString("router"));
+        assertEquals("(default)", rules.getJsonArray("groups").getJsonObject(0).getString("id"));
+        given().queryParam("limit", 0).get("/api/swaps").then().statusCode(400).body("error.param", equalTo("limit"));
+    }
+
+    // ------------------------------------------------------------------ configuration views, uiConfig, redirects
+
+    @Test
+    void eventsOpenWithUiConfigAndTellEachReloadWithItsProblemsAndLines() throws Exception {
+        java.nio.file.Path file = UiApiTestResource.configFile;
+        String original = java.nio.file.Files.readString(file);
+        try (EventStream events = EventStream.open()) {
+            events.await("inflight", f -> f.getString("operation").equals("snapshot"));
+            assertEquals(List.of("logData", "logData", "modelStatus", "uiConfig", "inflight"), events.types().subList(0, 5));
+            JsonObject ui = (JsonObject) events.data("uiConfig").get(0);
+            assertEquals(new JsonArray().add(UiApiTestResource.SESSION_HEADER),
+                    ui.getJsonObject("activity").getJsonArray("session_id"));
+            assertEquals(new JsonObject().put("enabled", true).put("buffer_mb", 1), ui.getJsonObject("captures"));
+            assertEquals("/ui/#/models", ui.getJsonObject("routes").getString("models"));
+            assertEquals(file.toString(), ui.getJsonObject("config").getString("file"));
+            assertFalse(ui.getJsonObject("auth").getBoolean("api_keys"));
+
+            // a refused edit: its problem with file and line, in the reload answer, the status and a frame
+            java.nio.file.Files.writeString(file, original.replace("metricsMaxInMemory: 50",
+                    "metricsMaxInMemory: 50\nglobalTTL: -3"));
+            JsonObject refused = new JsonObject(given().post("/api/config/reload").then().statusCode(200)
+                    .body("ok", equalTo(false)).extract().asString());
+            JsonObject problem = refused.getJsonArray("problems").getJsonObject(0);
+            assertEquals("error", problem.getString("severity"));
+            assertEquals(file.toString(), problem.getString("file"));
+            assertEquals(3, problem.getInteger("line"), refused.encode());
+            assertEquals("globalTTL", problem.getString("key"));
+            assertEquals(file.toString(), refused.getString("file"));
+            given().get("/api/config/reload").then().statusCode(200).body("ok", equalTo(false))
+                    .body("problems[0].line", equalTo(3));
+            JsonObject frame = events.await("configReload", f -> !f.getBoolean("ok"));
+            assertEquals(3, frame.getJsonArray("problems").getJsonObject(0).getInteger("line"));
+
+            int uiConfigsBefore = events.data("uiConfig").size();
+            java.nio.file.Files.writeString(file, original);
+            given().post("/api/config/reload").then().statusCode(200).body("ok", equalTo(true));
+            events.await("configReload", f -> f.getBoolean("ok"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.data("uiConfig").size() > uiConfigsBefore);
+        } finally {
+            java.nio.file.Files.writeString(file, original);
+            given().post("/api/config/reload").then().statusCode(200).body("ok", equalTo(true));
+        }
+    }
+
+    @Test
+    void aModelsEffectiveConfigurationHidesItsSecrets() {
+        String text = given().get("/api/models/plain/config").then().statusCode(200)
+                .contentType(containsString("application/json")).extract().asString();
+        assertFalse(text.contains("hf_secret_value"), text);
+        JsonObject plain = new JsonObject(text);
+        assertEquals("plain", plain.getString("id"));
+        assertEquals(UiApiTestResource.configFile.toString(), plain.getString("file"));
+        assertTrue(plain.getInteger("line") > 1, text);
+        assertEquals("(default)", plain.getJsonObject("routing").getString("group"));
+        JsonObject config = plain.getJsonObject("config");
+        assertEquals(new JsonArray().add("HF_TOKEN=********").add("PLAIN=********"), config.getJsonArray("env"));
+        assertTrue(config.getString("cmd").contains("--model-name plain"), text);
+        assertEquals(2, config.getInteger("unloadTimeout"));
+        assertEquals("/health", config.getString("checkEndpoint"));
+        given().get("/api/models/h/config").then().statusCode(200).body("id", equalTo("holder"));
+        given().get("/api/models/nobody/config").then().statusCode(404).body("error.code", equalTo("model_not_found"));
+    }
+
+    @Test
+    void theRootUpstreamAndBrowserLogsRedirectIntoTheUi() {
+        given().redirects().follow(false).get("/").then().statusCode(302).header("Location", "/ui/");
+        given().redirects().follow(false).get("/upstream").then().statusCode(302).header("Location", "/ui/#/models");
+        given().redirects().follow(false).header("Accept", "text/html,application/xhtml+xml").get("/logs").then()
+                .statusCode(302).header("Location", "/ui/#/logs");
+        given().redirects().follow(false).get("/logs").then().statusCode(200).contentType(containsString("text/plain"));
+    }
 }
