@@ -10,14 +10,12 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * The web UI's own routes. The pages themselves are static files under {@code META-INF/resources/ui/} that Quarkus
- * serves (in the native executable too); here: {@code GET /} and {@code GET /ui} redirect to {@code /ui/}, and
+ * serves (in the native executable too); here: {@code GET /ui} redirects to {@code /ui/} ({@code GET /} is
+ * {@link io.modelswap.redirect.UiRedirects}'), and
  * {@code GET /api/ui/models} gives the Models page what llama-swap's {@code modelStatus} lacks.
  */
 @ApplicationScoped
 public class UiRoutes {
-
-    /** Where the UI lives; its pages are hash routes below it ({@code /ui/#/models}, {@code /ui/#/logs}, ...). */
-    public static final String HOME = "/ui/";
 
     private final ModelBoard board;
 
@@ -26,11 +24,10 @@ public class UiRoutes {
     }
 
     void register(@Observes Router web) {
-        web.route(HttpMethod.GET, "/").handler(rc -> redirect(rc, 302, HOME));
         // Vert.x matches "/ui" for "/ui/" too: only the bare path is redirected, the rest goes on to the files
         web.route(HttpMethod.GET, "/ui").handler(rc -> {
             if (rc.request().path().equals("/ui")) {
-                redirect(rc, 301, HOME);
+                redirect(rc, 301, io.modelswap.configview.UiConfig.UI_HOME);
             } else {
                 rc.next();
             }
