@@ -281,6 +281,12 @@ class UiBrowserIT {
     void swapsAndOtherPagesRender() {
         driver.get(base() + "/ui/#/swaps");
         waitForText(By.id("swap-settings"), "Router: group");
+        // loading beta (the cancel step) evicted alpha: one group runs one model at a time
+        String swap = wait.until(d -> {
+            String t = text("#swaps tbody");
+            return t.contains("beta") && t.contains("alpha") ? t : null;
+        });
+        assertTrue(swap.matches("(?s).*beta\\s+alpha\\s+swap.*"), "beta's decision evicted alpha because of its group: " + swap);
         screenshot("swaps");
     }
 

@@ -17,7 +17,7 @@ function decisionRows(decisions) {
     const evicted = evictedOf(d);
     return html`<tr>
       <td>${fmtTime(d.at ?? d.timestamp ?? d.time)}</td>
-      <td><b>${d.requested ?? d.model ?? d.target}</b></td>
+      <td><b>${d.requested ?? d.model ?? d.target ?? "—"}</b></td>
       <td class="wrap">${evicted.length ? evicted.map((e) => html`<div><span class="mono">${e.model}</span>
         ${e.reason ? html`<span class="tag">${e.reason}</span>` : ""}
         ${e.rule ? html`<span class="small muted">${e.rule}</span>` : ""}</div>`) : html`<span class="muted">nothing</span>`}</td>
