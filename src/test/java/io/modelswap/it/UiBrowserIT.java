@@ -146,7 +146,7 @@ class UiBrowserIT {
     @Order(2)
     void loadButtonTurnsTheModelReadyLive() {
         Object marker = js().executeScript("return window.__sameDocument = Math.random();");
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-model=alpha] button.load"))).click();
+        click(By.cssSelector("tr[data-model=alpha] button.load"));
         // alpha answers its health check only after 1.5 s: the page shows it starting, then ready
         wait.until(d -> stateOf("alpha").equals("starting"));
         wait.until(d -> stateOf("alpha").equals("ready"));
@@ -195,7 +195,7 @@ class UiBrowserIT {
         waitForText(By.id("total-requests"), "1");
         screenshot("activity");
         // its capture: the request pretty-printed, the streamed answer recombined into its text, reasoning apart
-        driver.findElement(By.cssSelector("#completed tr[data-id] button.capture")).click();
+        click(By.cssSelector("#completed tr[data-id] button.capture"));
         waitForText(By.cssSelector("#capture-dialog .capture-answer"), "[alpha] tok1 tok2");
         assertTrue(text("#capture-dialog .capture-answer").endsWith("tok11"), text("#capture-dialog .capture-answer"));
         assertEquals("Thinking about it: step1 step2 step3", text("#capture-dialog .capture-reasoning"));
@@ -254,7 +254,7 @@ class UiBrowserIT {
         waitForText(By.cssSelector("tr[data-model=beta] .in-flight"), "1");
         driver.get(base() + "/ui/#/activity");
         wait.until(d -> text("#inflight tr[data-inflight]").contains("streaming"));
-        driver.findElement(By.cssSelector("#inflight tr[data-inflight] button.cancel")).click();
+        click(By.cssSelector("#inflight tr[data-inflight] button.cancel"));
         wait.until(d -> d.findElements(By.cssSelector("#inflight tr[data-inflight]")).isEmpty());
         // the client's exchange ends as a failure: cut before or during its body, never with the end of the answer
         try {
@@ -305,7 +305,7 @@ class UiBrowserIT {
         assertEquals(String.valueOf(ttlLine), link.getAttribute("data-line"));
         assertTrue(link.getText().endsWith("config.yaml:" + ttlLine), link.getText());
         assertTrue(text(".problems.errors").contains("ttl"), text(".problems.errors"));
-        link.click();
+        click(By.cssSelector(".problems.errors a[data-line]"));
         WebElement bad = driver.findElement(By.cssSelector(".file-view .ln.bad"));
         assertTrue(bad.getText().contains("ttl: -5"), bad.getText());
         assertTrue(bad.getAttribute("class").contains("focus"), "the link goes to the line");
@@ -366,6 +366,21 @@ class UiBrowserIT {
 
     private void waitForText(By by, String text) {
         wait.until(d -> !d.findElements(by).isEmpty() && d.findElement(by).getText().contains(text));
+    }
+
+    /**
+     * Clicks the element once it is there and enabled. Live pages may replace an element between finding and clicking
+     * it (a reconnected event stream redraws its rows): the wait then finds it again.
+     */
+    private void click(By by) {
+        wait.until(d -> {
+            WebElement element = d.findElement(by);
+            if (!element.isEnabled()) {
+                return false;
+            }
+            element.click();
+            return true;
+        });
     }
 
     /** The rendered text of the element at this CSS selector, read in one step in the page (no re-render between). */
