@@ -4,12 +4,12 @@ import io.modelswap.app.ConfigReloader;
 import io.modelswap.app.ModelswapSettings;
 import io.modelswap.cli.Version;
 import io.modelswap.config.ServerSettings;
+import io.modelswap.performance.PerformanceMonitor;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.function.BooleanSupplier;
 
 /**
  * The {@code uiConfig} frame of {@code /api/events}: llama-swap's {@code {"activity":{"session_id":[...]}}}, plus
@@ -27,17 +27,14 @@ public class UiConfig {
     private final ConfigReloader reloader;
     private final Router router;
     private final ModelswapSettings settings;
-    private volatile BooleanSupplier performanceAvailable = () -> false;
+    private final PerformanceMonitor performance;
 
-    public UiConfig(ConfigReloader reloader, Router router, ModelswapSettings settings) {
+    public UiConfig(ConfigReloader reloader, Router router, ModelswapSettings settings,
+            PerformanceMonitor performance) {
         this.reloader = reloader;
         this.router = router;
         this.settings = settings;
-    }
-
-    /** Lets the performance monitor say whether it has anything to show. */
-    public void performanceAvailable(BooleanSupplier available) {
-        this.performanceAvailable = available;
+        this.performance = performance;
     }
 
     public JsonObject json() {
@@ -51,7 +48,7 @@ public class UiConfig {
                 .put("captures", new JsonObject().put("enabled", captureMb > 0).put("buffer_mb", captureMb))
                 .put("store", new JsonObject().put("persistent", server.storePath().isPresent())
                         .put("max_in_memory", view == null ? 0 : view.config().metricsMaxInMemory()))
-                .put("performance", new JsonObject().put("enabled", performanceAvailable.getAsBoolean())
+                .put("performance", new JsonObject().put("enabled", performance.available())
                         .put("every_ms", server.performanceEvery().toMillis()))
                 .put("scheduling", new JsonObject()
                         .put("starvation_timeout_ms", settings.scheduling().starvationTimeout().toMillis())

@@ -478,4 +478,59 @@ class UiApiTest {
                 .statusCode(302).header("Location", "/ui/#/logs");
         given().redirects().follow(false).get("/logs").then().statusCode(200).contentType(containsString("text/plain"));
     }
+
+    // ------------------------------------------------------------------ performance and hardware
+
+    @Test
+    void performanceSamplesTheMachineAndGivesAModelTheGpuMemoryOfItsProcessTree() throws Exception {
+        given().contentType("application/json").body(chat("plain", false)).post("/v1/chat/completions").then()
+                .statusCode(200);
+        long pid = FakeUpstream.pidsOf(UiApiTestResource.MODELS.port("plain")).get(0);
+        // one compute process of plain's, one of a process that is no model's
+        java.nio.file.Files.writeString(UiApiTestResource.gpuApps, pid + ", GPU-fake-0, 4096\n1, GPU-fake-0, 100\n");
+        String since = java.time.Instant.now().toString();
+        JsonObject[] sample = new JsonObject[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonObject perf = new JsonObject(given().queryParam("after", since).get("/api/performance").then()
+                    .statusCode(200).extract().asString());
+            for (Object g : perf.getJsonArray("gpu_stats")) {
+                if (!((JsonObject) g).getJsonArray("models").isEmpty()) {
+                    sample[0] = perf;
+                    return true;
+                }
+            }
+            return false;
+        });
+        JsonObject perf = sample[0];
+        assertTrue(perf.getBoolean("enabled"));
+        JsonObject gpu = perf.getJsonArray("gpu_stats").getJsonObject(perf.getJsonArray("gpu_stats").size() - 1);
+        assertEquals(new JsonArray().add(new JsonObject().put("model", "plain").put("mem_used_mb", 4096)),
+                gpu.getJsonArray("models"));
+        assertEquals("NVIDIA Fake GPU", gpu.getString("name"));
+        assertEquals(9000, gpu.getInteger("mem_used_mb"));
+        assertEquals(24576, gpu.getInteger("mem_total_mb"));
+        assertEquals(37.0, gpu.getDouble("gpu_util_pct"));
+        JsonObject sys = perf.getJsonArray("sys_stats").getJsonObject(perf.getJsonArray("sys_stats").size() - 1);
+        assertFalse(sys.getJsonArray("cpu_util_per_core").isEmpty());
+        for (Object core : sys.getJsonArray("cpu_util_per_core")) {
+            double pct = ((Number) core).doubleValue();
+            assertTrue(pct >= 0 && pct <= 100, sys.encode());
+        }
+        assertTrue(sys.getLong("mem_total_mb") > 0 && sys.getLong("mem_used_mb") > 0, sys.encode());
+        assertTrue(sys.getDouble("load_avg_1") >= 0, sys.encode());
+        // every sample is after the given time
+        given().queryParam("after", "2999-01-01T00:00:00Z").get("/api/performance").then().statusCode(200)
+                .body("sys_stats.size()", equalTo(0)).body("gpu_stats.size()", equalTo(0));
+        given().queryParam("after", "soon").get("/api/performance").then().statusCode(400)
+                .body("error.param", equalTo("after"));
+
+        JsonObject hardware = new JsonObject(given().get("/api/hardware").then().statusCode(200).extract().asString());
+        assertEquals(1, hardware.getInteger("schema_version"));
+        assertTrue(hardware.getJsonObject("memory").getLong("capacity_bytes") > 0, hardware.encode());
+        assertTrue(hardware.getJsonObject("cpu").getInteger("logical_thread_count") >= 1, hardware.encode());
+        JsonObject accelerator = hardware.getJsonArray("accelerators").getJsonObject(0);
+        assertEquals("NVIDIA Fake GPU", accelerator.getString("model"));
+        assertEquals(24576L * 1024 * 1024, accelerator.getJsonObject("memory").getLong("capacity_bytes"));
+        assertEquals("550.54", accelerator.getJsonObject("driver").getString("version"));
+    }
 }

@@ -2,6 +2,9 @@ package io.modelswap.uiapi;
 
 import io.modelswap.it.FakeModels;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -22,11 +25,40 @@ public class UiApiTestResource implements QuarkusTestResourceLifecycleManager {
             .model("chatty", "--tokens 40 --token-delay-ms 25", "unloadTimeout: 2");
 
     static volatile Path configFile;
+    /** The compute processes the fake {@code nvidia-smi} reports, one CSV line each ({@code pid, gpu_uuid, MiB}). */
+    static volatile Path gpuApps;
+
+    /**
+     * A scripted {@code nvidia-smi}: one GPU, and the compute processes listed in {@link #gpuApps}; it answers the
+     * queries modelswap makes and fails any other.
+     */
+    static Path fakeNvidiaSmi(Path dir) throws IOException {
+        gpuApps = dir.resolve("apps.csv");
+        Files.writeString(gpuApps, "");
+        Path script = dir.resolve("nvidia-smi");
+        Files.writeString(script, "#!/bin/sh\n"
+                + "case \"$1\" in\n"
+                + "  --query-gpu=index,name,uuid,temperature.gpu,*) echo '0, NVIDIA Fake GPU, GPU-fake-0, 41, 37, 9000,"
+                + " 24576, 30, 120.5' ;;\n"
+                + "  --query-compute-apps=*) cat '" + gpuApps + "' ;;\n"
+                + "  --query-gpu=index,name,uuid,pci.bus_id,*) echo '0, NVIDIA Fake GPU, GPU-fake-0, 00000000:01:00.0,"
+                + " 24576, 550.54, 350.00' ;;\n"
+                + "  *) echo \"unexpected: $*\" >&2; exit 2 ;;\n"
+                + "esac\n");
+        script.toFile().setExecutable(true);
+        return script;
+    }
 
     @Override
     public Map<String, String> start() {
         configFile = MODELS.write();
-        return Map.of("modelswap.config", configFile.toString());
+        try {
+            Path script = fakeNvidiaSmi(configFile.getParent());
+            return Map.of("modelswap.config", configFile.toString(),
+                    "modelswap.performance.nvidia-smi", script.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
