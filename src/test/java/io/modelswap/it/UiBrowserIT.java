@@ -65,6 +65,7 @@ class UiBrowserIT {
     private WebDriver driver;
     private Path userDataDir;
     private Path screenshots;
+    private Path gpuApps;
     private WebDriverWait wait;
 
     @BeforeAll
@@ -80,7 +81,7 @@ class UiBrowserIT {
         configFile = models.write();
         goodConfig = Files.readString(configFile);
         port = FakeUpstream.freePort();
-        app = PackagedApp.start(configFile, port);
+        app = PackagedApp.start(configFile, port, "-Dmodelswap.performance.nvidia-smi=" + fakeNvidiaSmi(configFile.getParent()));
         screenshots = Path.of(System.getProperty("modelswap.ui.screenshots", "target/ui-screenshots"));
         Files.createDirectories(screenshots);
         userDataDir = Files.createTempDirectory("modelswap-chromium");
@@ -96,6 +97,27 @@ class UiBrowserIT {
         // the pages re-render rows as events arrive: an element found a moment ago may be replaced; look again
         wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
         wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    /**
+     * A scripted {@code nvidia-smi}: one 24 GiB GPU, and as compute processes the lines of {@link #gpuApps}
+     * ({@code pid, gpu_uuid, MiB}). It answers the two queries modelswap makes and fails any other.
+     */
+    private Path fakeNvidiaSmi(Path dir) throws IOException {
+        gpuApps = dir.resolve("gpu-apps.csv");
+        Files.writeString(gpuApps, "");
+        Path script = dir.resolve("nvidia-smi");
+        Files.writeString(script, "#!/bin/sh\n"
+                + "case \"$1\" in\n"
+                + "  --query-gpu=index,name,uuid,temperature.gpu,*) echo '0, NVIDIA Fake GPU, GPU-fake-0, 41, 37, 9000,"
+                + " 24576, 30, 120.5' ;;\n"
+                + "  --query-compute-apps=*) cat '" + gpuApps + "' ;;\n"
+                + "  --query-gpu=index,name,uuid,pci.bus_id,*) echo '0, NVIDIA Fake GPU, GPU-fake-0, 00000000:01:00.0,"
+                + " 24576, 550.54, 350.00' ;;\n"
+                + "  *) echo \"unexpected: $*\" >&2; exit 2 ;;\n"
+                + "esac\n");
+        assertTrue(script.toFile().setExecutable(true));
+        return script;
     }
 
     @AfterAll
@@ -292,6 +314,22 @@ class UiBrowserIT {
 
     @Test
     @Order(9)
+    void performanceShowsTheMachineTheGpuAndEachModelsGpuMemory() throws Exception {
+        // the scripted nvidia-smi now reports beta's upstream (loaded by the cancel step) as a compute process
+        Files.writeString(gpuApps, FakeUpstream.pidsOf(models.port("beta")).get(0) + ", GPU-fake-0, 4321\n");
+        driver.get(base() + "/ui/#/models");
+        wait.until(d -> d.findElement(By.id("nav-performance")).isDisplayed());
+        click(By.id("nav-performance"));
+        waitForText(By.id("perf-charts"), "CPU");
+        waitForText(By.id("perf-charts"), "GPU 0 NVIDIA Fake GPU");
+        waitForText(By.id("perf-model-table"), "beta");
+        assertTrue(text("#perf-model-table").contains("4.22 GB"), text("#perf-model-table"));
+        waitForText(By.id("hardware"), "Fake GPU");
+        screenshot("performance");
+    }
+
+    @Test
+    @Order(10)
     void aRefusedEditShowsItsProblemWithItsLineOnTheConfigPage() throws Exception {
         driver.get(base() + "/ui/#/config");
         waitForText(By.id("reload-result"), "applied: 2 model(s)");
@@ -317,7 +355,7 @@ class UiBrowserIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void darkModeAndAPhoneWidthScreen() {
         driver.get(base() + "/ui/#/models");
         waitFor(By.cssSelector("tr[data-model=alpha]"));

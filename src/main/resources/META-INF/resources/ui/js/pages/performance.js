@@ -65,10 +65,14 @@ export function mount(root) {
         { name: "used", points: samples.map((g) => [t(g), g.mem_used_mb ?? 0]) }], { max: total || null }));
     }
     render($("#perf-charts", root), charts.length ? charts : html`<p class="muted">No samples in this window yet.</p>`);
-    const perModel = data?.model_gpu_memory ?? data?.models ?? [];
-    render($("#perf-models", root), perModel.length ? html`<h2>GPU memory per model</h2><div class="table-wrap"><table>
+    // per-model GPU memory: each GPU sample lists the models whose process tree holds memory on it; the latest counts
+    const perModel = [...byGpu].flatMap(([gid, samples]) => {
+      const last = samples[samples.length - 1];
+      return (last.models ?? []).map((m) => ({ ...m, gpu: `${gid} ${last.name ?? ""}` }));
+    });
+    render($("#perf-models", root), perModel.length ? html`<h2>GPU memory per model</h2><div class="table-wrap"><table id="perf-model-table">
       <thead><tr><th>Model</th><th>GPU</th><th class="num">Memory</th></tr></thead><tbody>${perModel.map((m) => html`<tr>
-      <td>${m.model}</td><td>${m.gpu ?? m.gpu_id ?? ""}</td><td class="num">${fmtBytes((m.mem_used_mb ?? 0) * 1024 * 1024)}</td></tr>`)}
+      <td>${m.model}</td><td>${m.gpu}</td><td class="num">${fmtBytes((m.mem_used_mb ?? 0) * 1024 * 1024)}</td></tr>`)}
       </tbody></table></div>` : "");
     render($("#hardware", root), hardware ? html`<dl class="kv">
       <dt>System</dt><dd>${hardware.operating_system?.name ?? hardware.operating_system?.family ?? ""} ${hardware.operating_system?.version ?? ""}
