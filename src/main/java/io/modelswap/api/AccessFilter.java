@@ -63,7 +63,7 @@ public class AccessFilter {
         }
         // set (not add) once the headers are final: an upstream's own Allow-Origin must not be doubled
         rc.addHeadersEndHandler(v -> response.headers().set("Access-Control-Allow-Origin", "*"));
-        if (isOpen(request.path())) {
+        if (isOpen(request.path()) || isUiAsset(request.method(), request.path(), rc.normalizedPath())) {
             rc.next();
             return;
         }
@@ -81,6 +81,18 @@ public class AccessFilter {
     /** {@code /health} and the orchestrator probes stay open so load balancers need no key. */
     static boolean isOpen(String path) {
         return path.equals("/health") || path.equals("/q/health") || path.startsWith("/q/health/");
+    }
+
+    /**
+     * The web UI's static files (and the redirects to them) carry no data: they are served without a key, so that the
+     * browser can load the page that asks for one. Everything the pages show comes from the API, which needs the key.
+     * Only a GET or HEAD of a path that is already normal ({@code ..} or {@code //} would be routed elsewhere).
+     */
+    static boolean isUiAsset(HttpMethod method, String path, String normalized) {
+        if ((method != HttpMethod.GET && method != HttpMethod.HEAD) || !path.equals(normalized)) {
+            return false;
+        }
+        return path.equals("/") || path.equals("/ui") || path.startsWith("/ui/") || path.equals("/favicon.ico");
     }
 
     /** The key the client presents, in order of precedence; null when none. */

@@ -1,5 +1,6 @@
 package io.modelswap.api;
 
+import io.modelswap.capture.CaptureBuffer;
 import io.modelswap.metrics.ActivityLog;
 import io.modelswap.proxy.OpenAiError;
 import io.vertx.core.json.JsonObject;
@@ -33,9 +34,11 @@ public class ActivityResource {
     static final int DEFAULT_LIMIT = 25;
 
     private final ActivityLog activity;
+    private final CaptureBuffer captures;
 
-    public ActivityResource(ActivityLog activity) {
+    public ActivityResource(ActivityLog activity, CaptureBuffer captures) {
         this.activity = activity;
+        this.captures = captures;
     }
 
     /** A query parameter with a value it cannot take. */
@@ -74,7 +77,7 @@ public class ActivityResource {
         }
         ActivityLog.Page result = activity.page(query);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", result.data().stream().map(ActivityResource::row).toList());
+        body.put("data", result.data().stream().map(this::row).toList());
         body.put("page", result.page());
         body.put("limit", result.limit());
         body.put("total", result.total());
@@ -143,7 +146,7 @@ public class ActivityResource {
         };
     }
 
-    private static Map<String, Object> row(ActivityLog.Entry e) {
+    private Map<String, Object> row(ActivityLog.Entry e) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", e.id());
         row.put("timestamp", e.timestamp().toString());
@@ -153,7 +156,10 @@ public class ActivityResource {
         row.put("resp_status_code", e.status());
         row.put("tokens", e.tokens().toJson());
         row.put("duration_ms", e.durationMs());
-        row.put("has_capture", false);
+        row.put("has_capture", captures.has(e.id()));
+        if (e.error() != null) {
+            row.put("error_msg", e.error());
+        }
         return row;
     }
 }

@@ -1,6 +1,10 @@
 package io.modelswap.api;
 
+import io.modelswap.app.ConfigReloader;
 import io.modelswap.config.ModelConfig;
+import io.modelswap.configview.UiConfig;
+import io.modelswap.inflight.InflightRequests;
+import io.modelswap.swaps.SwapHistory;
 import io.modelswap.metrics.ActivityLog;
 import io.modelswap.process.LogRing;
 import io.modelswap.process.ModelProcess;
@@ -25,8 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code GET /api/events}: llama-swap's server-sent events, {@code event: message} frames whose data is
  * {@code {"type":T,"data":"<JSON as a string>"}}. A new client gets the log histories (one {@code logData} each for
  * {@code proxy} and {@code upstream}) and the models' states ({@code modelStatus}), then a {@code modelStatus} on every
- * process state change, a {@code logData} for every log line and an {@code activity} ({@code {"id":N}}) for every
- * finished proxied request. Fan-out never waits for a client: one that falls behind is dropped (see
+ * process state change, a {@code logData} for every log line, an {@code activity} ({@code {"id":N}}) for every
+ * finished proxied request, {@code inflight} frames ({@code snapshot} first, then {@code upsert}/{@code remove})
+ * for the requests under way, a {@code swap} frame for each decision of the router and its outcome, and after each
+ * configuration load a {@code configReload} frame (its outcome) and, when it was applied, {@code uiConfig} and
+ * {@code modelStatus} again. The first burst ends with {@code uiConfig} and the {@code inflight} snapshot. Fan-out never waits for a client: one that falls behind is dropped (see
  * {@link LineSubscriber}).
  */
 @ApplicationScoped
@@ -36,13 +43,20 @@ public class EventRoutes {
     private final Vertx vertx;
     private final LogHub logs;
     private final ActivityLog activity;
+    private final InflightRequests inflight;
+    private final SwapHistory swaps;
+    private final UiConfig uiConfig;
     private final Set<LineSubscriber> subscribers = ConcurrentHashMap.newKeySet();
 
-    public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity) {
+    public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity, InflightRequests inflight,
+            SwapHistory swaps, UiConfig uiConfig) {
         this.router = router;
         this.vertx = vertx;
         this.logs = logs;
         this.activity = activity;
+        this.inflight = inflight;
+        this.swaps = swaps;
+        this.uiConfig = uiConfig;
     }
 
     void start(@Observes StartupEvent event) {
@@ -54,6 +68,25 @@ public class EventRoutes {
         activity.subscribe(entry -> {
             if (!subscribers.isEmpty()) {
                 broadcast(frame("activity", new JsonObject().put("id", entry.id()).encode()));
+            }
+        });
+        inflight.subscribe(data -> {
+            if (!subscribers.isEmpty()) {
+                broadcast(frame("inflight", data));
+            }
+        });
+        vertx.eventBus().<ConfigReloader.ReloadStatus>localConsumer(ConfigReloader.STATUS_ADDRESS, message -> {
+            if (!subscribers.isEmpty()) {
+                broadcast(frame("configReload", UiConfig.reload(message.body()).encode()));
+                if (message.body().ok()) {
+                    broadcast(frame("uiConfig", uiConfig.json().encode()));
+                    broadcast(frame("modelStatus", modelStatus(router.view()).encode()));
+                }
+            }
+        });
+        swaps.subscribe(decision -> {
+            if (!subscribers.isEmpty()) {
+                broadcast(frame("swap", SwapHistory.json(decision).encode()));
             }
         });
     }
@@ -81,7 +114,12 @@ public class EventRoutes {
             }
         }
         subscriber.send(frame("modelStatus", modelStatus(router.view()).encode()));
-        subscribers.add(subscriber);
+        subscriber.send(frame("uiConfig", uiConfig.json().encode()));
+        // the snapshot and the live in-flight frames meet without a gap: no frame is told while this runs
+        inflight.atomically(() -> {
+            subscriber.send(frame("inflight", inflight.snapshot().encode()));
+            subscribers.add(subscriber);
+        });
         subscriber.onClose(() -> subscribers.remove(subscriber));
     }
 

@@ -6,7 +6,11 @@ import io.modelswap.config.ConfigProblem;
 import io.modelswap.config.LoadResult;
 import io.modelswap.config.ReloadGuard;
 import io.modelswap.config.SwapConfig;
+import io.modelswap.config.ServerSettings;
+import io.modelswap.config.SourceLocation;
+import io.modelswap.bus.LocalCodec;
 import io.modelswap.router.Router;
+import io.vertx.core.Vertx;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
@@ -38,10 +42,18 @@ public class ConfigReloader {
     public static final String SIGHUP = "SIGHUP";
     public static final String API = "api";
 
+    /** Event-bus address where every load's {@link ReloadStatus} is published (startup included). */
+    public static final String STATUS_ADDRESS = "modelswap.config.status";
+
+    /** Used until a configuration is loaded: llama-swap's defaults. */
+    private static final ServerSettings DEFAULT_SETTINGS = new ServerSettings(Optional.empty(), false,
+            Duration.ofSeconds(5), ServerSettings.DEFAULT_SESSION_HEADERS);
+
     /** How long the router may take to accept a new configuration (it only records the difference; instant). */
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
 
     private final Router router;
+    private final Vertx vertx;
     private final ReloadMetrics metrics;
     private final ConfigLoader loader = new ConfigLoader();
     private final Path file;
@@ -51,9 +63,14 @@ public class ConfigReloader {
     /** The configuration in force (null until the first successful load), and the ports its models were given. */
     private SwapConfig inForce;
     private Map<String, Integer> portsInForce = Map.of();
+    /** The settings of the configuration in force that its snapshot does not carry (store, performance, ui). */
+    private volatile ServerSettings serverSettings = DEFAULT_SETTINGS;
+    /** Where each model of the configuration in force is defined. */
+    private volatile Map<String, SourceLocation> modelLocations = Map.of();
 
-    public ConfigReloader(Router router, ModelswapSettings settings, ReloadMetrics metrics) {
+    public ConfigReloader(Router router, Vertx vertx, ModelswapSettings settings, ReloadMetrics metrics) {
         this.router = router;
+        this.vertx = vertx;
         this.metrics = metrics;
         this.file = Path.of(settings.config());
         this.dir = settings.configDir().map(Path::of);
@@ -68,6 +85,7 @@ public class ConfigReloader {
             inForce = result.config().get();
             portsInForce = result.ports();
         }
+        takeSettings(result);
         report(result, STARTUP, List.of());
         return result;
     }
@@ -104,6 +122,7 @@ public class ConfigReloader {
                         .get(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 inForce = result.config().get();
                 portsInForce = result.ports();
+                takeSettings(result);
                 LOG.infof("configuration reloaded (%s): %d model(s)", trigger, inForce.models().size());
             } catch (Exception e) {
                 LOG.errorf(e, "configuration reload (%s) could not be applied; the previous configuration stays"
@@ -119,7 +138,35 @@ public class ConfigReloader {
         return lastReload;
     }
 
-    String describeSources() {
+    /**
+     * The settings of the configuration in force that {@link io.modelswap.config.SwapConfig} does not carry
+     * ({@code store}, {@code performance}, {@code ui}); llama-swap's defaults before the first load.
+     */
+    public ServerSettings serverSettings() {
+        return serverSettings;
+    }
+
+    /** Where each model of the configuration in force is defined (file and line). */
+    public Map<String, SourceLocation> modelLocations() {
+        return modelLocations;
+    }
+
+    /** The configuration file in use. */
+    public Path file() {
+        return file;
+    }
+
+    /** The configuration directory in use, if any. */
+    public Optional<Path> dir() {
+        return dir;
+    }
+
+    private void takeSettings(LoadResult result) {
+        result.settings().ifPresent(s -> serverSettings = s);
+        modelLocations = result.modelLocations();
+    }
+
+    public String describeSources() {
         return dir.map(d -> file + " and " + d + "/*.yaml").orElse(file.toString());
     }
 
@@ -136,8 +183,15 @@ public class ConfigReloader {
         errors.addAll(applyErrors);
         boolean ok = errors.isEmpty();
         metrics.record(ok, !startup);
+        List<Problem> problems = new ArrayList<>();
+        result.errors().forEach(p -> problems.add(Problem.of("error", p)));
+        applyErrors.forEach(e -> problems.add(new Problem("error", file.toString(), 0, "", e)));
+        result.warnings().forEach(p -> problems.add(Problem.of("warning", p)));
         lastReload = new ReloadStatus(Instant.now(), trigger, ok, List.copyOf(errors), strings(result.warnings()),
-                inForce == null ? 0 : inForce.models().size());
+                inForce == null ? 0 : inForce.models().size(), file.toString(), dir.map(Path::toString).orElse(null),
+                List.copyOf(problems));
+        LocalCodec.registerOn(vertx.eventBus());
+        vertx.eventBus().publish(STATUS_ADDRESS, lastReload, LocalCodec.LOCAL);
         return lastReload;
     }
 
@@ -154,8 +208,26 @@ public class ConfigReloader {
      * @param errors   problems that refused it, as {@code file:line: key: message}
      * @param warnings problems that did not (unknown keys and the like)
      * @param models   how many models the configuration in force afterwards has (the old one's when refused)
+     * @param file     the configuration file in use
+     * @param dir      the configuration directory in use, or null
+     * @param problems the errors, then the warnings, each with its place, for a page that links to the line
      */
     public record ReloadStatus(Instant at, String trigger, boolean ok, List<String> errors, List<String> warnings,
-            int models) {
+            int models, String file, String dir, List<Problem> problems) {
+    }
+
+    /**
+     * One problem of a load with its place.
+     *
+     * @param severity {@code error} (the load was refused) or {@code warning}
+     * @param file     the file it is in
+     * @param line     1-based line; 0 when it has no single place
+     * @param key      the dotted key path, or empty
+     * @param message  what is wrong
+     */
+    public record Problem(String severity, String file, int line, String key, String message) {
+        static Problem of(String severity, ConfigProblem p) {
+            return new Problem(severity, p.file(), p.line(), p.keyPath(), p.message());
+        }
     }
 }

@@ -33,6 +33,12 @@ public interface ModelswapSettings {
     /** Process supervision. */
     Processes processes();
 
+    /** Performance sampling (the YAML's {@code performance} key says whether and how often). */
+    Performance performance();
+
+    /** The activity store on disk (the YAML's {@code store.path} says where). */
+    Store store();
+
     interface Watch {
         /** How often the config file is checked for a change of mtime or size. Defaults to {@code 2s}; {@code off} disables. */
         @WithDefault("2s")
@@ -94,5 +100,26 @@ public interface ModelswapSettings {
          * {@code off} disables. See {@code docs/reliability.md}.
          */
         Optional<String> stateFile();
+    }
+
+    interface Performance {
+        /**
+         * The {@code nvidia-smi} command that per-GPU samples and the hardware snapshot come from: a name looked up on
+         * the {@code PATH}, or a path. Defaults to {@code nvidia-smi}; when it cannot be run there are no GPU samples.
+         */
+        @WithDefault("nvidia-smi")
+        String nvidiaSmi();
+    }
+
+    interface Store {
+        /**
+         * Most bytes the activity log keeps on disk; the oldest segments are deleted beyond it. Defaults to {@code 64M}.
+         */
+        @WithDefault("64M")
+        MemorySize maxSize();
+
+        /** Rows older than this are deleted from disk (whole segments at a time). Defaults to {@code 30d}. */
+        @WithDefault("30d")
+        Duration maxAge();
     }
 }

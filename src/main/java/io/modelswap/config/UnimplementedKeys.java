@@ -22,11 +22,6 @@ final class UnimplementedKeys {
                     + " (quarkus.log.category.\"io.modelswap.upstream\".level=DEBUG) and served at GET /logs"),
             new Entry("logTimeFormat", "set the log line format with -Dquarkus.log.console.format"),
             new Entry("logRequests", "deprecated in llama-swap; GET /api/metrics/activity lists the requests"),
-            new Entry("captureBuffer", "request and response bodies are not captured; GET /api/metrics/activity"
-                    + " has each request's model, status, timing and tokens"),
-            new Entry("store", "activity is kept in memory only (the last metricsMaxInMemory requests)"),
-            new Entry("performance", "GET /metrics has modelswap's metrics for Prometheus"),
-            new Entry("ui", "modelswap serves no web UI; the API (docs/api.md) has the same data"),
             new Entry("peers", "peers are not routed: run one modelswap per machine and send each model's"
                     + " requests to the machine that serves it"),
             new Entry("profiles", "profiles are not routed: request the model IDs themselves"),

@@ -41,6 +41,9 @@ import java.util.stream.Collectors;
  * --token-delay-ms N     delay before each streamed token (default 30)
  * --log-lines N          print N lines at start
  * --chatty               print a line per request
+ * --ansi                 colour the lines it prints (ANSI escapes, as llama-server's log does on a terminal)
+ * --reasoning N          in a stream, send N reasoning_content chunks before the answer (as llama-server does for
+ *                        thinking models)
  * </pre>
  *
  * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models,
@@ -125,7 +128,8 @@ public final class DemoUpstream {
             String path = ex.getRequestURI().getPath();
             int status = route(ex, method, path, body);
             if (flags.containsKey("chatty")) {
-                System.out.println(method + " " + ex.getRequestURI() + " " + status);
+                String line = method + " " + ex.getRequestURI() + " " + status;
+                System.out.println(flags.containsKey("ansi") ? "\u001b[32m" + line + "\u001b[0m" : line);
             }
         } catch (RuntimeException e) {
             System.out.println("request failed: " + e);
@@ -211,6 +215,11 @@ public final class DemoUpstream {
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
+        for (int i = 0, n = intFlag("reasoning", 0); i < n; i++) {
+            sleep(delay);
+            String thought = (i == 0 ? "Thinking about it:" : "") + " step" + (i + 1);
+            sse(out, chunk("[{\"index\":0,\"delta\":{\"reasoning_content\":" + str(thought) + "},\"finish_reason\":null}]", ""));
+        }
         for (int i = 0; i < tokens; i++) {
             if (i == dieAfter) {
                 System.out.println("dying mid-stream after " + i + " chunks (--die-mid-stream)");

@@ -34,9 +34,11 @@ public class ActivityLog {
      * @param status       the status sent to the client (0 when the client went away first)
      * @param durationMs   from arrival to the end of the response
      * @param tokens       usage reported by the upstream
+     * @param error        what went wrong, for a request that failed (status 4xx/5xx, or 499: the client went away
+     *                     or it was cancelled); null for a success
      */
     public record Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
-            long durationMs, Tokens tokens) {
+            long durationMs, Tokens tokens, String error) {
     }
 
     /** How entries can be ordered. */
@@ -91,21 +93,49 @@ public class ActivityLog {
     private final AtomicLong ids = new AtomicLong();
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
+    /** Where entries are also kept across restarts ({@code store.path}); null: memory only. */
+    private volatile ActivityArchive archive;
 
     public ActivityLog(Router router) {
         this.router = router;
     }
 
-    void add(Instant timestamp, String model, String path, String contentType, int status, long durationMs,
-            Tokens tokens) {
-        Entry entry = new Entry(ids.incrementAndGet(), timestamp, model, path, contentType, status, durationMs, tokens);
-        int max = capacity();
+    /**
+     * Keeps every entry recorded from now on in {@code archive} too, and takes the newest entries it holds (up to
+     * {@code metricsMaxInMemory}) into memory; ids continue after the highest one it holds. Called once, at startup,
+     * before any request is recorded.
+     */
+    public void restoreFrom(ActivityArchive archive) {
+        List<Entry> restored = archive.newest(capacity());
+        synchronized (entries) {
+            for (Entry e : restored) {
+                entries.addLast(e);
+                ids.accumulateAndGet(e.id(), Math::max);
+            }
+            trim();
+        }
+        ids.accumulateAndGet(archive.highestId(), Math::max);
+        this.archive = archive;
+    }
+
+    /** Records a finished request and returns its row; it is visible to {@link #page} but not yet announced. */
+    Entry record(Instant timestamp, String model, String path, String contentType, int status, long durationMs,
+            Tokens tokens, String error) {
+        Entry entry = new Entry(ids.incrementAndGet(), timestamp, model, path, contentType, status, durationMs, tokens,
+                error);
         synchronized (entries) {
             entries.addLast(entry);
-            while (entries.size() > max) {
-                entries.removeFirst();
-            }
+            trim();
         }
+        ActivityArchive keep = archive;
+        if (keep != null) {
+            keep.append(entry);
+        }
+        return entry;
+    }
+
+    /** Tells the subscribers of {@code entry} (once whatever belongs to it, such as its capture, is in place). */
+    void announce(Entry entry) {
         for (Consumer<Entry> listener : listeners) {
             try {
                 listener.accept(entry);
@@ -118,6 +148,26 @@ public class ActivityLog {
     /** Calls {@code listener} with every entry recorded from now on, after it is visible to {@link #page}. */
     public void subscribe(Consumer<Entry> listener) {
         listeners.add(listener);
+    }
+
+    /** Every entry in memory that {@code models} selects (all when empty), oldest first. */
+    public List<Entry> entries(Set<String> models) {
+        List<Entry> out = new ArrayList<>();
+        synchronized (entries) {
+            for (Entry e : entries) {
+                if (models.isEmpty() || models.contains(e.model())) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void trim() {
+        int max = capacity();
+        while (entries.size() > max) {
+            entries.removeFirst();
+        }
     }
 
     /** The entries {@code query} selects, in its order, one page of them. */

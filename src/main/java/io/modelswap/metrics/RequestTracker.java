@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.modelswap.router.PendingRequest;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -12,20 +13,27 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Follows each proxied request from the moment its model is known to the end of its response: queue depth and wait,
- * in-flight count, requests by model and status, and the activity row with the tokens the upstream reported. Two
- * hooks feed it: {@link #begin} when the proxy submits a request to the router, {@link #tap} when the upstream's
- * answer starts streaming back.
+ * in-flight count, requests by model and status, the activity row with the tokens the upstream reported, and the
+ * {@link LiveRequest} that the {@link RequestObserver}s (in-flight list, captures) see. Hooks: {@link #begin} when
+ * the proxy submits a request to the router, {@link #tap} when the upstream's answer starts streaming back, and
+ * {@link #failed} when modelswap answers (or cuts) the request with an error of its own.
  */
 @ApplicationScoped
 public class RequestTracker {
+
+    private static final Logger LOG = Logger.getLogger(RequestTracker.class);
 
     /** Buckets of the queue-wait histogram: from the fast path (no wait) to a long swap. */
     static final Duration[] WAIT_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(50),
@@ -33,15 +41,27 @@ public class RequestTracker {
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
         Duration.ofSeconds(120), Duration.ofSeconds(300)};
 
+    /**
+     * nginx's "client closed request" (llama-swap records it too, #1040): the status of a request whose client went
+     * away (or that was cancelled) before its response was complete.
+     */
+    public static final int CLIENT_CLOSED = 499;
+
     private final MeterRegistry registry;
     private final ActivityLog activity;
+    private final Vertx vertx;
+    private final List<RequestObserver> observers;
+    private final AtomicLong ids = new AtomicLong();
     private final Map<String, ModelGauges> gauges = new ConcurrentHashMap<>();
     /** Requests between {@link #begin} and the end of their response, by their response object. */
     private final Map<HttpServerResponse, Tracked> tracked = new ConcurrentHashMap<>();
 
-    public RequestTracker(MeterRegistry registry, ActivityLog activity) {
+    public RequestTracker(MeterRegistry registry, ActivityLog activity, Vertx vertx,
+            @Any Instance<RequestObserver> observers) {
         this.registry = registry;
         this.activity = activity;
+        this.vertx = vertx;
+        this.observers = observers.stream().toList();
     }
 
     private record ModelGauges(AtomicInteger queued, AtomicInteger inFlight, Timer queueWait) {
@@ -49,20 +69,20 @@ public class RequestTracker {
 
     /** One request's progress; its fields are guarded by its own monitor (grant and end race). */
     private final class Tracked {
-        final String model;
-        final String path;
-        final Instant arrived = Instant.now();
+        final LiveRequest live;
         final long submittedNanos = System.nanoTime();
         final ModelGauges g;
         boolean granted;
         boolean ended;
         UsageScanner scanner;
         String contentType = "";
+        /** Set by {@link #failed}: the status and message of modelswap's own error answer. */
+        int failedStatus;
+        String failedMessage;
 
-        Tracked(String model, String path) {
-            this.model = model;
-            this.path = path;
-            this.g = gaugesOf(model);
+        Tracked(LiveRequest live) {
+            this.live = live;
+            this.g = gaugesOf(live.model());
         }
 
         synchronized void onGrant(boolean ok) {
@@ -74,43 +94,95 @@ public class RequestTracker {
             }
         }
 
-        synchronized void onEnd(HttpServerResponse response) {
-            ended = true;
-            if (granted) {
-                granted = false;
-                g.inFlight.decrementAndGet();
+        void onEnd(HttpServerResponse response) {
+            int status;
+            Tokens tokens;
+            String error;
+            synchronized (this) {
+                ended = true;
+                if (granted) {
+                    granted = false;
+                    g.inFlight.decrementAndGet();
+                }
+                int sent = response.ended() ? response.getStatusCode() : 0;
+                if (gauges.get(live.model()) == g) {
+                    // not for a model a reload removed meanwhile: its series are gone and must not come back
+                    Counter.builder("modelswap.requests").description("Proxied requests by model and response status")
+                            .tag("model", live.model()).tag("status", statusLabel(sent)).register(registry)
+                            .increment();
+                }
+                tokens = scanner == null ? Tokens.NONE : scanner.finish();
+                status = failedStatus > 0 ? failedStatus : sent > 0 ? sent : CLIENT_CLOSED;
+                error = errorMessage(status, sent);
             }
-            int status = response.ended() ? response.getStatusCode() : 0;
-            if (gauges.get(model) == g) {
-                // not for a model a reload removed meanwhile: its series are gone and must not come back
-                Counter.builder("modelswap.requests").description("Proxied requests by model and response status")
-                        .tag("model", model).tag("status", statusLabel(status)).register(registry).increment();
+            ActivityLog.Entry row = activity.record(live.arrived(), live.model(), live.path(), contentType, status,
+                    Duration.ofNanos(System.nanoTime() - submittedNanos).toMillis(), tokens, error);
+            for (RequestObserver observer : observers) {
+                try {
+                    observer.ended(live, row);
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "request observer %s failed", observer);
+                }
             }
-            Tokens tokens = scanner == null ? Tokens.NONE : scanner.finish();
-            activity.add(arrived, model, path, contentType, status,
-                    Duration.ofNanos(System.nanoTime() - submittedNanos).toMillis(), tokens);
+            live.releaseCopies();
+            activity.announce(row);
+        }
+
+        /** What went wrong, for the activity row; null for a success. */
+        private String errorMessage(int status, int sent) {
+            if (failedMessage != null) {
+                return failedMessage;
+            }
+            if (sent == 0) {
+                return live.cancelledBy() != null ? "cancelled through the API by " + live.cancelledBy()
+                        : "client closed the connection before the response was complete";
+            }
+            if (status >= 400) {
+                String fromBody = scanner == null ? null : scanner.errorMessage();
+                return fromBody != null ? fromBody : status + " " + live.response().getStatusMessage();
+            }
+            return null;
         }
     }
 
     /**
-     * The proxy has submitted a request for {@code model} (a configured model ID) to the router. Call once per
-     * submitted request, from its HTTP context.
+     * The proxy has submitted a request for {@code model} (a configured model ID) to the router; {@code body} is the
+     * request body it read, or null when the body is piped through. Call once per submitted request, from its HTTP
+     * context.
      */
-    public void begin(RoutingContext rc, String model, PendingRequest pending) {
-        Tracked t = new Tracked(model, rc.request().path());
+    public void begin(RoutingContext rc, String model, PendingRequest pending, Buffer body) {
+        LiveRequest live = new LiveRequest(ids.incrementAndGet(), model, rc.request(), body, vertx.getOrCreateContext());
+        Tracked t = new Tracked(live);
         t.g.queued.incrementAndGet();
         HttpServerResponse response = rc.response();
         tracked.put(response, t);
-        pending.grant().onComplete(ar -> t.onGrant(ar.succeeded()));
+        pending.onQueuePosition(position -> {
+            live.queuePosition(position);
+            changed(live);
+        });
+        pending.grant().onComplete(ar -> {
+            t.onGrant(ar.succeeded());
+            if (ar.succeeded()) {
+                live.granted();
+                changed(live);
+            }
+        });
         rc.addEndHandler(ar -> {
             tracked.remove(response);
             t.onEnd(response);
         });
+        for (RequestObserver observer : observers) {
+            try {
+                observer.begun(live);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "request observer %s failed", observer);
+            }
+        }
     }
 
     /**
      * The upstream's answer to the request of {@code response} is about to be piped back: returns the stream to pipe,
-     * which reports the tokens it sees on the way. Returns {@code upstream} itself for requests not tracked.
+     * which reports the tokens and bytes it sees on the way. Returns {@code upstream} itself for requests not tracked.
      */
     public ReadStream<Buffer> tap(HttpServerResponse response, HttpClientResponse upstream) {
         Tracked t = tracked.get(response);
@@ -123,7 +195,32 @@ public class RequestTracker {
             t.contentType = type == null ? "" : type;
             t.scanner = scanner;
         }
-        return scanner == null ? upstream : new TappedStream(upstream, scanner);
+        t.live.answered(upstream.headers());
+        changed(t.live);
+        return new TappedStream(upstream, chunk -> {
+            if (scanner != null) {
+                scanner.accept(chunk);
+            }
+            t.live.copyChunk(chunk);
+            changed(t.live);
+        });
+    }
+
+    /**
+     * modelswap answers the request of {@code response} with an error of its own (a refusal of the router, an
+     * unreachable upstream, an answer that broke off): {@code status} and {@code message} go into its activity row.
+     * A {@code status} of 0 keeps the status the response carries.
+     */
+    public void failed(HttpServerResponse response, int status, String message) {
+        Tracked t = tracked.get(response);
+        if (t != null) {
+            synchronized (t) {
+                if (t.failedMessage == null) {
+                    t.failedStatus = status;
+                    t.failedMessage = message;
+                }
+            }
+        }
     }
 
     /** Registers the per-model gauges of {@code model} so that they read 0 before its first request. */
@@ -137,6 +234,16 @@ public class RequestTracker {
      */
     public void forgetModel(String model) {
         gauges.remove(model);
+    }
+
+    private void changed(LiveRequest live) {
+        for (RequestObserver observer : observers) {
+            try {
+                observer.changed(live);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "request observer %s failed", observer);
+            }
+        }
     }
 
     private ModelGauges gaugesOf(String model) {
@@ -156,59 +263,5 @@ public class RequestTracker {
     /** The status as a label: a three-digit code, or {@code aborted} when the client went away unanswered. */
     static String statusLabel(int status) {
         return status >= 100 && status <= 599 ? Integer.toString(status) : "aborted";
-    }
-
-    /** A read stream that shows every chunk to a {@link UsageScanner} on its way through. */
-    private static final class TappedStream implements ReadStream<Buffer> {
-        private final ReadStream<Buffer> source;
-        private final UsageScanner scanner;
-
-        TappedStream(ReadStream<Buffer> source, UsageScanner scanner) {
-            this.source = source;
-            this.scanner = scanner;
-        }
-
-        @Override
-        public ReadStream<Buffer> exceptionHandler(io.vertx.core.Handler<Throwable> handler) {
-            source.exceptionHandler(handler);
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> handler(io.vertx.core.Handler<Buffer> handler) {
-            if (handler == null) {
-                source.handler(null);
-            } else {
-                source.handler(chunk -> {
-                    scanner.accept(chunk);
-                    handler.handle(chunk);
-                });
-            }
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> pause() {
-            source.pause();
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> resume() {
-            source.resume();
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> fetch(long amount) {
-            source.fetch(amount);
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> endHandler(io.vertx.core.Handler<Void> endHandler) {
-            source.endHandler(endHandler);
-            return this;
-        }
     }
 }

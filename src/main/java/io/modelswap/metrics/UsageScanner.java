@@ -23,6 +23,7 @@ final class UsageScanner {
     private boolean skippingLine;
     private boolean gaveUp;
     private Tokens tokens = Tokens.NONE;
+    private String errorMessage;
 
     private UsageScanner(boolean sse) {
         this.sse = sse;
@@ -72,6 +73,15 @@ final class UsageScanner {
         appendToLine(bytes, start, bytes.length);
     }
 
+    /**
+     * The message of an error answer ({@code error.message}, {@code error}, {@code message} or {@code detail} of a
+     * JSON body or of an SSE event, llama-swap's order), at most {@link #MAX_ERROR_CHARS} characters; null when none.
+     * Read after {@link #finish}.
+     */
+    String errorMessage() {
+        return errorMessage;
+    }
+
     /** The tokens seen; call once the response has ended. */
     Tokens finish() {
         if (!gaveUp && !sse && pending.size() > 0) {
@@ -99,7 +109,8 @@ final class UsageScanner {
     private void endLine() {
         if (!skippingLine && pending.size() > 0) {
             String line = pending.toString(StandardCharsets.UTF_8).strip();
-            if (line.startsWith("data:") && (line.contains("\"usage\"") || line.contains("\"timings\""))) {
+            if (line.startsWith("data:") && (line.contains("\"usage\"") || line.contains("\"timings\"")
+                    || line.contains("\"error\""))) {
                 parse(line.substring("data:".length()).strip());
             }
         }
@@ -109,9 +120,29 @@ final class UsageScanner {
 
     private void parse(String json) {
         try {
-            tokens = tokens.merge(new JsonObject(json));
+            JsonObject message = new JsonObject(json);
+            tokens = tokens.merge(message);
+            if (errorMessage == null) {
+                errorMessage = errorIn(message);
+            }
         } catch (DecodeException | ClassCastException notAnObject) {
             // not JSON (or an array): nothing to read
         }
+    }
+
+    /** Longest error message kept for an activity row (llama-swap's limit). */
+    static final int MAX_ERROR_CHARS = 500;
+
+    private static String errorIn(JsonObject message) {
+        Object error = message.getValue("error");
+        String text = error instanceof JsonObject e && e.getValue("message") instanceof String m ? m
+                : error instanceof String s ? s
+                : message.getValue("message") instanceof String m ? m
+                : message.getValue("detail") instanceof String d ? d : null;
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        text = text.strip();
+        return text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS) + "...";
     }
 }

@@ -53,9 +53,9 @@ final class LoadingStream {
         return stream;
     }
 
-    /** The request's 1-based place in the queue; repeated positions are said once. */
+    /** The request's 1-based place in the queue; repeated positions are said once, and 0 (left the queue) not at all. */
     void queuePosition(int position) {
-        if (position != toldPosition) {
+        if (position > 0 && position != toldPosition) {
             toldPosition = position;
             say("\nQueue position: #" + position + "\n");
         }

@@ -143,7 +143,7 @@ public class ProxyRoutes {
         // Whether the model is ready only chooses what the client sees while waiting: an advisory read.
         boolean showLoading = mayShowLoading && !isReady(model);
         PendingRequest pending = router.submit(model.id());
-        tracker.begin(rc, model.id(), pending);
+        tracker.begin(rc, model.id(), pending, body);
         response.closeHandler(v -> router.cancel(pending));
         if (!showLoading) {
             pending.grant().onComplete(granted -> httpContext.runOnContext(v -> serve(rc, pending, upstreamUri, body)));
@@ -166,6 +166,7 @@ public class ProxyRoutes {
             pending.grant().onComplete(granted -> httpContext.runOnContext(x -> {
                 if (granted.failed()) {
                     RouterError error = RouterError.of(granted.cause());
+                    tracker.failed(response, error.status(), error.message());
                     loading.fail(error.status(), error.code(), error.message());
                     return;
                 }
@@ -186,7 +187,9 @@ public class ProxyRoutes {
         HttpServerResponse response = rc.response();
         Future<Grant> granted = pending.grant();
         if (granted.failed()) {
-            RouterError.of(granted.cause()).send(response);
+            RouterError error = RouterError.of(granted.cause());
+            tracker.failed(response, error.status(), error.message());
+            error.send(response);
             return;
         }
         if (response.closed()) {

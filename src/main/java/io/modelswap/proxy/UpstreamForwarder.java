@@ -205,6 +205,7 @@ public class UpstreamForwarder {
         @Override
         public void fail(HttpServerResponse response, int status, String message, Promise<Void> done) {
             LOG.warn(message);
+            tracker.failed(response, status, message);
             OpenAiError.send(response, status, message);
             done.tryComplete();
         }
@@ -230,6 +231,8 @@ public class UpstreamForwarder {
                 }
                 LOG.warnf("[%s] upstream answered %d after a loading stream: %s", model.id(), status,
                         abbreviate(text.strip()));
+                tracker.failed(response, status, envelope.getValue("error") instanceof JsonObject e
+                        && e.getValue("message") instanceof String m ? m : "upstream answered " + status);
                 endWith(response, OpenAiError.sseEvent(envelope), done);
             });
         }
@@ -237,6 +240,7 @@ public class UpstreamForwarder {
         @Override
         public void fail(HttpServerResponse response, int status, String message, Promise<Void> done) {
             LOG.warn(message);
+            tracker.failed(response, status, message);
             endWith(response, OpenAiError.sseEvent(status, OpenAiError.codeFor(status), message), done);
         }
     };
@@ -247,6 +251,7 @@ public class UpstreamForwarder {
                 // The upstream died mid-answer: cut the client's connection so it sees a truncated stream rather
                 // than a clean end that would pass for a complete answer.
                 LOG.debugf("upstream answer broke off: %s", piped.cause().getMessage());
+                tracker.failed(response, 502, "the upstream's answer broke off: " + piped.cause().getMessage());
                 response.reset();
             }
             done.tryComplete();

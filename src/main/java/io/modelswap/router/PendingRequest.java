@@ -3,6 +3,9 @@ package io.modelswap.router;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 
 /**
@@ -19,9 +22,9 @@ public final class PendingRequest {
     private final Ticket ticket;
     private final Promise<Void> admission = Promise.promise();
     private final Promise<Grant> grant = Promise.promise();
-    private volatile IntConsumer queuePositionListener = position -> {
-    };
-    /** The latest queue position told, 0 while never queued: replayed to a listener that comes late. */
+    private final Instant submitted = Instant.now();
+    private final List<IntConsumer> queuePositionListeners = new CopyOnWriteArrayList<>();
+    /** The latest queue position told, 0 while never queued (or since it left the queue): replayed to a late listener. */
     private volatile int lastQueuePosition;
 
     PendingRequest(Ticket ticket) {
@@ -36,6 +39,11 @@ public final class PendingRequest {
         return ticket.model();
     }
 
+    /** When the request was submitted (queue waits are measured from here). */
+    public Instant submitted() {
+        return submitted;
+    }
+
     /** Succeeds when the request holds a slot of the model's concurrency limit; fails with a {@link RouterException}. */
     public Future<Void> admission() {
         return admission.future();
@@ -47,11 +55,12 @@ public final class PendingRequest {
     }
 
     /**
-     * Called with the 1-based queue position whenever it changes (for the loading stream), on the loop's thread. A
-     * position told before the listener was set is replayed to it at once, so the same position may arrive twice.
+     * Calls {@code listener} with the 1-based queue position whenever it changes (for the loading stream and the
+     * in-flight list), and with 0 when the request leaves the queue to wait for its model's load; on the loop's thread.
+     * A position told before the listener was added is replayed to it at once, so the same position may arrive twice.
      */
     public void onQueuePosition(IntConsumer listener) {
-        this.queuePositionListener = listener;
+        queuePositionListeners.add(listener);
         int told = lastQueuePosition;
         if (told > 0) {
             listener.accept(told);
@@ -81,7 +90,9 @@ public final class PendingRequest {
 
     void queuePosition(int position) {
         lastQueuePosition = position;
-        queuePositionListener.accept(position);
+        for (IntConsumer listener : queuePositionListeners) {
+            listener.accept(position);
+        }
     }
 
     // ---- HTTP side ----

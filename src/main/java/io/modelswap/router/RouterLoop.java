@@ -10,7 +10,6 @@ import io.modelswap.process.StateChange;
 import io.modelswap.router.scheduler.Effects;
 import io.modelswap.router.scheduler.Failure;
 import io.modelswap.router.scheduler.FifoScheduler;
-import io.modelswap.router.scheduler.MatrixSwapper;
 import io.modelswap.router.scheduler.Rejection;
 import io.modelswap.router.scheduler.SchedulerSettings;
 import io.modelswap.router.scheduler.SchedulerSnapshot;
@@ -50,6 +49,7 @@ final class RouterLoop implements Effects {
     private final SchedulerSettingsFactory settingsFactory;
     private final Consumer<RouterCommand> self;
     private final Consumer<RouterView> viewPublisher;
+    private final SwapJournal journal;
 
     private SwapConfig config;
     private SchedulerSettings schedulerSettings;
@@ -90,6 +90,7 @@ final class RouterLoop implements Effects {
         this.settingsFactory = settingsFactory;
         this.self = self;
         this.viewPublisher = viewPublisher;
+        this.journal = new SwapJournal(vertx.eventBus());
         this.config = initial;
         for (ModelConfig model : initial.models().values()) {
             processes.put(model.id(), new ModelProcess(model, vertx, timings));
@@ -123,6 +124,7 @@ final class RouterLoop implements Effects {
     }
 
     void onSwapDone(String model, Optional<Throwable> error) {
+        journal.swapDone(model, error);
         swapsUnderWay.remove(model);
         swapsAborted.remove(model);
         // A swap aborted by the reload may end with the old owner already stopped: no STOPPED event will follow.
@@ -288,6 +290,14 @@ final class RouterLoop implements Effects {
     }
 
     @Override
+    public void leftQueue(Ticket t) {
+        PendingRequest request = pending.get(t.id());
+        if (request != null) {
+            request.queuePosition(0);
+        }
+    }
+
+    @Override
     public void startSwap(String model, List<String> evict) {
         ModelProcess target = processes.get(model);
         swapsUnderWay.add(model);
@@ -298,8 +308,8 @@ final class RouterLoop implements Effects {
         }
         if (!evict.isEmpty()) {
             LOG.infof("[%s] swapping in, stopping %s", model, evict);
-            logMatrixDecision(model, evict);
         }
+        journal.swapStarted(model, evict, schedulerSettings.swapper(), pending.values());
         // The evictions' futures complete on this loop's context, so the check below reads loop state safely.
         Future.join(evictions)
                 .transform(ignored -> swapsAborted.contains(model)
@@ -313,6 +323,7 @@ final class RouterLoop implements Effects {
 
     @Override
     public void cancelSwap(String model) {
+        journal.stopped(List.of(model), StopCause.CANCELLED, m -> StopCause.CANCELLED.reason(""));
         stop(model, StopCause.CANCELLED.reason(""));
     }
 
@@ -343,23 +354,13 @@ final class RouterLoop implements Effects {
 
     @Override
     public void stopModels(List<String> models, StopReason reason) {
+        journal.stopped(models, StopCause.valueOf(reason.name()), model -> describe(reason, model));
         for (String model : models) {
             stop(model, describe(reason, model));
         }
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /**
-     * llama-swap's line for a matrix swap. The swapper remembers only its latest non-trivial answer, so the line is
-     * written when that answer is the eviction this swap carries out (a swap that stops nothing needed no choice).
-     */
-    private void logMatrixDecision(String model, List<String> evict) {
-        if (schedulerSettings.swapper() instanceof MatrixSwapper matrix) {
-            matrix.lastDecision().filter(d -> d.evict().equals(evict)).ifPresent(d -> LOG.infof(
-                    "matrix: model=%s set=%s evict=%s cost=%d", model, d.set().orElse("-"), d.evict(), d.cost()));
-        }
-    }
 
     private Future<Void> stop(String model, String reason) {
         ModelProcess process = processes.get(model);

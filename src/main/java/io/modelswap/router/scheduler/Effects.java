@@ -17,6 +17,13 @@ public interface Effects {
     /** 1-based position among queued tickets, said whenever it changes (feeds the loading stream). */
     void queuePosition(Ticket t, int position);
 
+    /**
+     * {@code t} left the queue without ending: it now waits for its model's swap (or was granted at once). Said once
+     * per stay in the queue, so a display can tell "queued" from "loading".
+     */
+    default void leftQueue(Ticket t) {
+    }
+
     /** Stop {@code evict}, then make {@code model} ready; answer with {@code onSwapDone(model, ...)}. */
     void startSwap(String model, List<String> evict);
 

@@ -221,8 +221,9 @@ public final class FifoScheduler {
         Map<String, SchedulerSnapshot.ModelLoad> loads = new TreeMap<>();
         for (ModelBook b : books.values()) {
             SwapTable.Swap s = swaps.get(b.model);
+            Instant idleSince = b.state == ProcessState.READY && b.inFlight == 0 ? b.idleSince() : null;
             loads.put(b.model, new SchedulerSnapshot.ModelLoad(queue.count(b.model), s == null ? 0 : s.waiters.size(),
-                    b.inFlight, b.admitted, s != null));
+                    b.inFlight, b.admitted, s != null, idleSince));
         }
         return new SchedulerSnapshot(loads, queue.size());
     }
@@ -280,6 +281,8 @@ public final class FifoScheduler {
             for (TicketQueue.Entry e : queue.takeAll()) {
                 if (!route(e.ticket, blocked)) {
                     blocked.add(e);
+                } else {
+                    effects.leftQueue(e.ticket);
                 }
             }
             queue.restore(blocked);

@@ -1,5 +1,6 @@
 package io.modelswap.router.scheduler;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -20,7 +21,13 @@ public record SchedulerSnapshot(Map<String, ModelLoad> models, int totalQueued) 
      * @param inFlight granted requests not yet done
      * @param admitted slots held: queued + waiting + in flight
      * @param swapping whether a swap to this model is active
+     * @param idleSince while the model is ready with nothing in flight, when that idle period began (its TTL counts
+     *                  from there); null otherwise
      */
-    public record ModelLoad(int queued, int waiting, int inFlight, int admitted, boolean swapping) {
+    public record ModelLoad(int queued, int waiting, int inFlight, int admitted, boolean swapping, Instant idleSince) {
+
+        public ModelLoad(int queued, int waiting, int inFlight, int admitted, boolean swapping) {
+            this(queued, waiting, inFlight, admitted, swapping, null);
+        }
     }
 }

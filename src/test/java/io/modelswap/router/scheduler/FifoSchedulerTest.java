@@ -14,6 +14,7 @@ import static io.modelswap.router.scheduler.SchedulerHarness.oneAtATime;
 import static io.modelswap.router.scheduler.SchedulerHarness.policies;
 import static io.modelswap.router.scheduler.SchedulerHarness.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,7 +172,21 @@ class FifoSchedulerTest {
         h.fx.gone.add(1L);
         h.ready("a");
         assertEquals(List.of("grant-refused a#1"), h.fx.only("grant-refused"));
-        assertEquals(new SchedulerSnapshot.ModelLoad(0, 0, 0, 0, false), h.load("a"));
+        assertEquals(new SchedulerSnapshot.ModelLoad(0, 0, 0, 0, false, h.clock.instant()), h.load("a"));
+    }
+
+    @Test
+    void snapshotTellsWhenAReadyModelBecameIdleForItsTtlCountdown() {
+        SchedulerHarness h = new SchedulerHarness(oneAtATime(), "a");
+        Ticket t = h.request("a");
+        assertNull(h.load("a").idleSince(), "not ready yet");
+        h.ready("a");
+        assertNull(h.load("a").idleSince(), "serving: the TTL does not run");
+        h.clock.advance(java.time.Duration.ofSeconds(7));
+        h.done(t);
+        assertEquals(h.clock.instant(), h.load("a").idleSince(), "idle from the end of the last request");
+        h.stopped("a");
+        assertNull(h.load("a").idleSince(), "a stopped model has no TTL running");
     }
 
     @Test

@@ -1,0 +1,114 @@
+package io.modelswap.capture;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The captures of recent requests, compressed, bounded in bytes: adding one drops the oldest until the total fits
+ * the limit in force ({@code captureBuffer} MB, read at every add so a reload takes effect), and one that alone
+ * exceeds the limit is not kept. Thread-safe.
+ */
+@ApplicationScoped
+public class CaptureBuffer {
+
+    private final LinkedHashMap<Long, byte[]> captures = new LinkedHashMap<>();
+    private long bytes;
+
+    /**
+     * Keeps {@code json} (a capture's JSON text) under {@code id} within {@code limit} bytes of compressed captures;
+     * returns whether it was kept.
+     */
+    public boolean add(long id, String json, long limit) {
+        byte[] packed = deflate(json.getBytes(StandardCharsets.UTF_8));
+        synchronized (captures) {
+            if (packed.length > limit) {
+                shrinkTo(limit);
+                return false;
+            }
+            byte[] previous = captures.put(id, packed);
+            bytes += packed.length - (previous == null ? 0 : previous.length);
+            shrinkTo(limit);
+            return captures.containsKey(id);
+        }
+    }
+
+    /** The capture's JSON text, or null when there is none (never taken, or dropped since). */
+    public String get(long id) {
+        byte[] packed;
+        synchronized (captures) {
+            packed = captures.get(id);
+        }
+        return packed == null ? null : new String(inflate(packed), StandardCharsets.UTF_8);
+    }
+
+    public boolean has(long id) {
+        synchronized (captures) {
+            return captures.containsKey(id);
+        }
+    }
+
+    /** Compressed bytes held. */
+    public long bytes() {
+        synchronized (captures) {
+            return bytes;
+        }
+    }
+
+    public int size() {
+        synchronized (captures) {
+            return captures.size();
+        }
+    }
+
+    private void shrinkTo(long limit) {
+        Iterator<Map.Entry<Long, byte[]>> oldestFirst = captures.entrySet().iterator();
+        while (bytes > limit && oldestFirst.hasNext()) {
+            bytes -= oldestFirst.next().getValue().length;
+            oldestFirst.remove();
+        }
+    }
+
+    static byte[] deflate(byte[] plain) {
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(plain);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 4));
+            byte[] chunk = new byte[16 * 1024];
+            while (!deflater.finished()) {
+                out.write(chunk, 0, deflater.deflate(chunk));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    static byte[] inflate(byte[] packed) {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(packed);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(packed.length * 4);
+            byte[] chunk = new byte[16 * 1024];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(chunk);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                out.write(chunk, 0, n);
+            }
+            return out.toByteArray();
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("a capture could not be decompressed", e);
+        } finally {
+            inflater.end();
+        }
+    }
+}

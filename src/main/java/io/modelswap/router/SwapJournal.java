@@ -1,0 +1,123 @@
+package io.modelswap.router;
+
+import io.modelswap.bus.LocalCodec;
+import io.modelswap.config.GroupConfig;
+import io.modelswap.process.StartFailedException;
+import io.modelswap.router.scheduler.GroupSwapper;
+import io.modelswap.router.scheduler.MatrixSwapper;
+import io.modelswap.router.scheduler.Swapper;
+import io.vertx.core.eventbus.EventBus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The run loop's account of its decisions: each swap it starts and each stop it orders becomes a {@link SwapDecision}
+ * published on the event bus, and a swap is published again with its outcome. Used on the loop's context only.
+ */
+final class SwapJournal {
+
+    private static final Logger LOG = Logger.getLogger(RouterLoop.class);
+
+    private final EventBus bus;
+    private long nextId;
+    /** The published decision of each swap still loading, by its target. */
+    private final Map<String, SwapDecision> loading = new HashMap<>();
+
+    SwapJournal(EventBus bus) {
+        this.bus = bus;
+        LocalCodec.registerOn(bus);
+    }
+
+    /**
+     * The loop starts a swap to {@code model} that stops {@code evict}, decided by {@code swapper}; {@code waiting}
+     * are the loop's requests (the oldest one not yet granted for {@code model} gives the queue wait).
+     */
+    void swapStarted(String model, List<String> evict, Swapper swapper, Collection<PendingRequest> waiting) {
+        Instant now = Instant.now();
+        Instant oldest = now;
+        for (PendingRequest request : waiting) {
+            if (request.model().equals(model) && !request.grant().isComplete()
+                    && request.submitted().isBefore(oldest)) {
+                oldest = request.submitted();
+            }
+        }
+        String matrixRule = matrixRule(swapper, model, evict);
+        List<SwapDecision.Eviction> evicted = new ArrayList<>();
+        for (String victim : evict) {
+            evicted.add(new SwapDecision.Eviction(victim, StopCause.SWAP.label(),
+                    matrixRule != null ? matrixRule : groupRule(swapper, model, victim)));
+        }
+        SwapDecision decision = new SwapDecision(++nextId, now, SwapDecision.SWAP, model, evicted,
+                Duration.between(oldest, now).toMillis(), null, "loading", null);
+        loading.put(model, decision);
+        publish(decision);
+    }
+
+    /** The swap to {@code model} ended: ready, or failed with {@code error}. */
+    void swapDone(String model, Optional<Throwable> error) {
+        SwapDecision started = loading.remove(model);
+        if (started == null) {
+            return;
+        }
+        String outcome = error.isEmpty() ? "ready"
+                : error.get() instanceof StartFailedException f && f.kind() == StartFailedException.Kind.ABORTED
+                        ? "cancelled" : "failed";
+        publish(new SwapDecision(started.id(), started.at(), started.kind(), model, started.evicted(),
+                started.queueWaitMs(), Duration.between(started.at(), Instant.now()).toMillis(), outcome,
+                error.map(e -> e.getMessage() == null ? e.toString() : e.getMessage()).orElse(null)));
+    }
+
+    /** The loop stops {@code models} for {@code cause}; {@code rule} says what for each. */
+    void stopped(List<String> models, StopCause cause, java.util.function.Function<String, String> rule) {
+        if (models.isEmpty()) {
+            return;
+        }
+        List<SwapDecision.Eviction> evicted = new ArrayList<>();
+        for (String model : models) {
+            evicted.add(new SwapDecision.Eviction(model, cause.label(), rule.apply(model)));
+        }
+        publish(new SwapDecision(++nextId, Instant.now(), SwapDecision.STOP, null, evicted, 0, null, "stopping",
+                null));
+    }
+
+    private void publish(SwapDecision decision) {
+        bus.publish(SwapDecision.ADDRESS, decision, LocalCodec.LOCAL);
+    }
+
+    /**
+     * llama-swap's line for a matrix swap, and its rule. The swapper remembers only its latest non-trivial answer, so
+     * it is used when that answer is the eviction this swap carries out (a swap that stops nothing needed no choice).
+     */
+    private static String matrixRule(Swapper swapper, String model, List<String> evict) {
+        if (!(swapper instanceof MatrixSwapper matrix) || evict.isEmpty()) {
+            return null;
+        }
+        return matrix.lastDecision().filter(d -> d.evict().equals(evict)).map(d -> {
+            LOG.infof("matrix: model=%s set=%s evict=%s cost=%d", model, d.set().orElse("-"), d.evict(), d.cost());
+            return "matrix set \"" + d.set().orElse("-") + "\" (cost " + d.cost() + ")";
+        }).orElse("matrix");
+    }
+
+    /** Which group rule stops {@code victim} for {@code target} (see {@link GroupSwapper}). */
+    private static String groupRule(Swapper swapper, String target, String victim) {
+        if (!(swapper instanceof GroupSwapper groups)) {
+            return "";
+        }
+        Optional<GroupConfig> targetGroup = groups.groupOf(target);
+        if (targetGroup.isEmpty()) {
+            return "\"" + target + "\" is in no group: it runs alone";
+        }
+        Optional<GroupConfig> victimGroup = groups.groupOf(victim);
+        if (victimGroup.isPresent() && victimGroup.get().id().equals(targetGroup.get().id())) {
+            return "group \"" + targetGroup.get().id() + "\" runs one member at a time (swap: true)";
+        }
+        return "group \"" + targetGroup.get().id() + "\" is exclusive: it stops other groups' models";
+    }
+}
