@@ -144,14 +144,29 @@ public class ConnectionGuard {
         return (NetServerOptions) field.get(server);
     }
 
-    /** The first route: the request's head is complete; its end re-arms the connection's deadline. */
+    /**
+     * The first route: the request's head is complete; its end re-arms the connection's deadline. Every request and
+     * response also gets an exception handler until a later one replaces it: Vert.x logs a failure nobody listens
+     * for at ERROR ("Stream reset: 0" when a client resets a stream), though a client going away is no error.
+     */
     private void onRequest(RoutingContext rc) {
+        rc.request().exceptionHandler(ConnectionGuard::clientFailure);
+        rc.response().exceptionHandler(ConnectionGuard::clientFailure);
         HeaderDeadline deadline = deadlineOf(rc.request().connection());
         if (deadline != null) {
             deadline.requestStarted();
             rc.addEndHandler(ended -> deadline.requestEnded());
         }
         rc.next();
+    }
+
+    private static void clientFailure(Throwable failure) {
+        if (failure instanceof io.vertx.core.http.StreamResetException || failure instanceof IOException
+                || failure instanceof io.vertx.core.VertxException) {
+            LOG.debugf("client exchange ended: %s", failure.toString());
+        } else {
+            LOG.warnf("client exchange failed: %s", failure.toString());
+        }
     }
 
     private static HeaderDeadline deadlineOf(HttpConnection connection) {

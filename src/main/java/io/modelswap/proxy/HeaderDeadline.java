@@ -30,6 +30,10 @@ final class HeaderDeadline extends ChannelDuplexHandler {
     private boolean bytesWhileIdle;
     private boolean http2;
     private boolean firstBytes = true;
+    /** Whether anything was written for the request in progress (then only a reset can end it). */
+    private boolean responseStarted;
+    /** Set once this handler has answered a malformed request itself: Vert.x's own late answer is dropped. */
+    private boolean answeredHere;
 
     HeaderDeadline(long timeoutMillis, boolean plain) {
         this.timeoutMillis = timeoutMillis;
@@ -68,8 +72,79 @@ final class HeaderDeadline extends ChannelDuplexHandler {
         onLoop(() -> {
             inFlight++;
             bytesWhileIdle = false;
+            responseStarted = false;
             disarm();
         });
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise)
+            throws Exception {
+        if (answeredHere) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            promise.setSuccess();
+            return;
+        }
+        if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            if (inFlight == 0 && !responseStarted && plain && !http2) {
+                ByteBuf replacement = enveloped(bytes);
+                if (replacement != null) {
+                    bytes.release();
+                    msg = replacement;
+                }
+            }
+            responseStarted = true;
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    /**
+     * A response written while no request has reached the router comes from Vert.x's invalid-request handler (a
+     * request line over 4 KiB, headers over {@code quarkus.http.limits.max-header-size}, an undecodable head): an
+     * empty 400/414/431. It is replaced by the same status in the OpenAI envelope; anything else is left alone.
+     */
+    private static ByteBuf enveloped(ByteBuf bytes) {
+        int length = Math.min(bytes.readableBytes(), 512);
+        String head = bytes.toString(bytes.readerIndex(), length, StandardCharsets.ISO_8859_1);
+        if (!head.startsWith("HTTP/1.") || head.length() < 12 || !head.toLowerCase(java.util.Locale.ROOT)
+                .contains("content-length: 0\r\n") || !head.contains("\r\n\r\n")) {
+            return null;
+        }
+        String message = switch (head.substring(9, 12)) {
+            case "400" -> "malformed request: its request line or headers could not be decoded";
+            case "414" -> "request line too long (at most 4096 bytes)";
+            case "431" -> "request headers too large (quarkus.http.limits.max-header-size)";
+            default -> null;
+        };
+        if (message == null) {
+            return null;
+        }
+        int status = Integer.parseInt(head.substring(9, 12));
+        String reason = switch (status) {
+            case 414 -> "URI Too Long";
+            case 431 -> "Request Header Fields Too Large";
+            default -> "Bad Request";
+        };
+        return rawResponse(status, reason, OpenAiError.codeFor(status), message, false);
+    }
+
+    /**
+     * Vert.x fails the connection when the HTTP decoder rejects a request's body (a chunk size that is not hex, a
+     * chunk line too long) and closes it without a word; the failure passes here first, so the client gets a 400 in
+     * the OpenAI envelope when nothing of a response has been written yet.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (plain && !http2 && !answeredHere && !responseStarted && ctx.channel().isActive()
+                && (inFlight > 0 || bytesWhileIdle) && !(cause instanceof java.io.IOException)) {
+            LOG.debugf("malformed request from %s: %s", ctx.channel().remoteAddress(), cause.toString());
+            ctx.writeAndFlush(rawResponse(400, "Bad Request", "bad_request", "malformed request: the HTTP framing"
+                    + " of its body could not be decoded (" + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")", false))
+                    .addListener(ChannelFutureListener.CLOSE);
+            answeredHere = true;
+        }
+        ctx.fireExceptionCaught(cause);
     }
 
     /** A request's response has ended or its connection failed. */

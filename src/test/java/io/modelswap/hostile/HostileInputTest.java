@@ -164,6 +164,24 @@ class HostileInputTest {
     }
 
     @Test
+    void aBodyWithBrokenChunkedFramingIsAnOpenAiStyle400() {
+        for (String path : new String[] {"/v1/chat/completions", "/models/load"}) {
+            RawHttp.Response response = raw("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+            assertOpenAiError(response, 400, "bad_request");
+            assertTrue(response.body().contains("framing"), response.body());
+        }
+    }
+
+    @Test
+    void requestsTheHttpDecoderRefusesGetTheEnvelopeToo() {
+        assertOpenAiError(raw("GET /v1/models HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "x".repeat(70 * 1024)
+                + "\r\n\r\n"), 431, "request_header_fields_too_large");
+        assertOpenAiError(raw("GET /" + "x".repeat(5_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n"), 414,
+                "uri_too_long");
+    }
+
+    @Test
     void aRequestWithoutHostIsAnOpenAiStyle400() {
         RawHttp.Response response = raw("GET /v1/models HTTP/1.1\r\nConnection: close\r\n\r\n");
         assertOpenAiError(response, 400, "bad_request");
