@@ -70,9 +70,9 @@ public class NotFoundRoute {
     private void onFailure(RoutingContext rc) {
         Throwable failure = rc.failure();
         if (failure instanceof BadRequestException || rc.statusCode() < 0 || rc.statusCode() >= 500) {
+            // a thrown exception (no status) or a server error: logged once, a 500 for the client
             RequestGuard.answer(rc.response(), "handling " + rc.request().method() + " " + rc.request().path(),
-                    failure instanceof BadRequestException || failure != null ? failure
-                            : new IllegalStateException("status " + rc.statusCode()));
+                    failure != null ? failure : new IllegalStateException("status " + rc.statusCode()));
             return;
         }
         int status = rc.statusCode();

@@ -50,9 +50,6 @@ public class UpstreamForwarder {
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
             "expect");
 
-    /** Largest non-streaming answer turned into one event of a loading stream. */
-    static final long WHOLE_ANSWER_LIMIT = 8L * 1024 * 1024;
-
     /** Most characters of an upstream's non-JSON error body quoted to the client. */
     private static final int ERROR_TEXT_LIMIT = 500;
 
@@ -230,7 +227,7 @@ public class UpstreamForwarder {
                 return;
             }
             if (upstream.statusCode() == 200) {
-                relayWholeAnswerAsEvent(model, upstream, response, done);
+                NonStreamingAnswer.relayAsEvent(model, upstream, response, done);
                 return;
             }
             int status = upstream.statusCode();
@@ -258,50 +255,6 @@ public class UpstreamForwarder {
     private static boolean isEventStream(HttpClientResponse upstream) {
         String type = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
         return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-    }
-
-    /**
-     * A 200 that is not an event stream (an upstream that ignored {@code "stream": true}) inside a loading stream:
-     * its JSON answer becomes one {@code data:} event followed by {@code [DONE]}, never raw bytes in the middle of
-     * the event stream; anything else, or an answer over {@link #WHOLE_ANSWER_LIMIT}, becomes an error event.
-     */
-    private void relayWholeAnswerAsEvent(ModelConfig model, HttpClientResponse upstream, HttpServerResponse response,
-            Promise<Void> done) {
-        String declared = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > WHOLE_ANSWER_LIMIT) {
-            upstream.request().reset();
-            endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model.id() + "] upstream answered a"
-                    + " streaming request with a " + declared + "-byte non-streaming body"), done);
-            return;
-        }
-        Buffer answer = Buffer.buffer();
-        upstream.exceptionHandler(e -> endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model.id()
-                + "] upstream answer broke off: " + e.getMessage()), done));
-        upstream.handler(chunk -> {
-            if (answer.length() + chunk.length() > WHOLE_ANSWER_LIMIT) {
-                upstream.request().reset();
-                endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model.id() + "] upstream answered"
-                        + " a streaming request with a non-streaming body over " + WHOLE_ANSWER_LIMIT + " bytes"), done);
-                return;
-            }
-            answer.appendBuffer(chunk);
-        });
-        upstream.endHandler(v -> {
-            Object parsed;
-            try {
-                parsed = Json.decodeValue(answer);
-            } catch (DecodeException notJson) {
-                parsed = null;
-            }
-            if (parsed instanceof JsonObject json) {
-                endWith(response, "data: " + json.encode() + "\n\ndata: [DONE]\n\n", done);
-                return;
-            }
-            LOG.warnf("[%s] upstream answered a streaming request after a loading stream with a non-JSON,"
-                    + " non-event-stream body", model.id());
-            endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model.id() + "] upstream answered a"
-                    + " streaming request with a body that is neither an event stream nor JSON"), done);
-        });
     }
 
     private void pipeBody(HttpClientResponse upstream, HttpServerResponse response, Promise<Void> done) {
