@@ -71,7 +71,7 @@ class HostileClientsIT {
     private int healthStatus() {
         try {
             return RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                    2_000).status();
+                    10_000).status();
         } catch (UncheckedIOException refused) {
             return -1;
         }
