@@ -36,6 +36,8 @@ public class AccessFilter {
     /** Preflight answers may be cached for a day (llama-swap's value). */
     static final String MAX_AGE_SECONDS = "86400";
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    /** Letters, digits, {@code / - _ .}: nothing that decodes, separates parameters or means something elsewhere. */
+    private static final Pattern PLAIN_PATH = Pattern.compile("/[A-Za-z0-9/_.-]*");
     private static final int MAX_ECHOED_HEADERS = 32;
 
     private final Router router;
@@ -63,7 +65,8 @@ public class AccessFilter {
         }
         // set (not add) once the headers are final: an upstream's own Allow-Origin must not be doubled
         rc.addHeadersEndHandler(v -> response.headers().set("Access-Control-Allow-Origin", "*"));
-        if (isOpen(request.path()) || isUiAsset(request.method(), request.path(), rc.normalizedPath())) {
+        if (isOpen(request.path(), rc.normalizedPath())
+                || isUiAsset(request.method(), request.path(), rc.normalizedPath())) {
             rc.next();
             return;
         }
@@ -78,9 +81,19 @@ public class AccessFilter {
                 + " (Authorization: Bearer <key>, Basic auth password, or x-api-key)");
     }
 
-    /** {@code /health} and the orchestrator probes stay open so load balancers need no key. */
-    static boolean isOpen(String path) {
-        return path.equals("/health") || path.equals("/q/health") || path.startsWith("/q/health/");
+    /**
+     * {@code /health} and the orchestrator probes stay open so load balancers need no key. The decision is taken on the
+     * path the router routes ({@code normalized}: dot segments resolved, unreserved percent-escapes decoded), and only
+     * a path that is already plain is ever open: the raw path must equal the normalised one and hold nothing a router
+     * or a framework further down could read differently ({@code %}, {@code ;}, {@code //}, {@code \}). Anything else
+     * needs a key, so no spelling of a protected path can pass as a health check.
+     */
+    static boolean isOpen(String rawPath, String normalized) {
+        if (rawPath == null || !rawPath.equals(normalized) || !PLAIN_PATH.matcher(rawPath).matches()
+                || rawPath.contains("//")) {
+            return false;
+        }
+        return rawPath.equals("/health") || rawPath.equals("/q/health") || rawPath.startsWith("/q/health/");
     }
 
     /**

@@ -3,6 +3,9 @@ package io.modelswap.api;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.ModelProcess;
 import io.modelswap.process.ProcessState;
+import io.modelswap.proxy.BadRequestException;
+import io.modelswap.proxy.ProxyRoutes;
+import io.modelswap.proxy.RequestGuard;
 import io.modelswap.proxy.RouterError;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
@@ -48,10 +51,17 @@ public class DialectRoutes {
 
     private void ollama(RoutingContext rc, String contentField, boolean chat) {
         HttpServerResponse response = rc.response();
-        ModelControlRoutes.readJson(rc.request()).onComplete(read -> {
+        ModelControlRoutes.readJson(rc.request()).onComplete(read -> RequestGuard.run(response,
+                "reading an Ollama request", () -> {
             if (read.failed()) {
-                ollamaError(response, 400, read.cause().getMessage());
-                return;
+                if (read.cause() instanceof BadRequestException bad) {
+                    if (bad.closesConnection()) {
+                        response.putHeader(HttpHeaders.CONNECTION, "close");
+                    }
+                    ollamaError(response, bad.status(), bad.getMessage());
+                    return;
+                }
+                throw read.cause();
             }
             JsonObject body = read.result();
             String name = body.getValue("model") instanceof String s ? s : "";
@@ -70,7 +80,7 @@ public class DialectRoutes {
             }
             Optional<ModelConfig> model = control.resolve(name);
             if (model.isEmpty()) {
-                ollamaError(response, 404, "model '" + name + "' not found");
+                ollamaError(response, 404, "model '" + name + "' not found", ProxyRoutes.MODEL_NOT_FOUND);
                 return;
             }
             if (isZero(body.getValue("keep_alive"))) {
@@ -82,12 +92,12 @@ public class DialectRoutes {
                     } else {
                         RouterError error = RouterError.of(ar.cause());
                         if (error.status() != 0) { // 0: the client has gone
-                            ollamaError(response, error.status(), error.message());
+                            ollamaError(response, error.status(), error.message(), error.code());
                         }
                     }
                 });
             }
-        });
+        }));
     }
 
     /** Ollama's {@code keep_alive} is a number of seconds or a duration string; zero in any form unloads. */
@@ -112,9 +122,20 @@ public class DialectRoutes {
     }
 
     private static void ollamaError(HttpServerResponse response, int status, String message) {
+        ollamaError(response, status, message, null);
+    }
+
+    /**
+     * Ollama's error shape, {@code {"error": "<message>"}}, which its clients read as a string; the OpenAI-style code
+     * ({@code model_not_found}, ...) rides along as {@code code} so that the unknown model reads the same everywhere.
+     */
+    private static void ollamaError(HttpServerResponse response, int status, String message, String code) {
         if (!response.ended() && !response.closed()) {
-            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(new JsonObject().put("error", message).encode());
+            JsonObject body = new JsonObject().put("error", message);
+            if (code != null) {
+                body.put("code", code);
+            }
+            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
         }
     }
 
@@ -144,10 +165,10 @@ public class DialectRoutes {
 
     private void dmrUnload(RoutingContext rc) {
         HttpServerResponse response = rc.response();
-        ModelControlRoutes.readJson(rc.request()).onComplete(read -> {
+        ModelControlRoutes.readJson(rc.request()).onComplete(read -> RequestGuard.run(response,
+                "reading an unload request", () -> {
             if (read.failed()) {
-                io.modelswap.proxy.OpenAiError.send(response, 400, read.cause().getMessage());
-                return;
+                throw read.cause();
             }
             JsonObject body = read.result();
             RouterView view = router.view();
@@ -162,7 +183,7 @@ public class DialectRoutes {
                 for (Object name : names) {
                     Optional<ModelConfig> model = name instanceof String s ? control.resolve(s) : Optional.empty();
                     if (model.isEmpty()) {
-                        io.modelswap.proxy.OpenAiError.send(response, 404, "model_not_found",
+                        io.modelswap.proxy.OpenAiError.send(response, 404, ProxyRoutes.MODEL_NOT_FOUND,
                                 "model '" + name + "' not found");
                         return;
                     }
@@ -182,6 +203,6 @@ public class DialectRoutes {
             }
             router.unload(targets).onComplete(ar -> response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject().put("unloaded_runners", running).encode()));
-        });
+        }));
     }
 }

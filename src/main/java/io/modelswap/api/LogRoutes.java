@@ -40,7 +40,7 @@ public class LogRoutes {
     }
 
     private void streamOne(RoutingContext rc) {
-        String name = rc.request().path().substring("/logs/stream/".length());
+        String name = ModelControlRoutes.pathRest(rc, "/logs/stream/");
         switch (name) {
             case "proxy" -> stream(rc, hub.proxy());
             case "upstream" -> stream(rc, hub.upstream());

@@ -2,7 +2,12 @@ package io.modelswap.api;
 
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.StateChange;
+import io.modelswap.proxy.BadRequestException;
+import io.modelswap.proxy.BoundedBody;
+import io.modelswap.proxy.JsonBodies;
 import io.modelswap.proxy.OpenAiError;
+import io.modelswap.proxy.ProxyRoutes;
+import io.modelswap.proxy.RequestGuard;
 import io.modelswap.proxy.RouterError;
 import io.modelswap.router.PendingRequest;
 import io.modelswap.router.Router;
@@ -21,6 +26,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,6 +43,7 @@ public class ModelControlRoutes {
 
     /** Management bodies are tiny; anything bigger is refused unread. */
     static final int MAX_BODY_BYTES = 64 * 1024;
+    static final String LOAD_PREFIX = "/api/models/load/";
 
     private final Router router;
     private final Vertx vertx;
@@ -54,10 +63,16 @@ public class ModelControlRoutes {
     }
 
     private void loadByPath(RoutingContext rc) {
-        String requested = rc.request().path().substring("/api/models/load/".length());
+        String requested;
+        try {
+            requested = pathRest(rc, LOAD_PREFIX);
+        } catch (BadRequestException e) {
+            RequestGuard.answer(rc.response(), "loading a model", e);
+            return;
+        }
         Optional<ModelConfig> model = resolve(requested);
         if (model.isEmpty()) {
-            OpenAiError.send(rc.response(), 404, "model_not_found", "model '" + requested
+            OpenAiError.send(rc.response(), 404, ProxyRoutes.MODEL_NOT_FOUND, "model '" + requested
                     + "' not found; GET /v1/models lists the configured models");
             return;
         }
@@ -126,10 +141,9 @@ public class ModelControlRoutes {
 
     /** Reads {@code {"model": "..."}} and runs {@code action} with the model it names (an ID or an alias). */
     private void withModelField(RoutingContext rc, ModelAction action) {
-        readJson(rc.request()).onComplete(read -> {
+        readJson(rc.request()).onComplete(read -> RequestGuard.run(rc.response(), "reading a model request", () -> {
             if (read.failed()) {
-                OpenAiError.send(rc.response(), 400, read.cause().getMessage());
-                return;
+                throw read.cause();
             }
             String name = read.result().getValue("model") instanceof String s ? s : null;
             if (name == null || name.isBlank()) {
@@ -138,11 +152,25 @@ public class ModelControlRoutes {
             }
             Optional<ModelConfig> model = resolve(name);
             if (model.isEmpty()) {
-                OpenAiError.send(rc.response(), 404, "model_not_found", "model '" + name + "' not found");
+                OpenAiError.send(rc.response(), 404, ProxyRoutes.MODEL_NOT_FOUND, "model '" + name + "' not found");
                 return;
             }
             action.run(model.get(), rc.response());
-        });
+        }));
+    }
+
+    /**
+     * The rest of the routed path after {@code prefix}, percent-decoded like every other route's model IDs
+     * ({@code al%70ha} is {@code alpha}; {@code +} stays a plus).
+     */
+    static String pathRest(RoutingContext rc, String prefix) {
+        String path = rc.normalizedPath();
+        String rest = path.length() > prefix.length() ? path.substring(prefix.length()) : "";
+        try {
+            return URLDecoder.decode(rest.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(400, "invalid percent-encoding in '" + rest + "'");
+        }
     }
 
     Optional<ModelConfig> resolve(String requested) {
@@ -150,27 +178,58 @@ public class ModelControlRoutes {
         return view == null ? Optional.empty() : view.config().resolve(requested);
     }
 
-    /** Reads a small JSON object body; fails with a message for the client when it is too big or not an object. */
+    /**
+     * Reads a small JSON object body; fails with a {@link BadRequestException} for the client: 413 (and the
+     * connection closed) when it is over {@link #MAX_BODY_BYTES}, announced or not, 400 when it is not a JSON object.
+     */
     static Future<JsonObject> readJson(HttpServerRequest request) {
+        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null && !declared.trim().matches("\\d{1,18}")) {
+            return Future.failedFuture(new BadRequestException(400, "invalid Content-Length: " + declared)
+                    .closingConnection());
+        }
+        if (declared != null && Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
+            return Future.failedFuture(tooLarge());
+        }
         Promise<JsonObject> result = Promise.promise();
         Buffer body = Buffer.buffer();
         request.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_BODY_BYTES) {
                 request.pause();
-                result.tryFail(new IllegalArgumentException("request body larger than " + MAX_BODY_BYTES + " bytes"));
+                result.tryFail(tooLarge());
                 return;
             }
             body.appendBuffer(chunk);
         });
-        request.exceptionHandler(result::tryFail);
+        request.exceptionHandler(e -> result.tryFail(new BadRequestException(400,
+                "could not read the request body: " + e.getMessage()).closingConnection()));
         request.endHandler(v -> {
+            if (body.length() == 0) {
+                result.tryComplete(new JsonObject());
+                return;
+            }
             try {
-                result.tryComplete(body.length() == 0 ? new JsonObject() : body.toJsonObject());
-            } catch (RuntimeException e) {
-                result.tryFail(new IllegalArgumentException("the body is not a JSON object: " + e.getMessage()));
+                Object parsed = JsonBodies.parse(body);
+                if (!(parsed instanceof Map<?, ?> map)) {
+                    result.tryFail(new BadRequestException(400, "the body must be a JSON object"));
+                    return;
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = (Map<String, Object>) map;
+                result.tryComplete(new JsonObject(fields));
+            } catch (BadRequestException e) {
+                result.tryFail(e);
             }
         });
+        if (BoundedBody.expectsContinue(request)) {
+            request.response().writeContinue();
+        }
         request.resume();
         return result.future();
+    }
+
+    private static BadRequestException tooLarge() {
+        return new BadRequestException(413, "request body is larger than the " + MAX_BODY_BYTES
+                + " bytes a management request may have").closingConnection();
     }
 }

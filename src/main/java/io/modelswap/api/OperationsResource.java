@@ -80,7 +80,7 @@ public class OperationsResource {
         return router.view().config().resolve(requested)
                 .map(model -> router.unload(List.of(model.id())).map(v -> Response.ok("OK").build()).toCompletionStage())
                 .orElseGet(() -> java.util.concurrent.CompletableFuture.completedStage(
-                        ApiErrors.notFound("model '" + requested + "' not found")));
+                        ApiErrors.modelNotFound("model '" + requested + "' not found")));
     }
 
     @GET

@@ -30,6 +30,9 @@ public interface ModelswapSettings {
     /** The swap scheduler's settings that go beyond llama-swap. */
     Scheduling scheduling();
 
+    /** Client connections to modelswap's HTTP server. */
+    Http http();
+
     /** Process supervision. */
     Processes processes();
 
@@ -60,9 +63,34 @@ public interface ModelswapSettings {
         @WithDefault("20K")
         MemorySize maxHeaderSize();
 
+        /**
+         * Most memory all buffered request bodies may hold together (bytes as they arrive, given back when their
+         * exchange ends); a body that would go beyond gets an OpenAI-style 503. Defaults to half the maximum heap, and
+         * never less than {@link #maxBodySize()}.
+         */
+        Optional<MemorySize> bodyMemoryBudget();
+
         /** Most pooled upstream connections per model. Defaults to {@code 64}, above the default concurrency limit. */
         @WithDefault("64")
         int maxConnectionsPerUpstream();
+    }
+
+    interface Http {
+        /**
+         * Most client connections open at once; a connection beyond is answered with an OpenAI-style 503 and closed.
+         * {@code 0} (the default) sizes it from the process's open-files limit: half of what is left after a reserve
+         * of 128 descriptors for upstream connections, pipes and files, at most 10,000.
+         */
+        @WithDefault("0")
+        int maxConnections();
+
+        /**
+         * Time a connection has to send a complete request head, counted from when it opens or its previous response
+         * ended; a connection that has not is closed (after a 408 if it had started a request). Bounds slowloris
+         * clients and idle keep-alive connections. Defaults to {@code 30s}.
+         */
+        @WithDefault("30s")
+        Duration headerTimeout();
     }
 
     interface Scheduling {

@@ -1,49 +1,87 @@
 package io.modelswap.proxy;
 
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads a request body into memory, never more than a limit: a declared {@code Content-Length} over the limit is
- * refused before a byte is read, an undeclared one as soon as it passes the limit.
+ * Reads a request body into memory, never more than a limit, and never more than the shared {@link BodyBudget}
+ * allows: a declared {@code Content-Length} over the limit is refused before a byte is read, an undeclared one as soon
+ * as it passes the limit. Memory is taken as bytes arrive, never by what the client announces: the chunks are kept as
+ * they came (a composite buffer, no copying and no doubling) and their bytes are given back to the budget when the
+ * exchange ends. {@code Expect: 100-continue} is answered once the announced body is known to be acceptable.
  */
-final class BoundedBody {
+public final class BoundedBody {
 
     private BoundedBody() {
     }
 
-    static Future<Buffer> read(HttpServerRequest request, long limit) {
+    static Future<Buffer> read(RoutingContext rc, long limit, BodyBudget budget) {
+        HttpServerRequest request = rc.request();
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null) {
+            long length;
             try {
-                if (Long.parseLong(declared.trim()) > limit) {
-                    return Future.failedFuture(tooLarge(limit));
-                }
+                length = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
-                return Future.failedFuture(new BadRequestException(400, "invalid Content-Length: " + declared));
+                return Future.failedFuture(new BadRequestException(400, "invalid Content-Length: " + declared)
+                        .closingConnection());
+            }
+            if (length > limit) {
+                return Future.failedFuture(tooLarge(limit));
+            }
+            if (!budget.fits(length)) {
+                return Future.failedFuture(budget.spent());
             }
         }
+        AtomicLong taken = new AtomicLong();
+        rc.addEndHandler(ended -> budget.give(taken.getAndSet(0)));
         Promise<Buffer> done = Promise.promise();
-        Buffer body = Buffer.buffer(declared == null ? 1024 : (int) Math.min(limit, Long.parseLong(declared.trim())));
+        CompositeByteBuf body = Unpooled.compositeBuffer(Integer.MAX_VALUE);
         request.handler(chunk -> {
-            if (body.length() + chunk.length() > limit) {
+            if (done.future().isComplete()) {
+                return;
+            }
+            int size = chunk.length();
+            if (body.writerIndex() + (long) size > limit) {
                 request.pause();
                 done.tryFail(tooLarge(limit));
-            } else {
-                body.appendBuffer(chunk);
+                return;
             }
+            if (!budget.tryTake(size)) {
+                request.pause();
+                done.tryFail(budget.spent());
+                return;
+            }
+            taken.addAndGet(size);
+            body.addComponent(true, chunk.getByteBuf());
         });
-        request.exceptionHandler(done::tryFail);
-        request.endHandler(v -> done.tryComplete(body));
+        request.exceptionHandler(e -> done.tryFail(new BadRequestException(400,
+                "could not read the request body: " + e.getMessage()).closingConnection()));
+        request.endHandler(v -> done.tryComplete(Buffer.buffer(body)));
+        if (expectsContinue(request)) {
+            request.response().writeContinue();
+        }
         request.resume();
         return done.future();
     }
 
+    /** An HTTP/1.1 client that waits for {@code 100 Continue} before sending its body. */
+    public static boolean expectsContinue(HttpServerRequest request) {
+        String expect = request.getHeader(HttpHeaders.EXPECT);
+        return expect != null && expect.trim().equalsIgnoreCase("100-continue")
+                && request.version() == HttpVersion.HTTP_1_1 && !request.response().headWritten();
+    }
+
     private static BadRequestException tooLarge(long limit) {
         return new BadRequestException(413, "request body is larger than the limit of " + limit
-                + " bytes (modelswap.proxy.max-body-size)");
+                + " bytes (modelswap.proxy.max-body-size)").closingConnection();
     }
 }

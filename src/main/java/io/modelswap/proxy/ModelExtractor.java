@@ -1,13 +1,12 @@
 package io.modelswap.proxy;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -17,41 +16,62 @@ import java.util.Locale;
  * {@code model} field of a multipart or URL-encoded form, or {@code ?model=} on GET requests. The JSON body is parsed
  * completely, with a streaming parser, so that malformed JSON and invalid UTF-8 are refused here with a 400 instead of
  * reaching an upstream that is started for nothing.
+ *
+ * <p>A body that is a JSON object is read as JSON whatever its {@code Content-Type} says (none, {@code text/plain},
+ * or curl's default {@code application/x-www-form-urlencoded} for {@code -d}), as llama-swap reads the raw body; only
+ * multipart bodies are always read as forms. Time and memory are linear in the body size.
  */
 public final class ModelExtractor {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private ModelExtractor() {
     }
 
-    /** The model of a request with a body, chosen by its content type. */
+    /** The model of a request with a body, chosen by its content and content type. */
     public static RequestedModel fromBody(String contentType, Buffer body) {
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        if (type.startsWith("application/json") || type.endsWith("+json")) {
-            return fromJson(body);
-        }
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).strip();
         if (type.startsWith("multipart/form-data")) {
             String boundary = MultipartForm.boundaryOf(contentType);
-            return required(MultipartForm.field(body, boundary, "model"), false);
+            return required(MultipartForm.field(body, boundary, "model"), false, false);
+        }
+        if (type.startsWith("application/json") || type.contains("+json") || looksLikeJsonObject(body)) {
+            return fromJson(body);
         }
         if (type.startsWith("application/x-www-form-urlencoded")) {
             return fromUrlEncoded(body.toString(StandardCharsets.UTF_8));
         }
         throw new BadRequestException(415, "unsupported content type '" + contentType
-                + "': send application/json, multipart/form-data or application/x-www-form-urlencoded");
+                + "': send a JSON object (any content type), multipart/form-data or application/x-www-form-urlencoded");
     }
 
     /** The model of a GET request: {@code ?model=}. */
     public static RequestedModel fromQuery(MultiMap params) {
-        return required(params.get("model"), "true".equalsIgnoreCase(params.get("stream")));
+        return required(params.get("model"), "true".equalsIgnoreCase(params.get("stream")), false);
+    }
+
+    /** Whether the first byte that is not white space (or a UTF-8 byte-order mark) opens a JSON object. */
+    static boolean looksLikeJsonObject(Buffer body) {
+        int length = body.length();
+        int i = 0;
+        if (length >= 3 && body.getByte(0) == (byte) 0xEF && body.getByte(1) == (byte) 0xBB
+                && body.getByte(2) == (byte) 0xBF) {
+            i = 3;
+        }
+        for (; i < length; i++) {
+            byte b = body.getByte(i);
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b == '{';
+            }
+        }
+        return false;
     }
 
     static RequestedModel fromJson(Buffer body) {
         String model = null;
+        boolean seenModel = false;
         boolean stream = false;
         boolean modelIsString = true;
-        try (JsonParser parser = JSON.createParser((java.io.InputStream) new ByteBufInputStream(body.getByteBuf()))) {
+        try (InputStream in = new ByteBufInputStream(body.getByteBuf());
+                JsonParser parser = JsonBodies.FACTORY.createParser(in)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new BadRequestException(400, "empty request body: a JSON object with \"model\" is required");
@@ -73,6 +93,11 @@ public final class ModelExtractor {
                             String field = parser.currentName();
                             JsonToken value = parser.nextToken();
                             if ("model".equals(field)) {
+                                if (seenModel) {
+                                    // last-wins here and first-wins upstream would route to one model and serve another
+                                    throw new BadRequestException(400, "duplicate \"model\" key in the JSON body");
+                                }
+                                seenModel = true;
                                 modelIsString = value == JsonToken.VALUE_STRING;
                                 model = modelIsString ? parser.getText() : null;
                             } else if ("stream".equals(field)) {
@@ -91,16 +116,14 @@ public final class ModelExtractor {
             if (parser.nextToken() != null) {
                 throw new BadRequestException(400, "malformed JSON: trailing data after the object");
             }
-        } catch (JsonParseException e) {
-            throw new BadRequestException(400, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            // CharConversionException (invalid UTF-8) and other decoding failures of a buffer in memory
-            throw new BadRequestException(400, "request body is not valid UTF-8 JSON: " + e.getMessage());
+            // JsonParseException, StreamConstraintsException (depth, number length), CharConversionException (UTF-8)
+            throw JsonBodies.badJson(e);
         }
         if (!modelIsString) {
             throw new BadRequestException(400, "\"model\" must be a string");
         }
-        return required(model, stream);
+        return required(model, stream, true);
     }
 
     private static RequestedModel fromUrlEncoded(String form) {
@@ -108,21 +131,30 @@ public final class ModelExtractor {
         boolean stream = false;
         for (String pair : form.split("&")) {
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String key = decodeFormPart(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decodeFormPart(pair.substring(eq + 1));
             if (key.equals("model")) {
                 model = value;
             } else if (key.equals("stream")) {
                 stream = "true".equalsIgnoreCase(value);
             }
         }
-        return required(model, stream);
+        return required(model, stream, false);
     }
 
-    private static RequestedModel required(String model, boolean stream) {
+    private static String decodeFormPart(String part) {
+        try {
+            return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(400, "invalid percent-encoding in the form body: '"
+                    + (part.length() > 40 ? part.substring(0, 40) + "..." : part) + "'");
+        }
+    }
+
+    private static RequestedModel required(String model, boolean stream, boolean json) {
         if (model == null || model.isBlank()) {
             throw new BadRequestException(400, "no model id could be identified in the request: set \"model\"");
         }
-        return new RequestedModel(model, stream);
+        return new RequestedModel(model, stream, json);
     }
 }

@@ -52,7 +52,7 @@ public final class OpenAiError {
 
     static String typeFor(int status) {
         return switch (status) {
-            case 400, 404, 405, 409, 413, 415, 431 -> "invalid_request_error";
+            case 400, 404, 405, 408, 409, 413, 414, 415, 417, 431 -> "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 429 -> "rate_limit_error";
@@ -60,14 +60,16 @@ public final class OpenAiError {
         };
     }
 
-    static String codeFor(int status) {
+    public static String codeFor(int status) {
         return switch (status) {
             case 400 -> "bad_request";
             case 401 -> "unauthorized";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
             case 409 -> "conflict";
             case 413 -> "request_too_large";
+            case 414 -> "uri_too_long";
             case 415 -> "unsupported_media_type";
             case 429 -> "rate_limit_exceeded";
             case 431 -> "request_header_fields_too_large";

@@ -34,15 +34,21 @@ public class ProxyRoutes {
     private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
     /** The upstream path whose streaming requests may get a loading stream ({@code /v1/...} and {@code /v/...}). */
     private static final String CHAT_COMPLETIONS = "/chat/completions";
+    /** The one OpenAI error code for a model that is not configured, on every route (issue 12.10). */
+    public static final String MODEL_NOT_FOUND = "model_not_found";
+    /** Bodies up to this size are parsed on the event loop (well under a millisecond); larger ones on a worker. */
+    static final int INLINE_PARSE_BYTES = 64 * 1024;
 
     private final Vertx vertx;
     private final Router router;
     private final UpstreamForwarder forwarder;
     private final RequestTracker tracker;
     private final long maxBodyBytes;
+    private final BodyBudget budget;
 
     public ProxyRoutes(Vertx vertx, Router router, UpstreamForwarder forwarder, RequestTracker tracker,
-            ModelswapSettings settings) {
+            ModelswapSettings settings, BodyBudget budget) {
+        this.budget = budget;
         this.vertx = vertx;
         this.router = router;
         this.forwarder = forwarder;
@@ -67,37 +73,51 @@ public class ProxyRoutes {
             return;
         }
         if (request.method() == HttpMethod.GET) {
-            try {
+            RequestGuard.run(rc.response(), "routing the request", () -> {
                 RequestedModel requested = ModelExtractor.fromQuery(request.params());
                 dispatch(rc, resolve(view, requested.name()), upstreamUri, null, false);
-            } catch (BadRequestException e) {
-                OpenAiError.send(rc.response(), e.status(), e.getMessage());
-            }
+            });
             return;
         }
-        BoundedBody.read(request, maxBodyBytes).onComplete(read -> {
-            try {
-                if (read.failed()) {
-                    throw read.cause() instanceof BadRequestException bad ? bad
-                            : new BadRequestException(400, "could not read the request body: " + read.cause().getMessage());
-                }
-                Buffer body = read.result();
-                RequestedModel requested = ModelExtractor.fromBody(request.getHeader(HttpHeaders.CONTENT_TYPE), body);
-                ModelConfig model = resolve(router.view(), requested.name());
-                if (RequestRewriter.needsRewrite(model) && isJson(request)) {
-                    body = RequestRewriter.rewriteJson(body, model, requested.name());
-                }
-                boolean mayShowLoading = requested.stream() && model.sendLoadingState()
-                        && route.upstreamPath().endsWith(CHAT_COMPLETIONS);
-                dispatch(rc, model, upstreamUri, body, mayShowLoading);
-            } catch (BadRequestException e) {
-                if (e.status() == 413) {
-                    // the rest of the body is still on the wire: close rather than read it
-                    rc.response().putHeader(HttpHeaders.CONNECTION, "close");
-                }
-                OpenAiError.send(rc.response(), e.status(), e.getMessage());
-            }
-        });
+        BoundedBody.read(rc, maxBodyBytes, budget).onComplete(read -> RequestGuard.run(rc.response(),
+                "reading the request body", () -> {
+                    if (read.failed()) {
+                        throw read.cause();
+                    }
+                    Buffer body = read.result();
+                    if (body.length() <= INLINE_PARSE_BYTES) {
+                        Prepared prepared = prepare(route, body, request.getHeader(HttpHeaders.CONTENT_TYPE));
+                        dispatch(rc, prepared.model(), upstreamUri, prepared.body(), prepared.mayShowLoading());
+                        return;
+                    }
+                    // a large body's parse takes time proportional to its size: not on the event loop
+                    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+                    vertx.executeBlocking(() -> prepare(route, body, contentType), false).onComplete(prepared ->
+                            RequestGuard.run(rc.response(), "reading the request body", () -> {
+                                if (prepared.failed()) {
+                                    throw prepared.cause();
+                                }
+                                Prepared ready = prepared.result();
+                                dispatch(rc, ready.model(), upstreamUri, ready.body(), ready.mayShowLoading());
+                            }));
+                }));
+    }
+
+    /** A body read, its model found and resolved, and the body rewritten for that model if it asks for it. */
+    private record Prepared(ModelConfig model, Buffer body, boolean mayShowLoading) {
+    }
+
+    /** Pure and thread-safe (the router's view is an immutable snapshot): runs on the event loop or on a worker. */
+    private Prepared prepare(ModelRoutes.Route route, Buffer body, String contentType) {
+        RequestedModel requested = ModelExtractor.fromBody(contentType, body);
+        ModelConfig model = resolve(router.view(), requested.name());
+        Buffer forwarded = body;
+        if (requested.json() && RequestRewriter.needsRewrite(model)) {
+            forwarded = RequestRewriter.rewriteJson(body, model, requested.name());
+        }
+        boolean mayShowLoading = requested.stream() && model.sendLoadingState()
+                && route.upstreamPath().endsWith(CHAT_COMPLETIONS);
+        return new Prepared(model, forwarded, mayShowLoading);
     }
 
     private void onUpstream(RoutingContext rc) {
@@ -111,8 +131,8 @@ public class ProxyRoutes {
         try {
             Optional<UpstreamPath> path = UpstreamPath.match(request.path(), view.config());
             if (path.isEmpty()) {
-                throw new BadRequestException(404, "no configured model matches " + request.path()
-                        + "; GET /v1/models lists them");
+                throw new BadRequestException(404, MODEL_NOT_FOUND, "no configured model matches "
+                        + request.path() + "; GET /v1/models lists them");
             }
             if (path.get().rest().isEmpty()) {
                 // llama-swap's behaviour: /upstream/<model> redirects to /upstream/<model>/
@@ -126,7 +146,7 @@ public class ProxyRoutes {
             String uri = path.get().rest() + (request.query() == null ? "" : "?" + request.query());
             dispatch(rc, path.get().model(), uri, null, false);
         } catch (BadRequestException e) {
-            OpenAiError.send(rc.response(), e.status(), e.getMessage());
+            RequestGuard.answer(rc.response(), "routing an upstream request", e);
         }
     }
 
@@ -146,10 +166,12 @@ public class ProxyRoutes {
         tracker.begin(rc, model.id(), pending, body);
         response.closeHandler(v -> router.cancel(pending));
         if (!showLoading) {
-            pending.grant().onComplete(granted -> httpContext.runOnContext(v -> serve(rc, pending, upstreamUri, body)));
+            pending.grant().onComplete(granted -> httpContext.runOnContext(v -> RequestGuard.run(response,
+                    "forwarding the request", () -> serve(rc, pending, upstreamUri, body))));
             return;
         }
-        pending.admission().onComplete(admitted -> httpContext.runOnContext(v -> {
+        pending.admission().onComplete(admitted -> httpContext.runOnContext(v -> RequestGuard.run(response,
+                "waiting for the model", () -> {
             if (admitted.failed() || pending.grant().isComplete()) {
                 serve(rc, pending, upstreamUri, body); // refused, or ready already: nothing to show
                 return;
@@ -179,7 +201,7 @@ public class ProxyRoutes {
                 forwarder.forwardBody(rc.request(), granted.result().model(), upstreamUri, body)
                         .onComplete(ignored -> router.serveDone(pending));
             }));
-        }));
+        })));
     }
 
     /** Once the grant is settled: forward the request, or answer the router's refusal. On the request's context. */
@@ -207,12 +229,7 @@ public class ProxyRoutes {
     }
 
     private static ModelConfig resolve(RouterView view, String requested) {
-        return view.config().resolve(requested).orElseThrow(() -> new BadRequestException(404,
+        return view.config().resolve(requested).orElseThrow(() -> new BadRequestException(404, MODEL_NOT_FOUND,
                 "model '" + requested + "' not found; GET /v1/models lists the configured models"));
-    }
-
-    private static boolean isJson(HttpServerRequest request) {
-        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        return type != null && type.toLowerCase(java.util.Locale.ROOT).contains("json");
     }
 }

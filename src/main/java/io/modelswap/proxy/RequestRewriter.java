@@ -2,6 +2,7 @@ package io.modelswap.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBufInputStream;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.ModelFilters;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +15,8 @@ import java.util.Map;
  */
 final class RequestRewriter {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The extraction's parsing rules: a body {@link ModelExtractor} accepted is read here under the same limits. */
+    private static final ObjectMapper MAPPER = JsonBodies.MAPPER;
 
     private RequestRewriter() {
     }
@@ -25,7 +27,7 @@ final class RequestRewriter {
 
     static Buffer rewriteJson(Buffer body, ModelConfig model, String requestedName) {
         try {
-            ObjectNode json = (ObjectNode) MAPPER.readTree(body.getBytes());
+            ObjectNode json = (ObjectNode) MAPPER.readTree(new ByteBufInputStream(body.getByteBuf()));
             ModelFilters filters = model.filters();
             for (String key : filters.stripParams()) {
                 if (!"model".equals(key)) {
@@ -39,8 +41,8 @@ final class RequestRewriter {
             }
             return Buffer.buffer(MAPPER.writeValueAsBytes(json));
         } catch (IOException e) {
-            // ModelExtractor has already parsed this body, so it is valid JSON
-            throw new IllegalStateException(e);
+            // ModelExtractor has parsed this body under the same rules; a failure here is still the body's, told as such
+            throw JsonBodies.badJson(e);
         }
     }
 

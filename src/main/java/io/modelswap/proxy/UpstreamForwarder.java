@@ -42,9 +42,13 @@ public class UpstreamForwarder {
 
     private static final Logger LOG = Logger.getLogger(UpstreamForwarder.class);
 
-    /** RFC 9110 hop-by-hop headers, never forwarded in either direction. */
+    /**
+     * RFC 9110 hop-by-hop headers, never forwarded in either direction; and {@code Expect}, which modelswap answers
+     * itself (a 100 Continue once it reads the body) and must not ask of the upstream again.
+     */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
+            "expect");
 
     /** Most characters of an upstream's non-JSON error body quoted to the client. */
     private static final int ERROR_TEXT_LIMIT = 500;
@@ -166,6 +170,9 @@ public class UpstreamForwarder {
                 if (server.getHeader(HttpHeaders.CONTENT_LENGTH) == null && server.method().name().equals("POST")) {
                     upstream.setChunked(true);
                 }
+                if (BoundedBody.expectsContinue(server)) {
+                    server.response().writeContinue(); // the client waits for it before sending the body it pipes
+                }
                 server.pipeTo(upstream).onFailure(e -> upstream.reset());
             }
         });
@@ -216,8 +223,12 @@ public class UpstreamForwarder {
         @Override
         public void relay(ModelConfig model, HttpClientResponse upstream, HttpServerResponse response,
                 Promise<Void> done) {
-            if (upstream.statusCode() == 200) {
+            if (upstream.statusCode() == 200 && isEventStream(upstream)) {
                 pipeBody(upstream, response, done);
+                return;
+            }
+            if (upstream.statusCode() == 200) {
+                NonStreamingAnswer.relayAsEvent(model, upstream, response, done);
                 return;
             }
             int status = upstream.statusCode();
@@ -244,6 +255,11 @@ public class UpstreamForwarder {
             endWith(response, OpenAiError.sseEvent(status, OpenAiError.codeFor(status), message), done);
         }
     };
+
+    private static boolean isEventStream(HttpClientResponse upstream) {
+        String type = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    }
 
     private void pipeBody(HttpClientResponse upstream, HttpServerResponse response, Promise<Void> done) {
         tracker.tap(response, upstream).pipeTo(new LiveResponse(response)).onComplete(piped -> {

@@ -44,7 +44,25 @@ final class PackagedApp implements AutoCloseable {
     }
 
     static PackagedApp start(Path config, int port, String... extraArgs) {
-        List<String> command = new ArrayList<>(launcher());
+        return start(launcher(), config, port, extraArgs);
+    }
+
+    /**
+     * modelswap under a shell's {@code ulimit -n openFiles} with {@code maxHeap} ({@code -Xmx}, which the native
+     * binary takes too): a small machine, or a hostile client's best case.
+     */
+    static PackagedApp startConstrained(int openFiles, String maxHeap, Path config, int port, String... extraArgs) {
+        List<String> launcher = launcher();
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + openFiles + " && exec \"$@\"",
+                "bash"));
+        command.add(launcher.get(0));
+        command.add("-Xmx" + maxHeap);
+        command.addAll(launcher.subList(1, launcher.size()));
+        return start(command, config, port, extraArgs);
+    }
+
+    private static PackagedApp start(List<String> launcher, Path config, int port, String... extraArgs) {
+        List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("-config", config.toString(), "-listen", "127.0.0.1:" + port));
         command.addAll(List.of(extraArgs));
         try {

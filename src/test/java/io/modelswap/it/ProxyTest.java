@@ -176,7 +176,7 @@ class ProxyTest {
                 .contentType("application/json")
                 .body("error.message", containsString("no-such-model"))
                 .body("error.type", equalTo("invalid_request_error"))
-                .body("error.code", equalTo("not_found"));
+                .body("error.code", equalTo("model_not_found"));
     }
 
     @Test
@@ -221,7 +221,8 @@ class ProxyTest {
         given().urlEncodingEnabled(false).get("/upstream/alpha/echo/x%2Fy?q=1").then().statusCode(200)
                 .body("raw_path", equalTo("/echo/x%2Fy"))
                 .body("query", equalTo("q=1"));
-        given().get("/upstream/no-such-model/x").then().statusCode(404).body("error.code", equalTo("not_found"));
+        given().get("/upstream/no-such-model/x").then().statusCode(404)
+                .body("error.code", equalTo("model_not_found"));
         given().urlEncodingEnabled(false).get("/upstream/alpha/../beta/x").then().statusCode(400);
     }
 

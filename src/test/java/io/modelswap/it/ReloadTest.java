@@ -161,7 +161,7 @@ class ReloadTest {
 
         applyThroughThePoller(ReloadConfig.baseline().without("doomed"));
 
-        postChat("doomed").then().statusCode(404).body("error.code", equalTo("not_found"));
+        postChat("doomed").then().statusCode(404).body("error.code", equalTo("model_not_found"));
         assertTrue(FakeUpstream.alive(old), "a removed model still finishes what it is serving");
         assertEquals("data: [DONE]", held.releaseAndFinish().get(held.lines.size() - 1));
         await().atMost(PATIENCE).untilAsserted(() -> {

@@ -1,0 +1,223 @@
+package io.modelswap.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The first handler of a client connection's pipeline: while no request is in progress (the connection has just
+ * opened, or its last response has ended), a request head must arrive within the timeout, however slowly its bytes
+ * trickle in. A connection that misses it is closed; one that had sent part of a request first gets a 408 in the
+ * OpenAI envelope. Requests report their start and end from the first route ({@link ConnectionGuard}); all state is
+ * touched on the channel's event loop only.
+ */
+final class HeaderDeadline extends ChannelDuplexHandler {
+
+    private static final Logger LOG = Logger.getLogger(HeaderDeadline.class);
+    private static final byte[] HTTP2_PREFACE_START = "PRI ".getBytes(StandardCharsets.US_ASCII);
+
+    private final long timeoutMillis;
+    private final boolean plain;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> timer;
+    private int inFlight;
+    private boolean bytesWhileIdle;
+    private boolean http2;
+    private boolean firstBytes = true;
+    /** Whether anything was written for the request in progress (then only a reset can end it). */
+    private boolean responseStarted;
+    /** Set once this handler has answered a malformed request itself: Vert.x's own late answer is dropped. */
+    private boolean answeredHere;
+
+    HeaderDeadline(long timeoutMillis, boolean plain) {
+        this.timeoutMillis = timeoutMillis;
+        this.plain = plain;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        arm();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        disarm();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            if (firstBytes) {
+                firstBytes = false;
+                http2 = startsWith(bytes, HTTP2_PREFACE_START);
+            }
+            if (inFlight == 0) {
+                bytesWhileIdle = true;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** A request's head is complete (called from the connection's context). */
+    void requestStarted() {
+        onLoop(() -> {
+            inFlight++;
+            bytesWhileIdle = false;
+            responseStarted = false;
+            disarm();
+        });
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise)
+            throws Exception {
+        if (answeredHere) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            promise.setSuccess();
+            return;
+        }
+        if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            if (inFlight == 0 && !responseStarted && plain && !http2) {
+                ByteBuf replacement = enveloped(bytes);
+                if (replacement != null) {
+                    bytes.release();
+                    msg = replacement;
+                }
+            }
+            responseStarted = true;
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    /**
+     * A response written while no request has reached the router comes from Vert.x's invalid-request handler (a
+     * request line over 4 KiB, headers over {@code quarkus.http.limits.max-header-size}, an undecodable head): an
+     * empty 400/414/431. It is replaced by the same status in the OpenAI envelope; anything else is left alone.
+     */
+    private static ByteBuf enveloped(ByteBuf bytes) {
+        int length = Math.min(bytes.readableBytes(), 512);
+        String head = bytes.toString(bytes.readerIndex(), length, StandardCharsets.ISO_8859_1);
+        if (!head.startsWith("HTTP/1.") || head.length() < 12 || !head.toLowerCase(java.util.Locale.ROOT)
+                .contains("content-length: 0\r\n") || !head.contains("\r\n\r\n")) {
+            return null;
+        }
+        String message = switch (head.substring(9, 12)) {
+            case "400" -> "malformed request: its request line or headers could not be decoded";
+            case "414" -> "request line too long (at most 4096 bytes)";
+            case "431" -> "request headers too large (quarkus.http.limits.max-header-size)";
+            default -> null;
+        };
+        if (message == null) {
+            return null;
+        }
+        int status = Integer.parseInt(head.substring(9, 12));
+        String reason = switch (status) {
+            case 414 -> "URI Too Long";
+            case 431 -> "Request Header Fields Too Large";
+            default -> "Bad Request";
+        };
+        return rawResponse(status, reason, OpenAiError.codeFor(status), message, false);
+    }
+
+    /**
+     * Vert.x fails the connection when the HTTP decoder rejects a request's body (a chunk size that is not hex, a
+     * chunk line too long) and closes it without a word; the failure passes here first, so the client gets a 400 in
+     * the OpenAI envelope when nothing of a response has been written yet.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (plain && !http2 && !answeredHere && !responseStarted && ctx.channel().isActive()
+                && (inFlight > 0 || bytesWhileIdle) && !(cause instanceof java.io.IOException)) {
+            LOG.debugf("malformed request from %s: %s", ctx.channel().remoteAddress(), cause.toString());
+            ctx.writeAndFlush(rawResponse(400, "Bad Request", "bad_request", "malformed request: the HTTP framing"
+                    + " of its body could not be decoded (" + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")", false))
+                    .addListener(ChannelFutureListener.CLOSE);
+            answeredHere = true;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    /** A request's response has ended or its connection failed. */
+    void requestEnded() {
+        onLoop(() -> {
+            if (inFlight > 0) {
+                inFlight--;
+            }
+            if (inFlight == 0) {
+                arm();
+            }
+        });
+    }
+
+    private void onLoop(Runnable action) {
+        if (ctx == null) {
+            return;
+        }
+        if (ctx.executor().inEventLoop()) {
+            action.run();
+        } else {
+            ctx.executor().execute(action);
+        }
+    }
+
+    private void arm() {
+        disarm();
+        if (timeoutMillis > 0 && ctx.channel().isActive()) {
+            timer = ctx.executor().schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void disarm() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void expire() {
+        timer = null;
+        if (inFlight > 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        if (bytesWhileIdle && plain && !http2) {
+            LOG.debugf("closing %s: no complete request head within %d ms", ctx.channel().remoteAddress(),
+                    timeoutMillis);
+            ctx.writeAndFlush(rawResponse(408, "Request Timeout", "request_timeout", "the request head was not"
+                    + " complete within " + timeoutMillis + " ms (modelswap.http.header-timeout)", false))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.close();
+    }
+
+    /** A complete HTTP/1.1 error response in the OpenAI envelope, written below Vert.x (no request to answer). */
+    static ByteBuf rawResponse(int status, String reason, String code, String message, boolean retry) {
+        byte[] body = OpenAiError.body(status, code, message).encode().getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\nConnection: close\r\n"
+                + (retry ? "Retry-After: 1\r\n" : "") + "\r\n";
+        return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body);
+    }
+
+    private static boolean startsWith(ByteBuf bytes, byte[] prefix) {
+        if (bytes.readableBytes() < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes.getByte(bytes.readerIndex() + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
