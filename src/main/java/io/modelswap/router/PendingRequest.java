@@ -74,8 +74,10 @@ public final class PendingRequest {
     }
 
     void reject(RouterException why) {
-        admission.tryFail(why);
+        // The grant fails first: whoever is told of the refused admission may look at the grant at once (from another
+        // thread, too) and must find it settled.
         grant.tryFail(why);
+        admission.tryFail(why);
     }
 
     boolean tryGrant(Grant g) {
