@@ -7,6 +7,7 @@ import io.modelswap.process.ProcessState;
 import io.modelswap.process.ProcessTimings;
 import io.modelswap.process.StartFailedException;
 import io.modelswap.process.StateChange;
+import io.modelswap.process.StopCause;
 import io.modelswap.router.scheduler.Effects;
 import io.modelswap.router.scheduler.Failure;
 import io.modelswap.router.scheduler.FifoScheduler;
@@ -78,6 +79,12 @@ final class RouterLoop implements Effects {
      * process is not started yet, so that stop had nothing to abort, and the start must not follow.
      */
     private final Set<String> swapsAborted = new HashSet<>();
+    /**
+     * Requests whose upstream refused their connection while the model looked ready, held until the loop knows what
+     * became of the upstream: its owner says it still serves, or its state change says it is gone. Then they are
+     * submitted like new requests (and restart the model). Entries leave on either answer.
+     */
+    private final Map<String, List<PendingRequest>> heldAfterRefusal = new HashMap<>();
     /** Why each model's last start failed, to tell a timeout (504) from a crash (502). */
     private final Map<String, StartFailedException> lastStartFailure = new HashMap<>();
     private boolean shutDown;
@@ -122,6 +129,38 @@ final class RouterLoop implements Effects {
         scheduler.onServeDone(ticket);
     }
 
+    void onRefused(Ticket refused, PendingRequest retry) {
+        onServeDone(refused);
+        String model = retry.model();
+        ModelProcess process = processes.get(model);
+        if (process == null || observed.getOrDefault(model, ProcessState.STOPPED) != ProcessState.READY) {
+            onSubmit(retry); // the loop has seen the instance go already: the ordinary way restarts it
+            return;
+        }
+        List<PendingRequest> held = heldAfterRefusal.computeIfAbsent(model, m -> new ArrayList<>());
+        held.add(retry);
+        if (held.size() == 1) {
+            // The owner decides about its process; its answer (or its state change) comes back as a message.
+            process.upstreamRefused().onComplete(checked -> self.accept(new RouterCommand.RefusalChecked(model,
+                    checked.succeeded() && checked.result())));
+        }
+    }
+
+    void onRefusalChecked(String model, boolean stillServing) {
+        if (stillServing) {
+            releaseHeld(model);
+        }
+        // otherwise the instance is on its way out, and its state change releases the requests
+    }
+
+    private void releaseHeld(String model) {
+        List<PendingRequest> held = heldAfterRefusal.remove(model);
+        if (held != null) {
+            // a request whose client left meanwhile has withdrawn (its grant is failed): it asks for nothing
+            held.stream().filter(r -> !r.grant().isComplete()).forEach(this::onSubmit);
+        }
+    }
+
     void onSwapDone(String model, Optional<Throwable> error) {
         swapsUnderWay.remove(model);
         swapsAborted.remove(model);
@@ -139,6 +178,7 @@ final class RouterLoop implements Effects {
         if (processes.containsKey(change.model())) {
             observed.put(change.model(), change.to());
         }
+
         if (change.to() == ProcessState.STOPPED) {
             // The owner has fully stopped the old instance: only now may a changed or removed definition take its
             // place (before the scheduler hears of it and starts the model again), so two instances of one model
@@ -147,6 +187,10 @@ final class RouterLoop implements Effects {
         }
         publishView();
         scheduler.onStateChanged(change.model(), change.to());
+        if (change.from() == ProcessState.READY) {
+            // only now that the scheduler knows the instance is leaving: they must not be granted it again
+            releaseHeld(change.model());
+        }
     }
 
     /**
@@ -294,7 +338,7 @@ final class RouterLoop implements Effects {
         swapsAborted.remove(model);
         List<Future<Void>> evictions = new ArrayList<>();
         for (String victim : evict) {
-            evictions.add(stop(victim, StopCause.SWAP.reason(model)));
+            evictions.add(stop(victim, StopCause.SWAP, model));
         }
         if (!evict.isEmpty()) {
             LOG.infof("[%s] swapping in, stopping %s", model, evict);
@@ -313,7 +357,7 @@ final class RouterLoop implements Effects {
 
     @Override
     public void cancelSwap(String model) {
-        stop(model, StopCause.CANCELLED.reason(""));
+        stop(model, StopCause.CANCELLED, "");
     }
 
     @Override
@@ -344,7 +388,7 @@ final class RouterLoop implements Effects {
     @Override
     public void stopModels(List<String> models, StopReason reason) {
         for (String model : models) {
-            stop(model, describe(reason, model));
+            stop(model, causeOf(reason), detail(reason, model));
         }
     }
 
@@ -361,7 +405,8 @@ final class RouterLoop implements Effects {
         }
     }
 
-    private Future<Void> stop(String model, String reason) {
+    /** Stops {@code model} for {@code cause}; {@code detail} follows the cause's words in the reason text. */
+    private Future<Void> stop(String model, StopCause cause, String detail) {
         ModelProcess process = processes.get(model);
         if (process == null) {
             return Future.succeededFuture();
@@ -369,7 +414,7 @@ final class RouterLoop implements Effects {
         if (swapsUnderWay.contains(model)) {
             swapsAborted.add(model);
         }
-        Future<Void> stop = process.stop(graceOf(process.config()), reason);
+        Future<Void> stop = process.stop(graceOf(process.config()), cause, cause.reason(detail));
         stops.put(model, stop);
         // Only the loop touches the map, so the finished stop is forgotten on the loop's context.
         stop.onComplete(ignored -> loopContext.runOnContext(v -> stops.remove(model, stop)));
@@ -380,15 +425,19 @@ final class RouterLoop implements Effects {
         return Duration.ofSeconds(model.unloadTimeoutSeconds());
     }
 
-    private String describe(StopReason reason, String model) {
-        ModelConfig current = config.models().get(model);
+    private static StopCause causeOf(StopReason reason) {
         return switch (reason) {
-            case TTL -> StopCause.TTL.reason((current == null ? "?" : current.ttlSeconds()) + "s");
-            case UNLOAD -> StopCause.UNLOAD.reason("");
-            case RELOAD -> StopCause.RELOAD.reason("");
-            case CANCELLED -> StopCause.CANCELLED.reason("");
-            case SHUTDOWN -> StopCause.SHUTDOWN.reason("");
+            case TTL -> StopCause.TTL;
+            case UNLOAD -> StopCause.UNLOAD;
+            case RELOAD -> StopCause.RELOAD;
+            case CANCELLED -> StopCause.CANCELLED;
+            case SHUTDOWN -> StopCause.SHUTDOWN;
         };
+    }
+
+    private String detail(StopReason reason, String model) {
+        ModelConfig current = config.models().get(model);
+        return reason == StopReason.TTL ? (current == null ? "?" : current.ttlSeconds()) + "s" : "";
     }
 
     private static String describe(Throwable error) {

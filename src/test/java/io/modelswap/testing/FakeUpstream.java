@@ -114,6 +114,11 @@ public final class FakeUpstream {
         }
     }
 
+    /** {@link #alive(long)} of a handle. */
+    public static boolean aliveHandle(ProcessHandle p) {
+        return alive(p.pid());
+    }
+
     /** GET {@code http://127.0.0.1:port/path} and return the body (any status). */
     public static String get(int port, String path) {
         try {
