@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 
 /**
  * Loads a llama-swap configuration: {@code ${env.X}} on the text of each file, SnakeYAML nodes, config-dir merge,
@@ -19,6 +20,7 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
     private final Function<String, String> environment;
+    private final IntPredicate portTaken;
 
     public ConfigLoader() {
         this(System::getenv);
@@ -26,7 +28,17 @@ public final class ConfigLoader {
 
     /** @param environment variable lookup for {@code ${env.NAME}} (tests pass a map's {@code get}) */
     public ConfigLoader(Function<String, String> environment) {
+        this(environment, port -> false);
+    }
+
+    /**
+     * @param environment variable lookup for {@code ${env.NAME}}
+     * @param portTaken   whether someone else holds a port: {@code ${PORT}} skips it (the loader stays pure; the
+     *                    caller decides what "held" means)
+     */
+    public ConfigLoader(Function<String, String> environment, IntPredicate portTaken) {
         this.environment = environment;
+        this.portTaken = portTaken;
     }
 
     /**
@@ -86,14 +98,14 @@ public final class ConfigLoader {
         return YamlTree.parse(name, substituted, problems);
     }
 
-    private static LoadResult finish(YNode root, Problems problems) {
+    private LoadResult finish(YNode root, Problems problems) {
         KnownKeys.warnUnknown(root, problems);
         Map<String, SourceLocation> locations = new LinkedHashMap<>();
         YNode models = root.get("models");
         if (models != null && models.isMap()) {
             models.entries().forEach((id, model) -> locations.put(id, new SourceLocation(model.file(), model.line())));
         }
-        Macros.expand(root, problems);
+        Macros.expand(root, problems, portTaken);
         LlamaSwapFile mapped = ConfigMapper.map(root, problems);
         ConfigValidator.Result result = mapped == null ? null : ConfigValidator.validate(root, mapped, problems);
         if (problems.hasErrors() || result == null) {

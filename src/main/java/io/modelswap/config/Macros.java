@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  *   <li>A string that is exactly {@code ${m}} takes m's type (int, float, bool); inside a longer string m's value is
  *       printed as text.</li>
  *   <li>{@code ${PORT}} is handed out from {@code startPort} upwards in sorted model-ID order, only to models whose
- *       {@code cmd} uses it; the default {@code proxy} is {@code http://localhost:${PORT}}.</li>
+ *       {@code cmd} uses it, skipping ports someone else already listens on; the default {@code proxy} is
+ *       {@code http://localhost:${PORT}}.</li>
  *   <li>{@code ${PID}} survives in {@code cmdStop} (it is known only at stop time); anything else left over is an
  *       error.</li>
  * </ul>
@@ -36,15 +38,38 @@ final class Macros {
     record Macro(String name, YNode value) {
     }
 
-    private final Problems problems;
+    /** The highest TCP port. */
+    private static final int MAX_PORT = 65535;
 
-    private Macros(Problems problems) {
+    private final Problems problems;
+    private final IntPredicate portTaken;
+
+    private Macros(Problems problems, IntPredicate portTaken) {
         this.problems = problems;
+        this.portTaken = portTaken;
     }
 
     /** Expands every macro of {@code root} in place; {@code macros} keys are removed (they are definitions). */
     static void expand(YNode root, Problems problems) {
-        new Macros(problems).run(root);
+        expand(root, problems, port -> false);
+    }
+
+    /** Like {@link #expand(YNode, Problems)}; {@code ${PORT}} skips every port {@code portTaken} says is held. */
+    static void expand(YNode root, Problems problems, IntPredicate portTaken) {
+        new Macros(problems, portTaken).run(root);
+    }
+
+    /**
+     * The port {@code ${PORT}} gets: the first from {@code from} up that nobody else listens on, so that a model's
+     * health check can never be answered by a server that was there before it; -1 when none is left.
+     */
+    private int allocatePort(int from) {
+        for (int port = from; port <= MAX_PORT; port++) {
+            if (!portTaken.test(port)) {
+                return port;
+            }
+        }
+        return -1;
     }
 
     private void run(YNode root) {
@@ -93,6 +118,12 @@ final class Macros {
                 // Reported once: neutralize it so the leftover and URL checks do not repeat the same problem.
                 proxy.setScalar(YNode.Type.STR, proxy.value().replace("${PORT}", "0"));
             } else if (cmdHasPort) {
+                port = allocatePort(port);
+                if (port < 0) {
+                    problems.error(model.get("cmd"), path + ".cmd", "no port is free for ${PORT} between startPort"
+                            + " and " + MAX_PORT);
+                    port = MAX_PORT;
+                }
                 List<Macro> portMacro = List.of(new Macro("PORT",
                         YNode.scalar(model.file(), model.line(), YNode.Type.INT, Integer.toString(port))));
                 substituteAll(model, portMacro);
