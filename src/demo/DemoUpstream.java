@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  * --never-healthy        GET /health answers 503 forever
  * --exit-at-start CODE   exit at once with CODE
  * --die-mid-stream N     in a stream, halt the JVM (exit code 3) after N chunks
+ * --die-mid-body         in an echo answer, send its Content-Length and half of its body, then halt (exit code 3)
  * --hold-after N         in a stream, after N chunks wait until POST /release
  * --never-answer         accept every request except GET /health and /pids, and never answer it
  * --ignore-sigterm       SIGTERM does nothing (only SIGKILL stops it)
@@ -40,7 +41,7 @@ import java.util.stream.Collectors;
  * </pre>
  *
  * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models,
- * GET /pids, GET /stats (streams aborted by the client), GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
+ * GET /pids, GET /stats (streams aborted by the client), GET /holding (streams held now), GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
  * body sha-256, content-type) for /v1/completions, /completion, /v1/embeddings, /v1/responses, /v1/messages,
  * /v1/rerank, /infill, /v1/audio/transcriptions. Anything else is 404.
  */
@@ -147,6 +148,11 @@ public class DemoUpstream {
             return json(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":" + str(modelName())
                     + ",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
         }
+        if (path.equals("/holding")) {
+            synchronized (releaseLock) {
+                return json(ex, 200, "{\"holding\":" + holding + "}");
+            }
+        }
         if (path.equals("/stats")) {
             return json(ex, 200, "{\"aborted_streams\":" + abortedStreams.get() + "}");
         }
@@ -170,6 +176,9 @@ public class DemoUpstream {
             return json(ex, 200, "{\"released\":" + released + "}");
         }
         if (path.startsWith("/echo/") || ECHO_PATHS.contains(path)) {
+            if (flags.containsKey("die-mid-body")) {
+                dieMidBody(ex, echo(ex, method, body));
+            }
             return json(ex, 200, echo(ex, method, body));
         }
         return json(ex, 404, "{\"error\":{\"message\":" + str("no route " + method + " " + path)
@@ -217,6 +226,17 @@ public class DemoUpstream {
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
         return 200;
+    }
+
+    /** Promises the whole body with its Content-Length, sends half of it, and dies as a crashing server would. */
+    private static void dieMidBody(HttpExchange ex, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes, 0, bytes.length / 2);
+        ex.getResponseBody().flush();
+        System.out.println("dying after " + bytes.length / 2 + " of " + bytes.length + " bytes (--die-mid-body)");
+        Runtime.getRuntime().halt(3);
     }
 
     private static void holdUntilReleased(int chunks) {
@@ -366,7 +386,7 @@ public class DemoUpstream {
     private static void usage(String problem) {
         System.err.println("DemoUpstream: " + problem);
         System.err.println("usage: java DemoUpstream.java --port N [--model-name S] [--start-delay-ms N]"
-                + " [--healthy-after-ms N] [--never-healthy] [--exit-at-start CODE] [--die-mid-stream N]"
+                + " [--healthy-after-ms N] [--never-healthy] [--exit-at-start CODE] [--die-mid-stream N] [--die-mid-body]"
                 + " [--hold-after N] [--ignore-sigterm] [--fork-grandchild] [--tokens N] [--token-delay-ms N]"
                 + " [--log-lines N] [--chatty]");
         System.exit(2);

@@ -53,10 +53,6 @@ public interface ModelswapSettings {
          */
         @WithDefault("20K")
         MemorySize maxHeaderSize();
-
-        /** Most pooled upstream connections per model. Defaults to {@code 64}, above the default concurrency limit. */
-        @WithDefault("64")
-        int maxConnectionsPerUpstream();
     }
 
     interface Scheduling {

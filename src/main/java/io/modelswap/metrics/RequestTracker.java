@@ -33,6 +33,9 @@ public class RequestTracker {
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
         Duration.ofSeconds(120), Duration.ofSeconds(300)};
 
+    /** The status recorded for an answer the upstream broke off (a bad gateway, seen after the fact). */
+    static final int BROKEN_BY_UPSTREAM = 502;
+
     private final MeterRegistry registry;
     private final ActivityLog activity;
     private final Map<String, ModelGauges> gauges = new ConcurrentHashMap<>();
@@ -56,6 +59,8 @@ public class RequestTracker {
         final ModelGauges g;
         boolean granted;
         boolean ended;
+        /** The upstream broke its answer off and the client's connection was cut: a 502, whatever was sent. */
+        boolean brokenByUpstream;
         UsageScanner scanner;
         String contentType = "";
 
@@ -80,7 +85,7 @@ public class RequestTracker {
                 granted = false;
                 g.inFlight.decrementAndGet();
             }
-            int status = response.ended() ? response.getStatusCode() : 0;
+            int status = brokenByUpstream ? BROKEN_BY_UPSTREAM : response.ended() ? response.getStatusCode() : 0;
             if (gauges.get(model) == g) {
                 // not for a model a reload removed meanwhile: its series are gone and must not come back
                 Counter.builder("modelswap.requests").description("Proxied requests by model and response status")
@@ -124,6 +129,20 @@ public class RequestTracker {
             t.scanner = scanner;
         }
         return scanner == null ? upstream : new TappedStream(upstream, scanner);
+    }
+
+    /**
+     * The upstream broke off its answer to the request of {@code response} (it crashed or closed the connection) and
+     * the client's connection is being cut: the request counts as a {@value #BROKEN_BY_UPSTREAM}, not as the 200 its
+     * status line said.
+     */
+    public void brokenByUpstream(HttpServerResponse response) {
+        Tracked t = tracked.get(response);
+        if (t != null) {
+            synchronized (t) {
+                t.brokenByUpstream = true;
+            }
+        }
     }
 
     /** Registers the per-model gauges of {@code model} so that they read 0 before its first request. */
