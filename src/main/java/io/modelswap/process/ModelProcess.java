@@ -230,7 +230,6 @@ public final class ModelProcess {
         transition(ProcessState.STARTING, "start requested");
         ProcessTree.BLOCKING.execute(() -> {
             try {
-                r.spawnedAt = Instant.now();
                 Process p = spawn();
                 if (ProcessSessions.available()) {
                     r.session = p.pid(); // setsid makes it the leader of a session named after its pid
@@ -377,7 +376,8 @@ public final class ModelProcess {
             List<ProcessHandle> withRoot = new ArrayList<>(tree);
             withRoot.add(r.process.toHandle());
             // whatever answered the health check must be the model's own server, not one already on its port
-            java.util.Optional<String> squatter = PortOwnership.squatter(config.proxy(), withRoot, r.spawnedAt);
+            java.util.Optional<String> squatter = PortOwnership.squatter(config.proxy(), withRoot,
+                    r.process.toHandle());
             owner.runOnContext(v -> {
                 if (run != r || r.killing) {
                     return;

@@ -27,12 +27,14 @@ final class PortOwnership {
     /**
      * Another process that listens on the port of {@code proxy}, told as "port N is held by pid P (command)"; empty
      * when every listener is the model's own or cannot be told apart. A listener counts as foreign only when its
-     * process is outside {@code tree} and already ran when the model's command was spawned: a process started
-     * afterwards may be the command's doing without being its descendant (a container runtime's port forwarder), and
-     * one modelswap may not inspect (another user's, root's) cannot be judged. Nothing is checked for a {@code proxy}
-     * that is not on this machine.
+     * process is outside {@code tree} and started before the model's {@code root}: a process started afterwards may
+     * be the command's doing without being its descendant (a container runtime's port forwarder), and one modelswap
+     * may not inspect (another user's, root's) cannot be judged. Start times are compared as the JDK reads them
+     * from {@code /proc} for both (its boot-time base is whole seconds: the wall clock would be up to 1 s off).
+     * Nothing is checked for a {@code proxy} that is not on this machine.
      */
-    static Optional<String> squatter(String proxy, Collection<ProcessHandle> tree, Instant spawnedAt) {
+    static Optional<String> squatter(String proxy, Collection<ProcessHandle> tree, ProcessHandle root) {
+        Optional<Instant> rootStarted = root.info().startInstant();
         OptionalInt port = localPort(proxy);
         if (port.isEmpty()) {
             return Optional.empty();
@@ -56,7 +58,7 @@ final class PortOwnership {
                 continue;
             }
             Optional<Instant> started = holder.get().info().startInstant();
-            if (started.isPresent() && started.get().isBefore(spawnedAt)) {
+            if (started.isPresent() && rootStarted.isPresent() && started.get().isBefore(rootStarted.get())) {
                 return Optional.of("port " + port.getAsInt() + " is held by pid " + holder.get().pid() + " ("
                         + holder.get().info().commandLine().orElse("command unknown") + "), which is not the model's");
             }

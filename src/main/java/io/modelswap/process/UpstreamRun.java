@@ -1,6 +1,5 @@
 package io.modelswap.process;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,8 +21,6 @@ final class UpstreamRun {
     final Promise<Process> spawned = Promise.promise();
     Process process;
     OutputDrain drain;
-    /** When the command was spawned: a foreign server on the port ran before it. */
-    volatile Instant spawnedAt = Instant.now();
     /** The run's session id (its root's pid) when the command got a session of its own, else -1. */
     volatile long session = -1;
     /** The timer that records the run's processes into the state file; -1 when none. */
