@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * --exit-at-start CODE   exit at once with CODE
  * --die-mid-stream N     in a stream, halt the JVM (exit code 3) after N chunks
  * --die-mid-body         in an echo answer, send its Content-Length and half of its body, then halt (exit code 3)
+ * --die-on-request N     halt (exit code 3) when the Nth chat completion arrives, before answering it
  * --hold-after N         in a stream, after N chunks wait until POST /release
  * --never-answer         accept every request except GET /health and /pids, and never answer it
  * --ignore-sigterm       SIGTERM does nothing (only SIGKILL stops it)
@@ -41,7 +42,7 @@ import java.util.stream.Collectors;
  * </pre>
  *
  * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models,
- * GET /pids, GET /stats (streams aborted by the client), GET /holding (streams held now), GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
+ * GET /pids, GET /stats (streams aborted by the client), GET /holding (held streams not yet released), GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
  * body sha-256, content-type) for /v1/completions, /completion, /v1/embeddings, /v1/responses, /v1/messages,
  * /v1/rerank, /infill, /v1/audio/transcriptions. Anything else is 404.
  */
@@ -60,6 +61,9 @@ public class DemoUpstream {
     private static final java.util.concurrent.atomic.AtomicInteger abortedStreams =
             new java.util.concurrent.atomic.AtomicInteger();
     private static int holding;
+    /** Chat completions received, for --die-on-request. */
+    private static final java.util.concurrent.atomic.AtomicInteger chatRequests =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     public static void main(String[] args) throws Exception {
         // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's delayed ACK:
@@ -133,6 +137,10 @@ public class DemoUpstream {
             sleep(Long.MAX_VALUE);
         }
         if (path.equals("/v1/chat/completions") && method.equals("POST")) {
+            if (chatRequests.incrementAndGet() == intFlag("die-on-request", -1)) {
+                System.out.println("dying on chat request " + chatRequests.get() + " (--die-on-request)");
+                Runtime.getRuntime().halt(3);
+            }
             if (!STREAM_TRUE.matcher(text).find()) {
                 return chat(ex, text);
             }
@@ -170,7 +178,7 @@ public class DemoUpstream {
             int released;
             synchronized (releaseLock) {
                 released = holding;
-                releaseGeneration++;
+                releaseGeneration++; // releases every stream registered so far, whether it reached its hold or not
                 releaseLock.notifyAll();
             }
             return json(ex, 200, "{\"released\":" + released + "}");
@@ -204,28 +212,70 @@ public class DemoUpstream {
         int dieAfter = intFlag("die-mid-stream", -1);
         int holdAfter = intFlag("hold-after", -1);
         long delay = intFlag("token-delay-ms", 30);
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        for (int i = 0; i < tokens; i++) {
-            if (i == dieAfter) {
-                System.out.println("dying mid-stream after " + i + " chunks (--die-mid-stream)");
-                Runtime.getRuntime().halt(3);
+        // A held stream counts as held from its start: a client that has read the chunks before the hold and then
+        // posts /release must release it even if this thread has not reached the hold yet.
+        long[] hold = holdAfter >= 0 ? registerHold() : null;
+        try {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (int i = 0; i < tokens; i++) {
+                if (i == dieAfter) {
+                    System.out.println("dying mid-stream after " + i + " chunks (--die-mid-stream)");
+                    Runtime.getRuntime().halt(3);
+                }
+                if (i == holdAfter) {
+                    holdUntilReleased(i, hold);
+                }
+                sleep(delay);
+                String token = i == 0 ? "[" + modelName() + "]" : " tok" + i;
+                String delta = i == 0 ? "{\"role\":\"assistant\",\"content\":" + str(token) + "}" : "{\"content\":" + str(token) + "}";
+                sse(out, chunk("[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]", ""));
             }
-            if (i == holdAfter) {
-                holdUntilReleased(i);
+            sse(out, chunk("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]", ""));
+            sse(out, chunk("[]", ",\"usage\":" + usage(request, tokens) + ",\"timings\":" + timings(request, tokens)));
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return 200;
+        } finally {
+            if (hold != null) {
+                unregisterHold(hold);
             }
-            sleep(delay);
-            String token = i == 0 ? "[" + modelName() + "]" : " tok" + i;
-            String delta = i == 0 ? "{\"role\":\"assistant\",\"content\":" + str(token) + "}" : "{\"content\":" + str(token) + "}";
-            sse(out, chunk("[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]", ""));
         }
-        sse(out, chunk("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]", ""));
-        sse(out, chunk("[]", ",\"usage\":" + usage(request, tokens) + ",\"timings\":" + timings(request, tokens)));
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        return 200;
+    }
+
+    /** Counts a held stream in from now on; returns {release generation at registration, still counted (1/0)}. */
+    private static long[] registerHold() {
+        synchronized (releaseLock) {
+            holding++;
+            return new long[] {releaseGeneration, 1};
+        }
+    }
+
+    private static void unregisterHold(long[] hold) {
+        synchronized (releaseLock) {
+            if (hold[1] == 1) {
+                hold[1] = 0;
+                holding--;
+            }
+        }
+    }
+
+    /** Waits for a /release posted after the stream began (one posted before this point counts too). */
+    private static void holdUntilReleased(int chunks, long[] hold) {
+        System.out.println("holding the stream after " + chunks + " chunks until POST /release");
+        synchronized (releaseLock) {
+            try {
+                long deadline = System.currentTimeMillis() + 600_000;
+                while (hold[0] == releaseGeneration && System.currentTimeMillis() < deadline) {
+                    releaseLock.wait(1_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        unregisterHold(hold);
     }
 
     /** Promises the whole body with its Content-Length, sends half of it, and dies as a crashing server would. */
@@ -237,24 +287,6 @@ public class DemoUpstream {
         ex.getResponseBody().flush();
         System.out.println("dying after " + bytes.length / 2 + " of " + bytes.length + " bytes (--die-mid-body)");
         Runtime.getRuntime().halt(3);
-    }
-
-    private static void holdUntilReleased(int chunks) {
-        System.out.println("holding the stream after " + chunks + " chunks until POST /release");
-        synchronized (releaseLock) {
-            long generation = releaseGeneration;
-            holding++;
-            try {
-                long deadline = System.currentTimeMillis() + 600_000;
-                while (generation == releaseGeneration && System.currentTimeMillis() < deadline) {
-                    releaseLock.wait(1_000);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                holding--;
-            }
-        }
     }
 
     private static String chunk(String choices, String extra) {
@@ -387,6 +419,7 @@ public class DemoUpstream {
         System.err.println("DemoUpstream: " + problem);
         System.err.println("usage: java DemoUpstream.java --port N [--model-name S] [--start-delay-ms N]"
                 + " [--healthy-after-ms N] [--never-healthy] [--exit-at-start CODE] [--die-mid-stream N] [--die-mid-body]"
+                + " [--die-on-request N]"
                 + " [--hold-after N] [--ignore-sigterm] [--fork-grandchild] [--tokens N] [--token-delay-ms N]"
                 + " [--log-lines N] [--chatty]");
         System.exit(2);

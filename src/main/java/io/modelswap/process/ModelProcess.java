@@ -42,6 +42,8 @@ public final class ModelProcess {
     static final int EXIT_LOG_LINES = 10;
     /** Output lines searched for those to quote: enough for a long stack trace after the error it follows. */
     static final int EXIT_OUTPUT_SCANNED = 300;
+    /** How long a process whose server lost a connection but still listens is given to show that it is exiting. */
+    static final Duration REFUSAL_EXIT_WAIT = Duration.ofSeconds(1);
     /**
      * How often the processes of a run are listed into the state file while it lives: what its command forks while
      * starting (or later) is recorded within this, so a modelswap killed mid-start leaves nothing unrecorded.
@@ -141,10 +143,11 @@ public final class ModelProcess {
     }
 
     /**
-     * A request to this model's upstream was refused: nothing listened on its port. Completes with true when the
-     * instance still serves (something listens again), false when it is gone: its process has exited (that exit is
-     * being handled) or no longer listens, in which case it is stopped now with its whole tree, like a crash, and
-     * the next request starts it again.
+     * A request to this model's upstream was refused (nothing listened on its port) or lost before an answer.
+     * Completes with true when the instance still serves (it listens, and does not exit within
+     * {@link #REFUSAL_EXIT_WAIT}), false when it is gone: its process has exited (that exit is being handled) or no
+     * longer listens, in which case it is stopped now with its whole tree, like a crash, and the next request starts
+     * it again.
      */
     public Future<Boolean> upstreamRefused() {
         Promise<Boolean> result = ((VertxInternal) vertx).getOrCreateContext().promise();
@@ -167,7 +170,14 @@ public final class ModelProcess {
                         transition(ProcessState.STOPPING, why, null);
                         killRun(r, FAILED_START_GRACE);
                     }
-                    result.complete(alive && listening);
+                    if (!alive || !listening) {
+                        result.complete(false);
+                        return;
+                    }
+                    // A server in the middle of dying still holds its socket for a moment: give its exit the
+                    // chance to show before calling it alive (the exit handler then stops the run as usual).
+                    r.process.onExit().whenComplete((p, e) -> result.tryComplete(false));
+                    vertx.setTimer(REFUSAL_EXIT_WAIT.toMillis(), id -> result.tryComplete(true));
                 });
             });
         });

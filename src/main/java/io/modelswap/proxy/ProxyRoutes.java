@@ -197,9 +197,10 @@ public class ProxyRoutes {
 
     /**
      * Forwards a granted request (whole, or only its answer's body into a loading stream) and releases the grant when
-     * the exchange is over. An upstream that refuses the connection before anything was sent may have crashed an
-     * instant ago: the router is told, restarts the model if its server is gone, and the request is forwarded once
-     * more to what it grants then; a second refusal is answered as the upstream failure it is. On the HTTP context.
+     * the exchange is over. An upstream that refuses the connection, or loses it before answering, may have crashed
+     * an instant ago: the router is told, restarts the model if its server is gone, and the request is forwarded once
+     * more to what it grants then (a request the upstream may have received only to a new instance); a second loss is
+     * answered as the upstream failure it is. On the HTTP context.
      */
     private void forward(RoutingContext rc, PendingRequest pending, Grant grant, String upstreamUri, Buffer body,
             boolean intoLoadingStream, boolean mayRetry) {
@@ -208,14 +209,14 @@ public class ProxyRoutes {
                 ? forwarder.forwardBody(rc.request(), grant.model(), upstreamUri, body, mayRetry)
                 : forwarder.forward(rc.request(), grant.model(), upstreamUri, body, mayRetry);
         exchange.onComplete(done -> httpContext.runOnContext(v -> {
-            if (done.succeeded() || !(done.cause() instanceof UpstreamRefusedException refused)) {
+            if (done.succeeded() || !(done.cause() instanceof UpstreamLostException lost)) {
                 router.serveDone(pending);
                 return;
             }
             LOG.infof("%s; the router restarts the model if its server is gone, then the request is sent again",
-                    refused.getMessage());
+                    lost.getMessage());
             HttpServerResponse response = rc.response();
-            PendingRequest retry = router.retryAfterRefusal(pending);
+            PendingRequest retry = router.retryAfterRefusal(pending, lost.requestSent());
             response.closeHandler(closed -> router.cancel(retry));
             retry.grant().onComplete(granted -> httpContext.runOnContext(w -> {
                 if (granted.failed()) {

@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -76,8 +77,9 @@ public class UpstreamForwarder {
      * exchange is over, whether it succeeded or not: the caller releases its grant then.
      *
      * @param refusalRetried when true, an upstream that refuses the connection (nothing listens on its port: it may
-     *                       have crashed) is not answered: the future fails with {@link UpstreamRefusedException}
-     *                       and nothing has been sent or read, so the caller may forward the request again
+     *                       have crashed), or loses it before any response header while a buffered body was sent,
+     *                       is not answered: the future fails with {@link UpstreamLostException} and the client has
+     *                       been told nothing, so the caller may forward the request again
      */
     public Future<Void> forward(HttpServerRequest server, ModelConfig model, String path, Buffer body,
             boolean refusalRetried) {
@@ -119,7 +121,7 @@ public class UpstreamForwarder {
         HttpClient client = pools.forLimit(model.concurrencyLimit());
         requestWithOneRetry(client, options).onComplete(requested -> {
             if (requested.failed() && refusalRetried && refused(requested.cause()) && !response.closed()) {
-                done.fail(new UpstreamRefusedException(model.id(), requested.cause().getMessage()));
+                done.fail(new UpstreamLostException(model.id(), requested.cause().getMessage(), false));
                 return;
             }
             if (requested.failed()) {
@@ -166,6 +168,9 @@ public class UpstreamForwarder {
                 if (answered.failed()) {
                     if (response.closed()) {
                         done.tryComplete(); // our own reset after the client left: nobody to tell
+                    } else if (refusalRetried && body != null && connectionLost(answered.cause())) {
+                        // a server dying as it accepted the connection: the body can be sent again, to a new one
+                        done.fail(new UpstreamLostException(model.id(), answered.cause().getMessage(), true));
                     } else {
                         sink.fail(response, 502, "[" + model.id() + "] upstream failed: "
                                 + answered.cause().getMessage(), done);
@@ -209,6 +214,12 @@ public class UpstreamForwarder {
     private static boolean refused(Throwable cause) {
         return cause instanceof java.net.ConnectException && !(cause instanceof ConnectTimeoutException)
                 && String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("refused");
+    }
+
+    /** The connection went away under the exchange (closed or reset by the peer), as opposed to a protocol error. */
+    private static boolean connectionLost(Throwable cause) {
+        return cause instanceof HttpClosedException || (cause instanceof java.io.IOException
+                && String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("reset"));
     }
 
     /** How the upstream's answer (or the failure to get one) reaches the client. */

@@ -37,10 +37,10 @@ interface RouterCommand {
         }
     }
 
-    /** The upstream of a granted request refused its connection; {@code retry} asks for the model again. */
-    record Refused(Ticket refused, PendingRequest retry) implements RouterCommand {
+    /** The upstream of a granted request refused or lost its connection; {@code retry} asks for the model again. */
+    record Refused(Ticket refused, PendingRequest retry, boolean onlyToANewInstance) implements RouterCommand {
         public void applyTo(RouterLoop loop) {
-            loop.onRefused(refused, retry);
+            loop.onRefused(refused, retry, onlyToANewInstance);
         }
     }
 

@@ -84,7 +84,11 @@ final class RouterLoop implements Effects {
      * became of the upstream: its owner says it still serves, or its state change says it is gone. Then they are
      * submitted like new requests (and restart the model). Entries leave on either answer.
      */
-    private final Map<String, List<PendingRequest>> heldAfterRefusal = new HashMap<>();
+    private final Map<String, List<Held>> heldAfterRefusal = new HashMap<>();
+
+    /** A request held after a refused or lost connection; {@code onlyToANewInstance}: never re-sent to a live one. */
+    private record Held(PendingRequest request, boolean onlyToANewInstance) {
+    }
     /** Why each model's last start failed, to tell a timeout (504) from a crash (502). */
     private final Map<String, StartFailedException> lastStartFailure = new HashMap<>();
     private boolean shutDown;
@@ -129,7 +133,7 @@ final class RouterLoop implements Effects {
         scheduler.onServeDone(ticket);
     }
 
-    void onRefused(Ticket refused, PendingRequest retry) {
+    void onRefused(Ticket refused, PendingRequest retry, boolean onlyToANewInstance) {
         onServeDone(refused);
         String model = retry.model();
         ModelProcess process = processes.get(model);
@@ -137,8 +141,8 @@ final class RouterLoop implements Effects {
             onSubmit(retry); // the loop has seen the instance go already: the ordinary way restarts it
             return;
         }
-        List<PendingRequest> held = heldAfterRefusal.computeIfAbsent(model, m -> new ArrayList<>());
-        held.add(retry);
+        List<Held> held = heldAfterRefusal.computeIfAbsent(model, m -> new ArrayList<>());
+        held.add(new Held(retry, onlyToANewInstance));
         if (held.size() == 1) {
             // The owner decides about its process; its answer (or its state change) comes back as a message.
             process.upstreamRefused().onComplete(checked -> self.accept(new RouterCommand.RefusalChecked(model,
@@ -148,16 +152,28 @@ final class RouterLoop implements Effects {
 
     void onRefusalChecked(String model, boolean stillServing) {
         if (stillServing) {
-            releaseHeld(model);
+            releaseHeld(model, true);
         }
         // otherwise the instance is on its way out, and its state change releases the requests
     }
 
-    private void releaseHeld(String model) {
-        List<PendingRequest> held = heldAfterRefusal.remove(model);
-        if (held != null) {
-            // a request whose client left meanwhile has withdrawn (its grant is failed): it asks for nothing
-            held.stream().filter(r -> !r.grant().isComplete()).forEach(this::onSubmit);
+    /** Submits the held requests of {@code model}; to the instance that still serves, only those it cannot have. */
+    private void releaseHeld(String model, boolean sameInstance) {
+        List<Held> held = heldAfterRefusal.remove(model);
+        if (held == null) {
+            return;
+        }
+        for (Held h : held) {
+            if (h.request().grant().isComplete()) {
+                continue; // its client left meanwhile and withdrew it: it asks for nothing
+            }
+            if (sameInstance && h.onlyToANewInstance()) {
+                h.request().reject(new RouterException(RouterException.Kind.UPSTREAM_FAILED, model, "[" + model
+                        + "] the upstream closed the connection without answering, and it still runs; the request"
+                        + " is not sent to it twice"));
+            } else {
+                onSubmit(h.request());
+            }
         }
     }
 
@@ -189,7 +205,7 @@ final class RouterLoop implements Effects {
         scheduler.onStateChanged(change.model(), change.to());
         if (change.from() == ProcessState.READY) {
             // only now that the scheduler knows the instance is leaving: they must not be granted it again
-            releaseHeld(change.model());
+            releaseHeld(change.model(), false);
         }
     }
 

@@ -85,9 +85,19 @@ class BrokenUpstreamTest {
         }
     }
 
+    /**
+     * Waits until the model's last instance is gone. An {@code /upstream/} request is piped, not buffered: one that
+     * reaches a server in the instant it dies cannot be sent again, and gets a 502 (model routes are retried).
+     */
+    private static void awaitGone(String model) {
+        await().atMost(HANG).untilAsserted(() ->
+                given().get("/running").then().body("running.model", org.hamcrest.Matchers.not(hasItem(model))));
+    }
+
     @Test
     void aStreamCutByTheUpstreamsDeathFailsInTheClientAfterAnErrorEvent() throws Exception {
         for (String path : List.of("/v1/chat/completions", "/upstream/dying/v1/chat/completions")) {
+            awaitGone("dying");
             HttpResponse<InputStream> response = HTTP1.send(post(path, Calls.chat("dying", true)),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, response.statusCode());
@@ -106,6 +116,7 @@ class BrokenUpstreamTest {
             JsonObject error = new JsonObject(lines.get(lines.size() - 1).substring("data: ".length()));
             assertEquals("upstream_disconnected", error.getJsonObject("error").getString("code"), lines.toString());
             // and the same with a client that reads the body whole
+            awaitGone("dying");
             cutShort(post(path, Calls.chat("dying", true)));
         }
     }
@@ -115,6 +126,7 @@ class BrokenUpstreamTest {
         String body = "{\"model\":\"breaking\",\"prompt\":\"hi\"}";
         cutShort(post("/completion", body));
         cutShort(post("/v1/embeddings", body));
+        awaitGone("breaking");
         cutShort(post("/upstream/breaking/v1/completions", body));
     }
 
@@ -189,6 +201,16 @@ class BrokenUpstreamTest {
         cutShort(post("/v1/chat/completions", Calls.chat("dying", true)));
         HttpResponse<String> again = HTTP1.send(Calls.chatRequest("dying", false), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, again.statusCode(), again.body());
+    }
+
+    @Test
+    void aRequestWhoseUpstreamDiesAsItArrivesIsAnsweredByTheRestartedOne() throws Exception {
+        long first = Calls.pidOf(HTTP1.send(Calls.chatRequest("fragile", false), HttpResponse.BodyHandlers.ofString()));
+        // the server halts as the second request arrives: modelswap loses the connection before any answer
+        HttpResponse<String> second = HTTP1.send(Calls.chatRequest("fragile", false),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, second.statusCode(), second.body());
+        assertTrue(Calls.pidOf(second) != first, "answered by a new instance: " + second.body());
     }
 
     @Test

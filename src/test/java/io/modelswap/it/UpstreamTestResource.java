@@ -14,7 +14,7 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
     static final int WIDE_STREAMS = 80;
 
     static final FakeModels MODELS = new FakeModels("healthCheckTimeout: 15\ngroups:\n  all:\n    swap: false\n"
-            + "    members: [dying, breaking, plain, wrapped, wide, forker, squatted, jvmbind]")
+            + "    members: [dying, breaking, plain, wrapped, fragile, wide, forker, squatted, jvmbind]")
             .model("dying", "--die-mid-stream 2 --tokens 6 --token-delay-ms 0", "unloadTimeout: 1")
             .model("breaking", "--die-mid-body", "unloadTimeout: 1")
             .model("plain", "", "unloadTimeout: 1")
@@ -22,6 +22,8 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
             .command("wrapped", "sh -c '" + FakeModels.fake("--port", "${PORT}", "--model-name", "wrapped",
                     "--die-mid-stream", "1", "--tokens", "3", "--token-delay-ms", "0") + "; exec sleep 100000'",
                     "unloadTimeout: 1")
+            // its server dies as the second chat arrives, before answering it: the connection is lost, not refused
+            .model("fragile", "--die-on-request 2", "unloadTimeout: 1")
             .model("wide", "--hold-after 1 --tokens 3 --token-delay-ms 0", "concurrencyLimit: " + (WIDE_STREAMS + 1),
                     "unloadTimeout: 1")
             // llama-swap's classic leak: the server is double-forked away from the process modelswap started
