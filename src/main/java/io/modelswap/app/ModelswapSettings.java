@@ -53,6 +53,13 @@ public interface ModelswapSettings {
          */
         @WithDefault("20K")
         MemorySize maxHeaderSize();
+
+        /**
+         * No longer used, and ignored with a warning: the pool of connections to an upstream now follows the model's
+         * {@code concurrencyLimit}, so that it never holds back admitted requests. Kept so that a configuration that
+         * still sets it starts.
+         */
+        Optional<Integer> maxConnectionsPerUpstream();
     }
 
     interface Scheduling {

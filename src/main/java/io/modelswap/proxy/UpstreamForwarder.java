@@ -1,5 +1,6 @@
 package io.modelswap.proxy;
 
+import io.modelswap.app.ModelswapSettings;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.UpstreamTimeouts;
 import io.modelswap.metrics.RequestTracker;
@@ -23,6 +24,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.netty.channel.ConnectTimeoutException;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
@@ -61,10 +63,19 @@ public class UpstreamForwarder {
     private final UpstreamPools pools;
     private final RequestTracker tracker;
 
-    public UpstreamForwarder(Vertx vertx, RequestTracker tracker) {
+    private final ModelswapSettings settings;
+
+    public UpstreamForwarder(Vertx vertx, RequestTracker tracker, ModelswapSettings settings) {
         this.vertx = vertx;
         this.tracker = tracker;
+        this.settings = settings;
         this.pools = new UpstreamPools(vertx);
+    }
+
+    void warnAboutIgnoredSettings(@Observes StartupEvent event) {
+        settings.proxy().maxConnectionsPerUpstream().ifPresent(ignored -> LOG.warn("modelswap.proxy."
+                + "max-connections-per-upstream is ignored: each upstream's connection pool follows its model's"
+                + " concurrencyLimit now; remove the setting"));
     }
 
     void close(@Observes ShutdownEvent event) {
