@@ -9,7 +9,9 @@ import io.modelswap.config.SwapConfig;
 import io.modelswap.config.ServerSettings;
 import io.modelswap.config.SourceLocation;
 import io.modelswap.bus.LocalCodec;
+import io.modelswap.process.ListeningSockets;
 import io.modelswap.router.Router;
+import io.modelswap.router.RouterView;
 import io.vertx.core.Vertx;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +57,7 @@ public class ConfigReloader {
     private final Router router;
     private final Vertx vertx;
     private final ReloadMetrics metrics;
-    private final ConfigLoader loader = new ConfigLoader();
+    private final ConfigLoader loader;
     private final Path file;
     private final Optional<Path> dir;
     private final ConfigChangeDetector detector;
@@ -75,6 +77,28 @@ public class ConfigReloader {
         this.file = Path.of(settings.config());
         this.dir = settings.configDir().map(Path::of);
         this.detector = new ConfigChangeDetector(file, dir);
+        this.loader = new ConfigLoader(System::getenv, this::heldBySomeoneElse);
+    }
+
+    /**
+     * Whether {@code ${PORT}} must skip {@code port}: something listens on it that is not one of ours. A port the
+     * configuration in force gives a model is that model's (its own server listens there while it runs), so a
+     * reload hands it out again rather than moving the model.
+     */
+    private boolean heldBySomeoneElse(int port) {
+        RouterView view = router.view();
+        if (view != null && view.config().models().values().stream().anyMatch(m -> portOf(m.proxy()) == port)) {
+            return false;
+        }
+        return ListeningSockets.someoneListens(port);
+    }
+
+    private static int portOf(String proxy) {
+        try {
+            return java.net.URI.create(proxy).getPort();
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
     }
 
     /** Loads the configuration modelswap starts with (and takes the change detector's baseline). */

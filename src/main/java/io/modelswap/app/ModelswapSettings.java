@@ -70,9 +70,12 @@ public interface ModelswapSettings {
          */
         Optional<MemorySize> bodyMemoryBudget();
 
-        /** Most pooled upstream connections per model. Defaults to {@code 64}, above the default concurrency limit. */
-        @WithDefault("64")
-        int maxConnectionsPerUpstream();
+        /**
+         * No longer used, and ignored with a warning: the pool of connections to an upstream now follows the model's
+         * {@code concurrencyLimit}, so that it never holds back admitted requests. Kept so that a configuration that
+         * still sets it starts.
+         */
+        Optional<Integer> maxConnectionsPerUpstream();
     }
 
     interface Http {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 
 /**
  * Loads a llama-swap configuration: {@code ${env.X}} on the text of each file, SnakeYAML nodes, config-dir merge,
@@ -24,6 +25,7 @@ public final class ConfigLoader {
     private final Function<String, String> environment;
     /** The value of {@code ${MODELSWAP_BIN}}, fixed for the process. */
     private final String modelswapBin;
+    private final IntPredicate portTaken;
 
     public ConfigLoader() {
         this(System::getenv);
@@ -34,8 +36,18 @@ public final class ConfigLoader {
      *                    {@code get})
      */
     public ConfigLoader(Function<String, String> environment) {
+        this(environment, port -> false);
+    }
+
+    /**
+     * @param environment variable lookup for {@code ${env.NAME}}
+     * @param portTaken   whether someone else holds a port: {@code ${PORT}} skips it (the loader stays pure; the
+     *                    caller decides what "held" means)
+     */
+    public ConfigLoader(Function<String, String> environment, IntPredicate portTaken) {
         this.environment = environment;
         this.modelswapBin = ModelswapBin.resolve(environment);
+        this.portTaken = portTaken;
     }
 
     /**
@@ -130,7 +142,7 @@ public final class ConfigLoader {
         if (models != null && models.isMap()) {
             models.entries().forEach((id, model) -> locations.put(id, new SourceLocation(model.file(), model.line())));
         }
-        Map<String, Integer> ports = Macros.expand(root, problems, portsInForce, modelswapBin);
+        Map<String, Integer> ports = Macros.expand(root, problems, portsInForce, modelswapBin, portTaken);
         LlamaSwapFile mapped = ConfigMapper.map(root, problems);
         ConfigValidator.Result result = mapped == null ? null : ConfigValidator.validate(root, mapped, problems);
         List<ConfigProblem> warnings = Problems.sorted(problems.warnings(), files);

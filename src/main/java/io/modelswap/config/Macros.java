@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  *   <li>A string that is exactly {@code ${m}} takes m's type (int, float, bool); inside a longer string m's value is
  *       printed as text.</li>
  *   <li>{@code ${PORT}} is handed out by {@link PortAllocator} (from {@code startPort} in sorted model-ID order at
- *       startup, stable across reloads), only to models whose {@code cmd} uses it; the default {@code proxy} is
+ *       startup, stable across reloads, skipping ports someone else already listens on), only to models whose {@code cmd} uses it; the default {@code proxy} is
  *       {@code http://localhost:${PORT}}.</li>
  *   <li>{@code ${MODELSWAP_BIN}} is built in: a command line that runs this modelswap ({@link ModelswapBin}).</li>
  *   <li>{@code ${PID}} survives in {@code cmdStop} (it is known only at stop time); anything else left over is an
@@ -41,12 +42,15 @@ final class Macros {
     private final Problems problems;
     private final Map<String, Integer> previousPorts;
     private final String modelswapBin;
+    private final IntPredicate portTaken;
     private Map<String, Integer> ports = Map.of();
 
-    private Macros(Problems problems, Map<String, Integer> previousPorts, String modelswapBin) {
+    private Macros(Problems problems, Map<String, Integer> previousPorts, String modelswapBin,
+            IntPredicate portTaken) {
         this.problems = problems;
         this.previousPorts = previousPorts;
         this.modelswapBin = modelswapBin;
+        this.portTaken = portTaken;
     }
 
     /**
@@ -54,11 +58,12 @@ final class Macros {
      *
      * @param previousPorts the {@code ${PORT}} of each model of the configuration in force (see {@link PortAllocator})
      * @param modelswapBin  the value of {@code ${MODELSWAP_BIN}} (see {@link ModelswapBin})
+     * @param portTaken     whether someone else listens on a port: a newly handed-out {@code ${PORT}} skips it
      * @return the {@code ${PORT}} handed to each model whose {@code cmd} uses it
      */
     static Map<String, Integer> expand(YNode root, Problems problems, Map<String, Integer> previousPorts,
-            String modelswapBin) {
-        Macros macros = new Macros(problems, previousPorts, modelswapBin);
+            String modelswapBin, IntPredicate portTaken) {
+        Macros macros = new Macros(problems, previousPorts, modelswapBin, portTaken);
         macros.run(root);
         return macros.ports;
     }
@@ -118,7 +123,7 @@ final class Macros {
             }
         }
 
-        ports = PortAllocator.allocate(usingPort, previousPorts, startPort(root));
+        ports = PortAllocator.allocate(usingPort, previousPorts, startPort(root), portTaken);
         for (String id : usingPort) {
             YNode model = sorted.get(id);
             Integer port = ports.get(id);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * Hands out {@code ${PORT}}: the one place that decides which port a model's {@code cmd} gets. Pure: the same
@@ -17,7 +18,8 @@ import java.util.Set;
  *       old instance stops before the new one starts, so the port is free by then);</li>
  *   <li>every other model that uses {@code ${PORT}}, in sorted ID order, gets the lowest port from {@code startPort}
  *       up that no model of the new configuration holds and no model of the previous one held (a removed model may
- *       still be draining on its port).</li>
+ *       still be draining on its port), and that nobody else listens on (so that a model's health check can never
+ *       be answered by a server that was there before it).</li>
  * </ol>
  * At startup nothing is in force, so the ports are llama-swap's. {@code startPort} applies to ports handed out from
  * then on; a model that keeps its port keeps it even when {@code startPort} changes (restart modelswap to renumber).
@@ -38,6 +40,15 @@ final class PortAllocator {
      *         {@link #MAX_PORT} ran out
      */
     static Map<String, Integer> allocate(List<String> models, Map<String, Integer> previous, int startPort) {
+        return allocate(models, previous, startPort, port -> false);
+    }
+
+    /**
+     * Like {@link #allocate(List, Map, int)}; a port handed out anew also skips every port {@code taken} says someone
+     * else listens on (a kept port is the model's own: its server may be the one listening there).
+     */
+    static Map<String, Integer> allocate(List<String> models, Map<String, Integer> previous, int startPort,
+            IntPredicate taken) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         Set<Integer> held = new HashSet<>(previous.values());
         for (String model : models) {
@@ -51,7 +62,7 @@ final class PortAllocator {
             if (ports.containsKey(model)) {
                 continue;
             }
-            while (held.contains(next)) {
+            while (next <= MAX_PORT && (held.contains(next) || taken.test(next))) {
                 next++;
             }
             if (next > MAX_PORT) {

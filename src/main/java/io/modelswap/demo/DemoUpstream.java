@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
  * --never-healthy        GET /health answers 503 forever
  * --exit-at-start CODE   exit at once with CODE
  * --die-mid-stream N     in a stream, halt the JVM (exit code 3) after N chunks
+ * --die-mid-body         in an echo answer, send its Content-Length and half of its body, then halt (exit code 3)
+ * --die-on-request N     halt (exit code 3) when the Nth chat completion arrives, before answering it
  * --hold-after N         in a stream, after N chunks wait until POST /release
  * --never-answer         accept every request except GET /health and /pids, and never answer it
  * --ignore-sigterm       SIGTERM does nothing (only SIGKILL stops it)
@@ -47,7 +49,7 @@ import java.util.stream.Collectors;
  * </pre>
  *
  * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models,
- * GET /pids, GET /stats (streams aborted by the client), GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
+ * GET /pids, GET /stats (streams aborted by the client), GET /holding (held streams not yet released), GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
  * body sha-256, content-type) for /v1/completions, /completion, /v1/embeddings, /v1/responses, /v1/messages,
  * /v1/rerank, /infill, /v1/audio/transcriptions. Anything else is 404.
  */
@@ -70,6 +72,9 @@ public final class DemoUpstream {
     private static final java.util.concurrent.atomic.AtomicInteger abortedStreams =
             new java.util.concurrent.atomic.AtomicInteger();
     private static int holding;
+    /** Chat completions received, for --die-on-request. */
+    private static final java.util.concurrent.atomic.AtomicInteger chatRequests =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private DemoUpstream() {
     }
@@ -148,6 +153,10 @@ public final class DemoUpstream {
             sleep(Long.MAX_VALUE);
         }
         if (path.equals("/v1/chat/completions") && method.equals("POST")) {
+            if (chatRequests.incrementAndGet() == intFlag("die-on-request", -1)) {
+                System.out.println("dying on chat request " + chatRequests.get() + " (--die-on-request)");
+                Runtime.getRuntime().halt(3);
+            }
             if (!STREAM_TRUE.matcher(text).find()) {
                 return chat(ex, text);
             }
@@ -162,6 +171,11 @@ public final class DemoUpstream {
         if (path.equals("/v1/models")) {
             return json(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":" + str(modelName())
                     + ",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
+        }
+        if (path.equals("/holding")) {
+            synchronized (releaseLock) {
+                return json(ex, 200, "{\"holding\":" + holding + "}");
+            }
         }
         if (path.equals("/stats")) {
             return json(ex, 200, "{\"aborted_streams\":" + abortedStreams.get() + "}");
@@ -180,12 +194,15 @@ public final class DemoUpstream {
             int released;
             synchronized (releaseLock) {
                 released = holding;
-                releaseGeneration++;
+                releaseGeneration++; // releases every stream registered so far, whether it reached its hold or not
                 releaseLock.notifyAll();
             }
             return json(ex, 200, "{\"released\":" + released + "}");
         }
         if (path.startsWith("/echo/") || ECHO_PATHS.contains(path)) {
+            if (flags.containsKey("die-mid-body")) {
+                dieMidBody(ex, echo(ex, method, body));
+            }
             return json(ex, 200, echo(ex, method, body));
         }
         return json(ex, 404, "{\"error\":{\"message\":" + str("no route " + method + " " + path)
@@ -211,51 +228,86 @@ public final class DemoUpstream {
         int dieAfter = intFlag("die-mid-stream", -1);
         int holdAfter = intFlag("hold-after", -1);
         long delay = intFlag("token-delay-ms", 30);
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        for (int i = 0, n = intFlag("reasoning", 0); i < n; i++) {
-            sleep(delay);
-            String thought = (i == 0 ? "Thinking about it:" : "") + " step" + (i + 1);
-            sse(out, chunk("[{\"index\":0,\"delta\":{\"reasoning_content\":" + str(thought) + "},\"finish_reason\":null}]", ""));
-        }
-        for (int i = 0; i < tokens; i++) {
-            if (i == dieAfter) {
-                System.out.println("dying mid-stream after " + i + " chunks (--die-mid-stream)");
-                Runtime.getRuntime().halt(3);
+        // A held stream counts as held from its start: a client that has read the chunks before the hold and then
+        // posts /release must release it even if this thread has not reached the hold yet.
+        long[] hold = holdAfter >= 0 ? registerHold() : null;
+        try {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (int i = 0, n = intFlag("reasoning", 0); i < n; i++) {
+                sleep(delay);
+                String thought = (i == 0 ? "Thinking about it:" : "") + " step" + (i + 1);
+                sse(out, chunk("[{\"index\":0,\"delta\":{\"reasoning_content\":" + str(thought) + "},\"finish_reason\":null}]", ""));
             }
-            if (i == holdAfter) {
-                holdUntilReleased(i);
+            for (int i = 0; i < tokens; i++) {
+                if (i == dieAfter) {
+                    System.out.println("dying mid-stream after " + i + " chunks (--die-mid-stream)");
+                    Runtime.getRuntime().halt(3);
+                }
+                if (i == holdAfter) {
+                    holdUntilReleased(i, hold);
+                }
+                sleep(delay);
+                String token = i == 0 ? "[" + modelName() + "]" : " tok" + i;
+                String delta = i == 0 ? "{\"role\":\"assistant\",\"content\":" + str(token) + "}" : "{\"content\":" + str(token) + "}";
+                sse(out, chunk("[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]", ""));
             }
-            sleep(delay);
-            String token = i == 0 ? "[" + modelName() + "]" : " tok" + i;
-            String delta = i == 0 ? "{\"role\":\"assistant\",\"content\":" + str(token) + "}" : "{\"content\":" + str(token) + "}";
-            sse(out, chunk("[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]", ""));
+            sse(out, chunk("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]", ""));
+            sse(out, chunk("[]", ",\"usage\":" + usage(request, tokens) + ",\"timings\":" + timings(request, tokens)));
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return 200;
+        } finally {
+            if (hold != null) {
+                unregisterHold(hold);
+            }
         }
-        sse(out, chunk("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]", ""));
-        sse(out, chunk("[]", ",\"usage\":" + usage(request, tokens) + ",\"timings\":" + timings(request, tokens)));
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        return 200;
     }
 
-    private static void holdUntilReleased(int chunks) {
+    /** Counts a held stream in from now on; returns {release generation at registration, still counted (1/0)}. */
+    private static long[] registerHold() {
+        synchronized (releaseLock) {
+            holding++;
+            return new long[] {releaseGeneration, 1};
+        }
+    }
+
+    private static void unregisterHold(long[] hold) {
+        synchronized (releaseLock) {
+            if (hold[1] == 1) {
+                hold[1] = 0;
+                holding--;
+            }
+        }
+    }
+
+    /** Waits for a /release posted after the stream began (one posted before this point counts too). */
+    private static void holdUntilReleased(int chunks, long[] hold) {
         System.out.println("holding the stream after " + chunks + " chunks until POST /release");
         synchronized (releaseLock) {
-            long generation = releaseGeneration;
-            holding++;
             try {
                 long deadline = System.currentTimeMillis() + 600_000;
-                while (generation == releaseGeneration && System.currentTimeMillis() < deadline) {
+                while (hold[0] == releaseGeneration && System.currentTimeMillis() < deadline) {
                     releaseLock.wait(1_000);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } finally {
-                holding--;
             }
         }
+        unregisterHold(hold);
+    }
+
+    /** Promises the whole body with its Content-Length, sends half of it, and dies as a crashing server would. */
+    private static void dieMidBody(HttpExchange ex, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes, 0, bytes.length / 2);
+        ex.getResponseBody().flush();
+        System.out.println("dying after " + bytes.length / 2 + " of " + bytes.length + " bytes (--die-mid-body)");
+        Runtime.getRuntime().halt(3);
     }
 
     private static String chunk(String choices, String extra) {
@@ -387,7 +439,8 @@ public final class DemoUpstream {
     private static void usage(String problem) {
         System.err.println("demo-upstream: " + problem);
         System.err.println("usage: modelswap demo-upstream --port N [--model-name S] [--start-delay-ms N]"
-                + " [--healthy-after-ms N] [--never-healthy] [--exit-at-start CODE] [--die-mid-stream N]"
+                + " [--healthy-after-ms N] [--never-healthy] [--exit-at-start CODE] [--die-mid-stream N] [--die-mid-body]"
+                + " [--die-on-request N]"
                 + " [--hold-after N] [--ignore-sigterm] [--fork-grandchild] [--tokens N] [--token-delay-ms N]"
                 + " [--log-lines N] [--chatty]");
         System.exit(2);

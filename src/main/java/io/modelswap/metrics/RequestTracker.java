@@ -108,7 +108,8 @@ public class RequestTracker {
                 if (gauges.get(live.model()) == g) {
                     // not for a model a reload removed meanwhile: its series are gone and must not come back
                     Counter.builder("modelswap.requests").description("Proxied requests by model and response status")
-                            .tag("model", live.model()).tag("status", statusLabel(sent)).register(registry)
+                            .tag("model", live.model()).tag("status", statusLabel(failedStatus > 0 ? failedStatus : sent))
+                            .register(registry)
                             .increment();
                 }
                 tokens = scanner == null ? Tokens.NONE : scanner.finish();

@@ -9,7 +9,6 @@ import io.modelswap.process.ModelProcess;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
 import io.modelswap.router.Router;
-import io.modelswap.router.StopCause;
 import io.modelswap.router.RouterView;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -84,9 +83,10 @@ public class SwapMetrics {
                         .tag("model", model).register(registry).increment();
             }
         }
-        if (change.to() == ProcessState.STOPPING && !change.reason().startsWith("exited")) {
+        if (change.to() == ProcessState.STOPPING && change.cause() != null) {
+            // a stop asked for, with its cause as the owner carried it (an upstream that exited has none)
             Counter.builder("modelswap.evictions").description("Models stopped, by why")
-                    .tag("model", model).tag("reason", StopCause.of(change.reason()).map(StopCause::label).orElse("other"))
+                    .tag("model", model).tag("reason", change.cause().label())
                     .register(registry).increment();
         }
     }

@@ -38,8 +38,17 @@ public final class ModelProcess {
     static final Duration FAILED_START_GRACE = Duration.ofSeconds(5);
     /** How long to wait for the last output of a process that exited while starting, to quote it in the error. */
     static final Duration EXIT_OUTPUT_WAIT = Duration.ofMillis(250);
-    /** Output lines quoted in an EXITED error. */
+    /** Output lines quoted in an EXITED error (stack frames left out, see {@link LastWords}). */
     static final int EXIT_LOG_LINES = 10;
+    /** Output lines searched for those to quote: enough for a long stack trace after the error it follows. */
+    static final int EXIT_OUTPUT_SCANNED = 300;
+    /** How long a process whose server lost a connection but still listens is given to show that it is exiting. */
+    static final Duration REFUSAL_EXIT_WAIT = Duration.ofSeconds(1);
+    /**
+     * How often the processes of a run are listed into the state file while it lives: what its command forks while
+     * starting (or later) is recorded within this, so a modelswap killed mid-start leaves nothing unrecorded.
+     */
+    static final Duration TREE_RECORD_INTERVAL = Duration.ofSeconds(1);
     /** Used when the config gives no positive {@code healthCheckTimeout} (llama-swap's default). */
     static final int DEFAULT_HEALTH_TIMEOUT_SECONDS = 120;
 
@@ -56,34 +65,12 @@ public final class ModelProcess {
 
     // ---- owner context only ----
     /** The current process, from spawn request until it is reaped; null when there is none. */
-    private Run run;
+    private UpstreamRun run;
     /** ensureReady callers waiting for READY (or for the start that follows the stop under way). */
     private final List<Promise<Void>> waiters = new ArrayList<>();
     /** Completes when the stop under way has reaped the process; null when none is under way. */
     private Promise<Void> stopDone;
     private Promise<Void> shutdownDone;
-
-    /** One spawn of the command and everything that belongs to it. */
-    private static final class Run {
-        final long deadlineNanos;
-        /** Where its processes are recorded for a restart after SIGKILL, and under which id. */
-        final ProcessLedger ledger = ProcessLedger.current();
-        final long ledgerRun = ledger.open();
-        final Promise<Process> spawned = Promise.promise();
-        Process process;
-        OutputDrain drain;
-        /** A stop of this run is under way (asked for, an aborted start, or the cleanup of a failed start). */
-        boolean killing;
-        /** Why the run ends, for the final transition to STOPPED. */
-        String endReason = "stopped";
-        HealthCheck.Poll health;
-        /** Descendants listed when it became ready (written by a blocking thread, hence volatile). */
-        volatile List<ProcessHandle> knownDescendants = List.of();
-
-        Run(long deadlineNanos) {
-            this.deadlineNanos = deadlineNanos;
-        }
-    }
 
     public ModelProcess(ModelConfig config, Vertx vertx, ProcessTimings timings) {
         this.config = config;
@@ -142,8 +129,58 @@ public final class ModelProcess {
      * waiting to start again after a stop under way. Completes once the process is reaped.
      */
     public Future<Void> stop(Duration grace, String reason) {
+        return stop(grace, null, reason);
+    }
+
+    /**
+     * Like {@link #stop(Duration, String)}, for a stop asked for with a typed {@code cause}, which the transition to
+     * STOPPING carries (metrics count stops by it); {@code reason} is the whole text.
+     */
+    public Future<Void> stop(Duration grace, StopCause cause, String reason) {
         Promise<Void> result = callerPromise();
-        owner.runOnContext(v -> stopOnOwner(grace, reason).onComplete(result));
+        owner.runOnContext(v -> stopOnOwner(grace, cause, reason).onComplete(result));
+        return result.future();
+    }
+
+    /**
+     * A request to this model's upstream was refused (nothing listened on its port) or lost before an answer.
+     * Completes with true when the instance still serves (it listens, and does not exit within
+     * {@link #REFUSAL_EXIT_WAIT}), false when it is gone: its process has exited (that exit is being handled) or no
+     * longer listens, in which case it is stopped now with its whole tree, like a crash, and the next request starts
+     * it again.
+     */
+    public Future<Boolean> upstreamRefused() {
+        Promise<Boolean> result = ((VertxInternal) vertx).getOrCreateContext().promise();
+        owner.runOnContext(v -> {
+            UpstreamRun r = run;
+            if (state != ProcessState.READY || r == null || r.killing) {
+                result.complete(false); // not serving; the transition under way tells the rest
+                return;
+            }
+            ProcessTree.BLOCKING.execute(() -> {
+                boolean alive = ProcessTree.running(r.process.toHandle());
+                boolean listening = alive && PortOwnership.listening(config.proxy());
+                owner.runOnContext(w -> {
+                    if (alive && !listening && run == r && state == ProcessState.READY && !r.killing) {
+                        String why = "nothing listens on " + config.proxy() + " any more though pid "
+                                + r.process.pid() + " runs";
+                        LOG.warnf("model %s: %s; stopping it, it starts again on the next request", config.id(),
+                                why);
+                        r.endReason = "its server stopped listening";
+                        transition(ProcessState.STOPPING, why, null);
+                        killRun(r, FAILED_START_GRACE);
+                    }
+                    if (!alive || !listening) {
+                        result.complete(false);
+                        return;
+                    }
+                    // A server in the middle of dying still holds its socket for a moment: give its exit the
+                    // chance to show before calling it alive (the exit handler then stops the run as usual).
+                    r.process.onExit().whenComplete((p, e) -> result.tryComplete(false));
+                    vertx.setTimer(REFUSAL_EXIT_WAIT.toMillis(), id -> result.tryComplete(true));
+                });
+            });
+        });
         return result.future();
     }
 
@@ -154,7 +191,7 @@ public final class ModelProcess {
             if (shutdownDone == null) {
                 shutdownDone = Promise.promise();
                 failWaiters(StartFailedException.Kind.SHUT_DOWN, "model " + config.id() + " is shutting down");
-                stopOnOwner(grace, "shutting down").onComplete(ar -> enterShutdown());
+                stopOnOwner(grace, StopCause.SHUTDOWN, StopCause.SHUTDOWN.reason("")).onComplete(ar -> enterShutdown());
             }
             shutdownDone.future().onComplete(result);
         });
@@ -171,7 +208,7 @@ public final class ModelProcess {
 
     // ---- owner context from here on ----
 
-    private Future<Void> stopOnOwner(Duration grace, String reason) {
+    private Future<Void> stopOnOwner(Duration grace, StopCause cause, String reason) {
         switch (state) {
             case STOPPED, SHUTDOWN:
                 return Future.succeededFuture();
@@ -184,11 +221,11 @@ public final class ModelProcess {
                     return stopDone.future(); // a failed start is already being cleaned up
                 }
                 run.endReason = reason;
-                transition(ProcessState.STOPPING, "start aborted: " + reason);
+                transition(ProcessState.STOPPING, "start aborted: " + reason, cause);
                 return killRun(run, grace);
             case READY:
                 run.endReason = reason;
-                transition(ProcessState.STOPPING, reason);
+                transition(ProcessState.STOPPING, reason, cause);
                 return killRun(run, grace);
             default:
                 throw new IllegalStateException("unknown state " + state);
@@ -198,12 +235,16 @@ public final class ModelProcess {
     private void startRun() {
         int timeoutSeconds = config.healthCheckTimeoutSeconds() > 0 ? config.healthCheckTimeoutSeconds()
                 : DEFAULT_HEALTH_TIMEOUT_SECONDS;
-        Run r = new Run(System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds));
+        UpstreamRun r = new UpstreamRun(System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds));
         run = r;
         transition(ProcessState.STARTING, "start requested");
         ProcessTree.BLOCKING.execute(() -> {
             try {
                 Process p = spawn();
+                if (ProcessSessions.available()) {
+                    r.session = p.pid(); // setsid makes it the leader of a session named after its pid
+                    r.ledger.recordSession(r.ledgerRun, config.id(), p.toHandle());
+                }
                 r.ledger.record(r.ledgerRun, config.id(), List.of(p.toHandle()));
                 OutputDrain drain = OutputDrain.start(p.getInputStream(), logs, upstreamLog,
                         "modelswap-output-" + config.id());
@@ -221,13 +262,14 @@ public final class ModelProcess {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("its cmd cannot be split: " + e.getMessage(), e);
         }
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(ProcessSessions.inOwnSession(argv)).redirectErrorStream(true);
         ProcessTree.applyEnv(builder.environment(), config.env());
-        logs.append("[modelswap] starting: " + String.join(" ", argv));
+        ProcessSessions.checkRunnable(argv.get(0), builder.environment().get("PATH"));
+        logs.append(LastWords.START_MARK + " " + String.join(" ", argv));
         return builder.start();
     }
 
-    private void onSpawnFailed(Run r, Exception e) {
+    private void onSpawnFailed(UpstreamRun r, Exception e) {
         r.spawned.fail(e);
         if (!r.killing) {
             String advice = e instanceof IllegalArgumentException ? "Fix the quoting of cmd"
@@ -237,7 +279,7 @@ public final class ModelProcess {
         }
     }
 
-    private void onSpawned(Run r, Process p, OutputDrain drain) {
+    private void onSpawned(UpstreamRun r, Process p, OutputDrain drain) {
         r.process = p;
         r.drain = drain;
         pid = p.pid();
@@ -246,6 +288,7 @@ public final class ModelProcess {
         if (r.killing) {
             return; // aborted while spawning: the stop under way takes it from here
         }
+        r.recordTimer = vertx.setPeriodic(TREE_RECORD_INTERVAL.toMillis(), id -> recordTree(r));
         LOG.infof("model %s: started pid %d, %s", config.id(), p.pid(),
                 config.hasHealthCheck() ? "polling " + health.url() : "no health check");
         if (!config.hasHealthCheck()) {
@@ -256,7 +299,7 @@ public final class ModelProcess {
         }
     }
 
-    private void onHealthResult(Run r, AsyncResult<Void> ar) {
+    private void onHealthResult(UpstreamRun r, AsyncResult<Void> ar) {
         if (run != r || r.killing) {
             return;
         }
@@ -276,7 +319,7 @@ public final class ModelProcess {
                 + " match the address the server listens on");
     }
 
-    private void onExited(Run r) {
+    private void onExited(UpstreamRun r) {
         if (run != r || r.killing) {
             return; // a stop under way reaps it and makes the transition
         }
@@ -288,7 +331,9 @@ public final class ModelProcess {
             LOG.warnf("model %s: upstream process %s; it will start again on the next request. Its last output"
                     + " is under /logs", config.id(), exited);
             ProcessTree.BLOCKING.execute(() -> {
-                List<ProcessHandle> leftovers = r.knownDescendants.stream().filter(ProcessTree::running).toList();
+                java.util.Set<ProcessHandle> left = new java.util.LinkedHashSet<>(r.knownDescendants);
+                left.addAll(ProcessSessions.members(r.session));
+                List<ProcessHandle> leftovers = left.stream().filter(ProcessTree::running).toList();
                 owner.runOnContext(v -> {
                     if (leftovers.isEmpty()) {
                         r.endReason = exited;
@@ -311,14 +356,20 @@ public final class ModelProcess {
             if (run == r && !r.killing) {
                 failStart(r, StartFailedException.Kind.EXITED, "model " + config.id() + " exited with code " + code
                         + " while starting. Check its cmd and the output below (all of it is under /logs):\n"
-                        + String.join("\n", logs.tail(EXIT_LOG_LINES)));
+                        + String.join("\n", LastWords.of(logs.tail(EXIT_OUTPUT_SCANNED), EXIT_LOG_LINES)));
             }
         });
     }
 
-    private void failStart(Run r, StartFailedException.Kind kind, String message) {
+    /**
+     * Fails the start: the run is cleaned up first, and its waiters hear of the failure only once STOPPED is
+     * published (in {@link #finishRun}), so that nobody who gets the error still sees the model starting.
+     */
+    private void failStart(UpstreamRun r, StartFailedException.Kind kind, String message) {
         LOG.warn(message);
-        failWaiters(kind, message);
+        r.failure = failure(kind, message);
+        r.failedWaiters.addAll(waiters);
+        waiters.clear();
         r.endReason = "start failed: " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         killRun(r, FAILED_START_GRACE);
     }
@@ -327,20 +378,38 @@ public final class ModelProcess {
      * A wrapper (a shell script, a docker CLI) may die and leave its server running: list the tree while it can
      * still be found from the root (a /proc scan, hence off the owner), so an unexpected exit can clean up after it.
      */
-    private void listTreeThenBecomeReady(Run r, String reason) {
+    private void listTreeThenBecomeReady(UpstreamRun r, String reason) {
         ProcessTree.BLOCKING.execute(() -> {
-            r.knownDescendants = r.process.toHandle().descendants().toList();
-            r.ledger.record(r.ledgerRun, config.id(), r.knownDescendants);
+            List<ProcessHandle> tree = r.forked();
+            r.knownDescendants = tree;
+            r.ledger.record(r.ledgerRun, config.id(), tree);
+            List<ProcessHandle> withRoot = new ArrayList<>(tree);
+            withRoot.add(r.process.toHandle());
+            // whatever answered the health check must be the model's own server, not one already on its port
+            java.util.Optional<String> squatter = PortOwnership.squatter(config.proxy(), withRoot,
+                    r.process.toHandle());
             owner.runOnContext(v -> {
-                // a process that already exited is not ready, whatever answered on its port: onExited takes over
-                if (run == r && !r.killing && r.process.isAlive()) {
+                if (run != r || r.killing) {
+                    return;
+                }
+                if (squatter.isPresent()) {
+                    failStart(r, StartFailedException.Kind.PORT_TAKEN, "model " + config.id() + " cannot be"
+                            + " served: " + squatter.get() + ". Its health check was answered by that process;"
+                            + " stop it, or give the model another port (proxy, or ${PORT})");
+                } else if (r.process.isAlive()) {
+                    // a process that already exited is not ready, whatever answered on its port: onExited takes over
                     becomeReady(r, reason);
                 }
             });
         });
     }
 
-    private void becomeReady(Run r, String reason) {
+    /** Records what the run has forked by now into the state file (off the owner: a /proc scan). */
+    private void recordTree(UpstreamRun r) {
+        ProcessTree.BLOCKING.execute(() -> r.recordForked(config.id()));
+    }
+
+    private void becomeReady(UpstreamRun r, String reason) {
         transition(ProcessState.READY, reason);
         List<Promise<Void>> ready = new ArrayList<>(waiters);
         waiters.clear();
@@ -348,13 +417,17 @@ public final class ModelProcess {
     }
 
     /** Stops the run's process tree off the owner context, then finishes the run; joins a stop under way. */
-    private Future<Void> killRun(Run r, Duration grace) {
+    private Future<Void> killRun(UpstreamRun r, Duration grace) {
         if (r.killing) {
             return stopDone.future();
         }
         r.killing = true;
         if (r.health != null) {
             r.health.cancel();
+        }
+        if (r.recordTimer >= 0) {
+            vertx.cancelTimer(r.recordTimer);
+            r.recordTimer = -1;
         }
         Promise<Void> done = Promise.promise();
         stopDone = done;
@@ -368,11 +441,11 @@ public final class ModelProcess {
         return done.future();
     }
 
-    private void terminateOffLoop(Run r, Duration grace, List<ProcessHandle> known) {
+    private void terminateOffLoop(UpstreamRun r, Duration grace, List<ProcessHandle> known) {
         List<String> stopCommand = stopCommand(r.process.pid());
         ProcessTree.BLOCKING.execute(() -> {
-            String outcome = ProcessTree.terminate(r.process, known, grace, timings.killWait(), stopCommand,
-                    config.env(), logs);
+            String outcome = ProcessTree.terminate(r.process, r.session, known, grace, timings.killWait(),
+                    stopCommand, config.env(), logs);
             owner.runOnContext(v -> {
                 r.endReason = r.endReason + ", " + outcome;
                 finishRun(r);
@@ -393,7 +466,7 @@ public final class ModelProcess {
     }
 
     /** The run's process is reaped: back to STOPPED, then start again for anyone who asked meanwhile. */
-    private void finishRun(Run r) {
+    private void finishRun(UpstreamRun r) {
         if (run != r) {
             return;
         }
@@ -403,6 +476,9 @@ public final class ModelProcess {
         Promise<Void> done = stopDone;
         stopDone = null;
         transition(ProcessState.STOPPED, r.endReason);
+        if (r.failure != null) {
+            r.failedWaiters.forEach(p -> p.tryFail(r.failure));
+        }
         if (done != null) {
             done.tryComplete();
         }
@@ -428,6 +504,10 @@ public final class ModelProcess {
     }
 
     private void transition(ProcessState to, String reason) {
+        transition(to, reason, null);
+    }
+
+    private void transition(ProcessState to, String reason, StopCause cause) {
         ProcessState from = state;
         if (from == to) {
             return;
@@ -435,7 +515,7 @@ public final class ModelProcess {
         state = to;
         LOG.infof("model %s: %s -> %s (%s)", config.id(), from.apiName(), to.apiName(), reason);
         vertx.eventBus().publish(StateChange.ADDRESS,
-                new StateChange(config.id(), from, to, Instant.now(), reason), LocalCodec.LOCAL);
+                new StateChange(config.id(), from, to, Instant.now(), reason, cause), LocalCodec.LOCAL);
     }
 
     private String abortMessage(String reason) {

@@ -23,11 +23,14 @@ import org.jboss.logging.Logger;
  * is not enough: the kernel reuses them, and a reused PID (a different start time) is never touched.
  * <p>
  * Every change rewrites the whole file atomically (a temporary file, then {@code ATOMIC_MOVE}), so a reader never sees
- * half of it. Writes happen on spawn, when a ready process's descendants are listed, and on reap: a handful per swap,
- * each a few hundred bytes. The first line names the owning modelswap (its PID and start time): a second modelswap
- * that finds a live owner leaves the file and its processes alone.
+ * half of it. Writes happen on spawn, whenever a run's processes are listed and one is new (every second while it
+ * lives, so what a command forks while starting is recorded as it appears), and on reap: a handful per swap, each a
+ * few hundred bytes. The first line names the owning modelswap (its PID and start time): a second modelswap that
+ * finds a live owner leaves the file and its processes alone. A clean exit with nothing left running removes it.
  * <p>
  * Format, one record per line, tab-separated: {@code owner <pid> <startMillis>}, then
+ * {@code session <sid> <startMillis> <model>} for a command started in a session of its own (its leader's pid and
+ * start time: every process still in that session is the command's, double-forked ones included), and
  * {@code <pid> <startMillis> <model>} per process.
  */
 public final class ProcessLedger {
@@ -43,13 +46,22 @@ public final class ProcessLedger {
     public record Entry(long pid, long startMillis, String model) {
     }
 
-    /** The file's contents: the modelswap that wrote it and the processes it had running. */
-    public record Contents(Optional<Entry> owner, List<Entry> processes) {
+    /**
+     * The file's contents: the modelswap that wrote it, the processes it had running, and the sessions its commands
+     * ran in (an entry's pid is the session's id, its start time its leader's).
+     */
+    public record Contents(Optional<Entry> owner, List<Entry> processes, List<Entry> sessions) {
     }
+
+    private static final String SESSION = "session";
 
     private final Path file;
     /** Runs not yet reaped, by run id; every entry of a run leaves together. Guarded by {@code this}. */
     private final Map<Long, List<Entry>> runs = new LinkedHashMap<>();
+    /** The session of each run not yet reaped that has one. Guarded by {@code this}. */
+    private final Map<Long, Entry> sessions = new LinkedHashMap<>();
+    /** Removed at a clean exit: nothing is written any more. Guarded by {@code this}. */
+    private boolean removed;
     /**
      * The most recently reaped runs, so that a late record (descendants listed at ready racing a stop) is dropped
      * rather than left as a stale line. Bounded: an older id cannot still be recording. Guarded by {@code this}.
@@ -97,23 +109,42 @@ public final class ProcessLedger {
         return ++nextRun;
     }
 
-    /** Records processes of run {@code run} (its root at spawn, its descendants once listed); blocking IO. */
+    /**
+     * Records processes of run {@code run} (its root at spawn, what it forked whenever listed); writes the file only
+     * when one of them is new. Blocking IO.
+     */
     void record(long run, String model, List<ProcessHandle> processes) {
         if (file == null) {
             return;
         }
         synchronized (this) {
-            if (closed.containsKey(run)) {
+            if (closed.containsKey(run) || removed) {
                 return; // reaped already: recording it now would leave a stale line
             }
             List<Entry> entries = runs.computeIfAbsent(run, r -> new ArrayList<>());
+            boolean added = false;
             for (ProcessHandle p : processes) {
                 long start = startMillis(p);
                 if (start > 0 && entries.stream().noneMatch(e -> e.pid() == p.pid())) {
                     entries.add(new Entry(p.pid(), start, model));
+                    added = true;
                 }
             }
-            write();
+            if (added) {
+                write();
+            }
+        }
+    }
+
+    /** Records that run {@code run}'s command leads a session of its own, {@code leader}'s; written with the root. */
+    void recordSession(long run, String model, ProcessHandle leader) {
+        if (file == null) {
+            return;
+        }
+        synchronized (this) {
+            if (!closed.containsKey(run) && !removed) {
+                sessions.put(run, new Entry(leader.pid(), startMillis(leader), model));
+            }
         }
     }
 
@@ -124,9 +155,29 @@ public final class ProcessLedger {
         }
         synchronized (this) {
             closed.put(run, Boolean.TRUE);
-            if (runs.remove(run) != null) {
+            boolean hadSession = sessions.remove(run) != null;
+            if ((runs.remove(run) != null || hadSession) && !removed) {
                 write();
             }
+        }
+    }
+
+    /**
+     * At a clean exit: removes the file unless a process it lists still runs (a model that could not be stopped in
+     * time stays recorded, for the next start to stop). Returns whether it was removed. Blocking IO.
+     */
+    public synchronized boolean removeIfNothingRuns() {
+        if (file == null || removed || anythingRuns(runs.values().stream().flatMap(List::stream).toList(),
+                List.copyOf(sessions.values()))) {
+            return false;
+        }
+        removed = true;
+        try {
+            Files.deleteIfExists(file);
+            return true;
+        } catch (IOException e) {
+            LOG.debugf("could not remove the state file %s: %s", file, e);
+            return false;
         }
     }
 
@@ -134,6 +185,8 @@ public final class ProcessLedger {
         StringBuilder out = new StringBuilder();
         ProcessHandle self = ProcessHandle.current();
         out.append("owner\t").append(self.pid()).append('\t').append(startMillis(self)).append('\n');
+        sessions.values().forEach(e -> out.append(SESSION).append('\t').append(e.pid()).append('\t')
+                .append(e.startMillis()).append('\t').append(e.model()).append('\n'));
         runs.values().forEach(entries -> entries.forEach(e ->
                 out.append(e.pid()).append('\t').append(e.startMillis()).append('\t').append(e.model()).append('\n')));
         try {
@@ -156,21 +209,42 @@ public final class ProcessLedger {
         }
     }
 
+    /** Whether a process of {@code processes}, or a member of one of {@code sessions}, still runs. */
+    static boolean anythingRuns(List<Entry> processes, List<Entry> sessions) {
+        return processes.stream().anyMatch(e -> live(e).isPresent())
+                || sessions.stream().anyMatch(e -> !sessionMembers(e).isEmpty());
+    }
+
+    /**
+     * Whether a state file is left over from a modelswap that is gone and has nothing of it left to stop: its owner
+     * does not run and no process or session it lists does.
+     */
+    public static boolean stale(Contents contents) {
+        return contents.owner().flatMap(ProcessLedger::live).isEmpty()
+                && !anythingRuns(contents.processes(), contents.sessions());
+    }
+
     /** Reads a state file; empty contents when it does not exist. Unreadable lines are skipped. */
     public static Contents read(Path file) throws IOException {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            return new Contents(Optional.empty(), List.of());
+            return new Contents(Optional.empty(), List.of(), List.of());
         }
         Entry owner = null;
         List<Entry> processes = new ArrayList<>();
+        List<Entry> sessions = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.split("\t", 3);
             try {
                 if (f.length == 3 && f[0].equals("owner")) {
                     owner = new Entry(Long.parseLong(f[1]), Long.parseLong(f[2]), "modelswap");
+                } else if (f.length == 3 && f[0].equals(SESSION)) {
+                    String[] s = f[2].split("\t", 2);
+                    if (s.length == 2) {
+                        sessions.add(new Entry(Long.parseLong(f[1]), Long.parseLong(s[0]), s[1]));
+                    }
                 } else if (f.length == 3) {
                     processes.add(new Entry(Long.parseLong(f[0]), Long.parseLong(f[1]), f[2]));
                 }
@@ -178,13 +252,40 @@ public final class ProcessLedger {
                 LOG.debugf("state file %s: skipping line \"%s\"", file, line);
             }
         }
-        return new Contents(Optional.ofNullable(owner), processes);
+        return new Contents(Optional.ofNullable(owner), processes, sessions);
     }
 
     /** The live process this entry names: same PID and same start time (a reused PID is someone else's). */
     public static Optional<ProcessHandle> live(Entry entry) {
         return ProcessHandle.of(entry.pid()).filter(ProcessTree::running)
                 .filter(p -> startMillis(p) == entry.startMillis());
+    }
+
+    /**
+     * The live members of a recorded session. The session's id cannot name another session while any member of the
+     * recorded one lives (Linux keeps a pid number in use while a process refers to it as its session), but once
+     * all are gone it may be reused: a living leader with another start time means that, and then nothing is
+     * returned. Members that started before the recorded leader are not the command's either.
+     */
+    static List<ProcessHandle> sessionMembers(Entry session) {
+        Optional<ProcessHandle> leader = ProcessHandle.of(session.pid()).filter(ProcessTree::running);
+        if (leader.isPresent() && startMillis(leader.get()) != session.startMillis()) {
+            return List.of();
+        }
+        return ProcessSessions.members(session.pid()).stream()
+                .filter(p -> startMillis(p) >= session.startMillis())
+                .toList();
+    }
+
+    /** {@link #stopLeftovers(List, Duration)} of a file's contents: its processes and its sessions' members. */
+    public static int stopLeftovers(Contents contents, Duration grace) {
+        List<Entry> entries = new ArrayList<>(contents.processes());
+        for (Entry session : contents.sessions()) {
+            for (ProcessHandle member : sessionMembers(session)) {
+                entries.add(new Entry(member.pid(), startMillis(member), session.model()));
+            }
+        }
+        return stopLeftovers(entries, grace);
     }
 
     /**

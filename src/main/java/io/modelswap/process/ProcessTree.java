@@ -67,16 +67,20 @@ final class ProcessTree {
      * given, else SIGTERM goes to the root and every descendant; after {@code grace} SIGKILL goes to whatever is
      * still alive, listed again in case something new was forked.
      *
+     * @param session     the session the command runs in (see {@link ProcessSessions}), or -1: every member is
+     *                    stopped too, which finds what the command double-forked away from itself
      * @param stopCommand the split {@code cmdStop} with {@code ${PID}} substituted, or {@code null} for SIGTERM
      * @param known       descendants listed earlier (e.g. when the model became ready), stopped too: they are the
-     *                    only way to find orphans of a root that already exited
+     *                    only way to find orphans of a root that already exited when there is no session
      * @return how it ended, in words for the state change, e.g. "exit code 143" or "killed after 2s grace"
      */
-    static String terminate(Process process, List<ProcessHandle> known, Duration grace, Duration killWait,
-            List<String> stopCommand, List<String> env, LogRing logs) {
+    static String terminate(Process process, long session, List<ProcessHandle> known, Duration grace,
+            Duration killWait, List<String> stopCommand, List<String> env, LogRing logs) {
         ProcessHandle root = process.toHandle();
         Set<ProcessHandle> listed = new LinkedHashSet<>(root.descendants().toList());
         known.stream().filter(ProcessTree::running).forEach(listed::add);
+        listed.addAll(ProcessSessions.members(session));
+        listed.remove(root);
         List<ProcessHandle> tree = new ArrayList<>(listed);
         long deadline = System.nanoTime() + grace.toNanos();
         if (stopCommand != null && runStopCommand(stopCommand, env, deadline, logs)) {
@@ -93,6 +97,7 @@ final class ProcessTree {
             if (root.isAlive()) {
                 root.descendants().forEach(all::add);
             }
+            all.addAll(ProcessSessions.members(session)); // and whatever the session forked meanwhile
             all.stream().filter(ProcessTree::running).forEach(ProcessHandle::destroyForcibly);
             if (!waitUntilGone(new ArrayList<>(all), System.nanoTime() + killWait.toNanos())) {
                 LOG.warnf("pid %d or a descendant is still alive %s after SIGKILL", root.pid(), killWait);

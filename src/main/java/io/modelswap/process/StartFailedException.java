@@ -14,6 +14,8 @@ public final class StartFailedException extends RuntimeException {
         EXITED,
         /** The health check did not answer 200 within {@code healthCheckTimeout}. */
         HEALTH_TIMEOUT,
+        /** Another process, not the model's, listens on the model's port and answered its health check. */
+        PORT_TAKEN,
         /** A stop arrived while starting (unload, eviction, reload). */
         ABORTED,
         /** The process owner is shut down and starts nothing any more. */

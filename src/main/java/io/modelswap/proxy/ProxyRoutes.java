@@ -198,8 +198,7 @@ public class ProxyRoutes {
                     return;
                 }
                 loading.done();
-                forwarder.forwardBody(rc.request(), granted.result().model(), upstreamUri, body)
-                        .onComplete(ignored -> router.serveDone(pending));
+                forward(rc, pending, granted.result(), upstreamUri, body, true, true);
             }));
         })));
     }
@@ -218,8 +217,47 @@ public class ProxyRoutes {
             router.serveDone(pending);
             return;
         }
-        forwarder.forward(rc.request(), granted.result().model(), upstreamUri, body)
-                .onComplete(ignored -> router.serveDone(pending));
+        forward(rc, pending, granted.result(), upstreamUri, body, false, true);
+    }
+
+    /**
+     * Forwards a granted request (whole, or only its answer's body into a loading stream) and releases the grant when
+     * the exchange is over. An upstream that refuses the connection, or loses it before answering, may have crashed
+     * an instant ago: the router is told, restarts the model if its server is gone, and the request is forwarded once
+     * more to what it grants then (a request the upstream may have received only to a new instance); a second loss is
+     * answered as the upstream failure it is. On the HTTP context.
+     */
+    private void forward(RoutingContext rc, PendingRequest pending, Grant grant, String upstreamUri, Buffer body,
+            boolean intoLoadingStream, boolean mayRetry) {
+        Context httpContext = vertx.getOrCreateContext();
+        Future<Void> exchange = intoLoadingStream
+                ? forwarder.forwardBody(rc.request(), grant.model(), upstreamUri, body, mayRetry)
+                : forwarder.forward(rc.request(), grant.model(), upstreamUri, body, mayRetry);
+        exchange.onComplete(done -> httpContext.runOnContext(v -> {
+            if (done.succeeded() || !(done.cause() instanceof UpstreamLostException lost)) {
+                router.serveDone(pending);
+                return;
+            }
+            LOG.infof("%s; the router restarts the model if its server is gone, then the request is sent again",
+                    lost.getMessage());
+            HttpServerResponse response = rc.response();
+            PendingRequest retry = router.retryAfterRefusal(pending, lost.requestSent());
+            response.closeHandler(closed -> router.cancel(retry));
+            retry.grant().onComplete(granted -> httpContext.runOnContext(w -> {
+                if (granted.failed()) {
+                    RouterError error = RouterError.of(granted.cause());
+                    if (!intoLoadingStream) {
+                        error.send(response);
+                    } else if (error.status() != 0 && !response.closed() && !response.ended()) {
+                        response.end(OpenAiError.sseEvent(error.body()));
+                    }
+                } else if (response.closed()) {
+                    router.serveDone(retry);
+                } else {
+                    forward(rc, retry, granted.result(), upstreamUri, body, intoLoadingStream, false);
+                }
+            }));
+        }));
     }
 
     private boolean isReady(ModelConfig model) {

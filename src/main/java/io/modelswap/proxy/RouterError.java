@@ -24,6 +24,7 @@ public record RouterError(int status, String code, String message) {
             case CONCURRENCY_LIMIT -> new RouterError(429, "concurrency_limit", e.getMessage());
             case START_FAILED -> new RouterError(502, "upstream_start_failed", e.getMessage());
             case START_TIMEOUT -> new RouterError(504, "upstream_start_timeout", e.getMessage());
+            case UPSTREAM_FAILED -> new RouterError(502, "bad_gateway", e.getMessage());
             case SHUTTING_DOWN -> new RouterError(503, "shutting_down", e.getMessage());
             case UNLOADED -> new RouterError(503, "model_unloaded", e.getMessage());
             case CANCELLED -> new RouterError(0, "cancelled", e.getMessage());

@@ -10,18 +10,21 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.netty.channel.ConnectTimeoutException;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
@@ -50,35 +53,52 @@ public class UpstreamForwarder {
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
             "expect");
 
+    /** Methods whose requests never carry a body (an HTTP/2 request of another method may, without a length). */
+    private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE);
+
+    /** The OpenAI error code of an answer the upstream broke off. */
+    static final String UPSTREAM_DISCONNECTED = "upstream_disconnected";
+
     /** Most characters of an upstream's non-JSON error body quoted to the client. */
     private static final int ERROR_TEXT_LIMIT = 500;
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final UpstreamPools pools;
     private final RequestTracker tracker;
 
-    public UpstreamForwarder(Vertx vertx, ModelswapSettings settings, RequestTracker tracker) {
+    private final ModelswapSettings settings;
+
+    public UpstreamForwarder(Vertx vertx, RequestTracker tracker, ModelswapSettings settings) {
         this.vertx = vertx;
         this.tracker = tracker;
-        this.client = vertx.createHttpClient(new HttpClientOptions()
-                        .setKeepAlive(true)
-                        .setKeepAliveTimeout(UpstreamTimeouts.DEFAULTS.idleConn())
-                        .setTcpNoDelay(true),
-                new PoolOptions().setHttp1MaxSize(settings.proxy().maxConnectionsPerUpstream())
-                        .setMaxWaitQueueSize(-1));
+        this.settings = settings;
+        this.pools = new UpstreamPools(vertx);
+    }
+
+    void warnAboutIgnoredSettings(@Observes StartupEvent event) {
+        settings.proxy().maxConnectionsPerUpstream().ifPresent(ignored -> LOG.warn("modelswap.proxy."
+                + "max-connections-per-upstream is ignored: each upstream's connection pool follows its model's"
+                + " concurrencyLimit now; remove the setting"));
     }
 
     void close(@Observes ShutdownEvent event) {
-        client.close();
+        pools.close();
     }
 
     /**
      * Forwards the request in {@code server} to {@code model}'s upstream at {@code path} (raw, query included). With
      * a {@code body} the buffered body is sent; without, the request body is piped through. Completes when the
      * exchange is over, whether it succeeded or not: the caller releases its grant then.
+     *
+     * @param refusalRetried when true, an upstream that refuses the connection (nothing listens on its port: it may
+     *                       have crashed), or loses it before any response header while a buffered body was sent,
+     *                       is not answered: the future fails with {@link UpstreamLostException} and the client has
+     *                       been told nothing, so the caller may forward the request again
      */
-    public Future<Void> forward(HttpServerRequest server, ModelConfig model, String path, Buffer body) {
-        return exchange(server, model, path, body, wholeAnswer);
+    public Future<Void> forward(HttpServerRequest server, ModelConfig model, String path, Buffer body,
+            boolean refusalRetried) {
+        return exchange(server, model, path, body, wholeAnswer, refusalRetried);
     }
 
     /**
@@ -86,12 +106,19 @@ public class UpstreamForwarder {
      * loading stream): only the upstream's body is piped. An upstream that answers anything but 200, or cannot be
      * reached, is told as a last {@code data: {"error":...}} event, since the status line cannot change any more.
      */
-    public Future<Void> forwardBody(HttpServerRequest server, ModelConfig model, String path, Buffer body) {
-        return exchange(server, model, path, body, bodyOnly);
+    public Future<Void> forwardBody(HttpServerRequest server, ModelConfig model, String path, Buffer body,
+            boolean refusalRetried) {
+        return exchange(server, model, path, body, bodyOnly, refusalRetried);
+    }
+
+    /** The last event of a stream that the upstream broke off, before the connection is cut. */
+    public static String brokenStreamEvent(String model) {
+        return OpenAiError.sseEvent(502, UPSTREAM_DISCONNECTED, "[" + model + "] the upstream closed the"
+                + " connection in the middle of its answer (it may have crashed); the answer is incomplete");
     }
 
     private Future<Void> exchange(HttpServerRequest server, ModelConfig model, String path, Buffer body,
-            AnswerSink sink) {
+            AnswerSink sink, boolean refusalRetried) {
         Promise<Void> done = Promise.promise();
         HttpServerResponse response = server.response();
         URI base = URI.create(model.proxy());
@@ -106,7 +133,12 @@ public class UpstreamForwarder {
         if (timeouts.connect() > 0) {
             options.setConnectTimeout(timeouts.connect() * 1000L);
         }
-        requestWithOneRetry(options).onComplete(requested -> {
+        HttpClient client = pools.forLimit(model.concurrencyLimit());
+        requestWithOneRetry(client, options).onComplete(requested -> {
+            if (requested.failed() && refusalRetried && refused(requested.cause()) && !response.closed()) {
+                done.fail(new UpstreamLostException(model.id(), requested.cause().getMessage(), false));
+                return;
+            }
             if (requested.failed()) {
                 sink.fail(response, 502, "[" + model.id() + "] upstream not reachable at " + model.proxy() + ": "
                         + requested.cause().getMessage(), done);
@@ -151,6 +183,9 @@ public class UpstreamForwarder {
                 if (answered.failed()) {
                     if (response.closed()) {
                         done.tryComplete(); // our own reset after the client left: nobody to tell
+                    } else if (refusalRetried && body != null && connectionLost(answered.cause())) {
+                        // a server dying as it accepted the connection: the body can be sent again, to a new one
+                        done.fail(new UpstreamLostException(model.id(), answered.cause().getMessage(), true));
                     } else {
                         sink.fail(response, 502, "[" + model.id() + "] upstream failed: "
                                 + answered.cause().getMessage(), done);
@@ -162,12 +197,14 @@ public class UpstreamForwarder {
                     done.tryComplete();
                     return;
                 }
-                sink.relay(model, answered.result(), response, done);
+                sink.relay(model, answered.result(), server, done);
             });
             if (body != null) {
                 upstream.end(body);
             } else {
-                if (server.getHeader(HttpHeaders.CONTENT_LENGTH) == null && server.method().name().equals("POST")) {
+                if (server.getHeader(HttpHeaders.CONTENT_LENGTH) == null && hasBodyOfUnknownLength(server)) {
+                    // a chunked HTTP/1.1 body, or an HTTP/2 one without Content-Length: whatever the method, sent on
+                    // chunked (without it, Vert.x would refuse every write and the upstream get an empty body)
                     upstream.setChunked(true);
                 }
                 if (BoundedBody.expectsContinue(server)) {
@@ -179,9 +216,33 @@ public class UpstreamForwarder {
         return done.future();
     }
 
+    /**
+     * Whether a request without Content-Length still carries a body: HTTP/1.1 says so with Transfer-Encoding; HTTP/2
+     * frames carry no such promise, so every method but the ones that never have a body is taken to have one (an
+     * empty one costs a zero-length chunk).
+     */
+    static boolean hasBodyOfUnknownLength(HttpServerRequest server) {
+        if (server.version() == HttpVersion.HTTP_2) {
+            return !BODILESS.contains(server.method());
+        }
+        return server.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+
+    /** A connection refused: nothing listens on the upstream's port (as opposed to a timeout or a reset). */
+    private static boolean refused(Throwable cause) {
+        return cause instanceof java.net.ConnectException && !(cause instanceof ConnectTimeoutException)
+                && String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("refused");
+    }
+
+    /** The connection went away under the exchange (closed or reset by the peer), as opposed to a protocol error. */
+    private static boolean connectionLost(Throwable cause) {
+        return cause instanceof HttpClosedException || (cause instanceof java.io.IOException
+                && String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("reset"));
+    }
+
     /** How the upstream's answer (or the failure to get one) reaches the client. */
     private interface AnswerSink {
-        void relay(ModelConfig model, HttpClientResponse upstream, HttpServerResponse response, Promise<Void> done);
+        void relay(ModelConfig model, HttpClientResponse upstream, HttpServerRequest server, Promise<Void> done);
 
         void fail(HttpServerResponse response, int status, String message, Promise<Void> done);
     }
@@ -189,8 +250,9 @@ public class UpstreamForwarder {
     /** Status, headers and body, as the upstream sent them; failures as OpenAI error responses. */
     private final AnswerSink wholeAnswer = new AnswerSink() {
         @Override
-        public void relay(ModelConfig model, HttpClientResponse upstream, HttpServerResponse response,
+        public void relay(ModelConfig model, HttpClientResponse upstream, HttpServerRequest server,
                 Promise<Void> done) {
+            HttpServerResponse response = server.response();
             response.setStatusCode(upstream.statusCode());
             response.setStatusMessage(upstream.statusMessage());
             upstream.headers().forEach((name, value) -> {
@@ -199,14 +261,14 @@ public class UpstreamForwarder {
                 }
             });
             String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
-            if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+            if (isEventStream(contentType)) {
                 // nginx and other proxies in front of modelswap must not hold back tokens (llama-swap #236)
                 response.headers().set("X-Accel-Buffering", "no");
             }
             if (upstream.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
                 response.setChunked(true);
             }
-            pipeBody(upstream, response, done);
+            pipeBody(model, upstream, server, isEventStream(contentType), done);
         }
 
         @Override
@@ -221,10 +283,11 @@ public class UpstreamForwarder {
     /** The body only, into an event stream already under way; failures as its last event. */
     private final AnswerSink bodyOnly = new AnswerSink() {
         @Override
-        public void relay(ModelConfig model, HttpClientResponse upstream, HttpServerResponse response,
+        public void relay(ModelConfig model, HttpClientResponse upstream, HttpServerRequest server,
                 Promise<Void> done) {
-            if (upstream.statusCode() == 200 && isEventStream(upstream)) {
-                pipeBody(upstream, response, done);
+            HttpServerResponse response = server.response();
+            if (upstream.statusCode() == 200 && isEventStream(upstream.getHeader(HttpHeaders.CONTENT_TYPE))) {
+                pipeBody(model, upstream, server, true, done);
                 return;
             }
             if (upstream.statusCode() == 200) {
@@ -256,22 +319,45 @@ public class UpstreamForwarder {
         }
     };
 
-    private static boolean isEventStream(HttpClientResponse upstream) {
-        String type = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-    }
-
-    private void pipeBody(HttpClientResponse upstream, HttpServerResponse response, Promise<Void> done) {
-        tracker.tap(response, upstream).pipeTo(new LiveResponse(response)).onComplete(piped -> {
-            if (piped.failed() && !response.closed()) {
-                // The upstream died mid-answer: cut the client's connection so it sees a truncated stream rather
-                // than a clean end that would pass for a complete answer.
-                LOG.debugf("upstream answer broke off: %s", piped.cause().getMessage());
-                tracker.failed(response, 502, "the upstream's answer broke off: " + piped.cause().getMessage());
-                response.reset();
+    /**
+     * Pipes the upstream's body to the client. An upstream that breaks off (it crashed, or closed the connection)
+     * must not look like a finished answer: Vert.x's pipe would end the response cleanly (a terminating chunk, or a
+     * Content-Length the client then waits for forever), so it is told not to, and the client's connection is cut
+     * instead, after one last error event when the answer is an event stream. Every HTTP client raises on that.
+     */
+    private void pipeBody(ModelConfig model, HttpClientResponse upstream, HttpServerRequest server,
+            boolean eventStream, Promise<Void> done) {
+        HttpServerResponse response = server.response();
+        tracker.tap(response, upstream).pipe().endOnFailure(false).to(new LiveResponse(response)).onComplete(piped -> {
+            if (piped.failed() && !response.closed() && !response.ended()) {
+                LOG.warnf("[%s] the upstream broke off its answer (%s); cutting the client's connection so that the"
+                        + " partial answer cannot pass for a complete one", model.id(), piped.cause().getMessage());
+                tracker.failed(response, 502, "the upstream broke off its answer: " + piped.cause().getMessage());
+                if (eventStream) {
+                    response.write(brokenStreamEvent(model.id())).onComplete(written -> cut(server));
+                } else {
+                    cut(server);
+                }
             }
             done.tryComplete();
         });
+    }
+
+    /**
+     * Ends the client's exchange as a failure: HTTP/2 resets the stream; HTTP/1.x closes the connection, without the
+     * terminating chunk. Not {@code response.reset()} there: it marks the response closed first, and Vert.x then
+     * skips its end handlers when the connection goes, so the request would never be accounted for.
+     */
+    private static void cut(HttpServerRequest server) {
+        if (server.version() == HttpVersion.HTTP_2) {
+            server.response().reset();
+        } else {
+            server.connection().close();
+        }
+    }
+
+    private static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
     private static void endWith(HttpServerResponse response, String lastEvent, Promise<Void> done) {
@@ -300,7 +386,7 @@ public class UpstreamForwarder {
      * point, so a retry is always safe; it covers a pooled keep-alive connection that the upstream closed just as it
      * was handed out (seen in the soak run as a rare 502 "Connection was closed").
      */
-    private Future<HttpClientRequest> requestWithOneRetry(RequestOptions options) {
+    private static Future<HttpClientRequest> requestWithOneRetry(HttpClient client, RequestOptions options) {
         return client.request(options).recover(first -> {
             LOG.debugf("getting an upstream connection failed (%s), trying once more", first.getMessage());
             return client.request(options);

@@ -81,6 +81,20 @@ public class Router {
         return false;
     }
 
+    /**
+     * The upstream that {@code refused}'s grant pointed to refused the connection, or lost it before answering: its
+     * server may have crashed an instant ago, before its exit was seen. Releases that grant (no {@link #serveDone}
+     * for it) and returns a new request for the same model, which the loop holds back until it knows what became of
+     * the upstream: gone (then the request waits for the restart like any other) or still serving (then it is
+     * granted again, unless {@code onlyToANewInstance}: then it fails with {@code UPSTREAM_FAILED}, since the live
+     * upstream may have received it already).
+     */
+    public PendingRequest retryAfterRefusal(PendingRequest refused, boolean onlyToANewInstance) {
+        PendingRequest retry = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), refused.model()));
+        send(new RouterCommand.Refused(refused.ticket(), retry, onlyToANewInstance));
+        return retry;
+    }
+
     /** A granted request is finished (successfully or not). Exactly once per grant. */
     public void serveDone(PendingRequest request) {
         send(new RouterCommand.ServeDone(request.ticket()));

@@ -37,6 +37,20 @@ interface RouterCommand {
         }
     }
 
+    /** The upstream of a granted request refused or lost its connection; {@code retry} asks for the model again. */
+    record Refused(Ticket refused, PendingRequest retry, boolean onlyToANewInstance) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onRefused(refused, retry, onlyToANewInstance);
+        }
+    }
+
+    /** The model's process owner has looked at its upstream after a refused connection. */
+    record RefusalChecked(String model, boolean stillServing) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onRefusalChecked(model, stillServing);
+        }
+    }
+
     record SwapDone(String model, Optional<Throwable> error) implements RouterCommand {
         public void applyTo(RouterLoop loop) {
             loop.onSwapDone(model, error);

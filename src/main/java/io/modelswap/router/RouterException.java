@@ -18,6 +18,8 @@ public final class RouterException extends RuntimeException {
         START_FAILED,
         /** 504: the upstream did not become healthy within healthCheckTimeout. */
         START_TIMEOUT,
+        /** 502: the running upstream lost the connection of a request it may have received; it is not sent twice. */
+        UPSTREAM_FAILED,
         /** 503: the model was unloaded while the request waited. */
         UNLOADED,
         /** 503: the model was removed from the configuration while the request waited. */

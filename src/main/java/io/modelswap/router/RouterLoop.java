@@ -7,6 +7,7 @@ import io.modelswap.process.ProcessState;
 import io.modelswap.process.ProcessTimings;
 import io.modelswap.process.StartFailedException;
 import io.modelswap.process.StateChange;
+import io.modelswap.process.StopCause;
 import io.modelswap.router.scheduler.Effects;
 import io.modelswap.router.scheduler.Failure;
 import io.modelswap.router.scheduler.FifoScheduler;
@@ -78,6 +79,16 @@ final class RouterLoop implements Effects {
      * process is not started yet, so that stop had nothing to abort, and the start must not follow.
      */
     private final Set<String> swapsAborted = new HashSet<>();
+    /**
+     * Requests whose upstream refused their connection while the model looked ready, held until the loop knows what
+     * became of the upstream: its owner says it still serves, or its state change says it is gone. Then they are
+     * submitted like new requests (and restart the model). Entries leave on either answer.
+     */
+    private final Map<String, List<Held>> heldAfterRefusal = new HashMap<>();
+
+    /** A request held after a refused or lost connection; {@code onlyToANewInstance}: never re-sent to a live one. */
+    private record Held(PendingRequest request, boolean onlyToANewInstance) {
+    }
     /** Why each model's last start failed, to tell a timeout (504) from a crash (502). */
     private final Map<String, StartFailedException> lastStartFailure = new HashMap<>();
     private boolean shutDown;
@@ -123,6 +134,50 @@ final class RouterLoop implements Effects {
         scheduler.onServeDone(ticket);
     }
 
+    void onRefused(Ticket refused, PendingRequest retry, boolean onlyToANewInstance) {
+        onServeDone(refused);
+        String model = retry.model();
+        ModelProcess process = processes.get(model);
+        if (process == null || observed.getOrDefault(model, ProcessState.STOPPED) != ProcessState.READY) {
+            onSubmit(retry); // the loop has seen the instance go already: the ordinary way restarts it
+            return;
+        }
+        List<Held> held = heldAfterRefusal.computeIfAbsent(model, m -> new ArrayList<>());
+        held.add(new Held(retry, onlyToANewInstance));
+        if (held.size() == 1) {
+            // The owner decides about its process; its answer (or its state change) comes back as a message.
+            process.upstreamRefused().onComplete(checked -> self.accept(new RouterCommand.RefusalChecked(model,
+                    checked.succeeded() && checked.result())));
+        }
+    }
+
+    void onRefusalChecked(String model, boolean stillServing) {
+        if (stillServing) {
+            releaseHeld(model, true);
+        }
+        // otherwise the instance is on its way out, and its state change releases the requests
+    }
+
+    /** Submits the held requests of {@code model}; to the instance that still serves, only those it cannot have. */
+    private void releaseHeld(String model, boolean sameInstance) {
+        List<Held> held = heldAfterRefusal.remove(model);
+        if (held == null) {
+            return;
+        }
+        for (Held h : held) {
+            if (h.request().grant().isComplete()) {
+                continue; // its client left meanwhile and withdrew it: it asks for nothing
+            }
+            if (sameInstance && h.onlyToANewInstance()) {
+                h.request().reject(new RouterException(RouterException.Kind.UPSTREAM_FAILED, model, "[" + model
+                        + "] the upstream closed the connection without answering, and it still runs; the request"
+                        + " is not sent to it twice"));
+            } else {
+                onSubmit(h.request());
+            }
+        }
+    }
+
     void onSwapDone(String model, Optional<Throwable> error) {
         journal.swapDone(model, error);
         swapsUnderWay.remove(model);
@@ -141,6 +196,7 @@ final class RouterLoop implements Effects {
         if (processes.containsKey(change.model())) {
             observed.put(change.model(), change.to());
         }
+
         if (change.to() == ProcessState.STOPPED) {
             // The owner has fully stopped the old instance: only now may a changed or removed definition take its
             // place (before the scheduler hears of it and starts the model again), so two instances of one model
@@ -149,6 +205,10 @@ final class RouterLoop implements Effects {
         }
         publishView();
         scheduler.onStateChanged(change.model(), change.to());
+        if (change.from() == ProcessState.READY) {
+            // only now that the scheduler knows the instance is leaving: they must not be granted it again
+            releaseHeld(change.model(), false);
+        }
     }
 
     /**
@@ -304,7 +364,7 @@ final class RouterLoop implements Effects {
         swapsAborted.remove(model);
         List<Future<Void>> evictions = new ArrayList<>();
         for (String victim : evict) {
-            evictions.add(stop(victim, StopCause.SWAP.reason(model)));
+            evictions.add(stop(victim, StopCause.SWAP, model));
         }
         if (!evict.isEmpty()) {
             LOG.infof("[%s] swapping in, stopping %s", model, evict);
@@ -324,7 +384,7 @@ final class RouterLoop implements Effects {
     @Override
     public void cancelSwap(String model) {
         journal.stopped(List.of(model), StopCause.CANCELLED, m -> StopCause.CANCELLED.reason(""));
-        stop(model, StopCause.CANCELLED.reason(""));
+        stop(model, StopCause.CANCELLED, "");
     }
 
     @Override
@@ -354,15 +414,16 @@ final class RouterLoop implements Effects {
 
     @Override
     public void stopModels(List<String> models, StopReason reason) {
-        journal.stopped(models, StopCause.valueOf(reason.name()), model -> describe(reason, model));
+        journal.stopped(models, causeOf(reason), model -> causeOf(reason).reason(detail(reason, model)));
         for (String model : models) {
-            stop(model, describe(reason, model));
+            stop(model, causeOf(reason), detail(reason, model));
         }
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private Future<Void> stop(String model, String reason) {
+    /** Stops {@code model} for {@code cause}; {@code detail} follows the cause's words in the reason text. */
+    private Future<Void> stop(String model, StopCause cause, String detail) {
         ModelProcess process = processes.get(model);
         if (process == null) {
             return Future.succeededFuture();
@@ -370,7 +431,7 @@ final class RouterLoop implements Effects {
         if (swapsUnderWay.contains(model)) {
             swapsAborted.add(model);
         }
-        Future<Void> stop = process.stop(graceOf(process.config()), reason);
+        Future<Void> stop = process.stop(graceOf(process.config()), cause, cause.reason(detail));
         stops.put(model, stop);
         // Only the loop touches the map, so the finished stop is forgotten on the loop's context.
         stop.onComplete(ignored -> loopContext.runOnContext(v -> stops.remove(model, stop)));
@@ -381,15 +442,19 @@ final class RouterLoop implements Effects {
         return Duration.ofSeconds(model.unloadTimeoutSeconds());
     }
 
-    private String describe(StopReason reason, String model) {
-        ModelConfig current = config.models().get(model);
+    private static StopCause causeOf(StopReason reason) {
         return switch (reason) {
-            case TTL -> StopCause.TTL.reason((current == null ? "?" : current.ttlSeconds()) + "s");
-            case UNLOAD -> StopCause.UNLOAD.reason("");
-            case RELOAD -> StopCause.RELOAD.reason("");
-            case CANCELLED -> StopCause.CANCELLED.reason("");
-            case SHUTDOWN -> StopCause.SHUTDOWN.reason("");
+            case TTL -> StopCause.TTL;
+            case UNLOAD -> StopCause.UNLOAD;
+            case RELOAD -> StopCause.RELOAD;
+            case CANCELLED -> StopCause.CANCELLED;
+            case SHUTDOWN -> StopCause.SHUTDOWN;
         };
+    }
+
+    private String detail(StopReason reason, String model) {
+        ModelConfig current = config.models().get(model);
+        return reason == StopReason.TTL ? (current == null ? "?" : current.ttlSeconds()) + "s" : "";
     }
 
     private static String describe(Throwable error) {

@@ -3,6 +3,7 @@ package io.modelswap.router;
 import io.modelswap.bus.LocalCodec;
 import io.modelswap.config.GroupConfig;
 import io.modelswap.process.StartFailedException;
+import io.modelswap.process.StopCause;
 import io.modelswap.router.scheduler.GroupSwapper;
 import io.modelswap.router.scheduler.MatrixSwapper;
 import io.modelswap.router.scheduler.Swapper;

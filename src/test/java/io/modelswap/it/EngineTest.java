@@ -132,6 +132,8 @@ class EngineTest {
     @Test
     void aClientLeavingWhileItsModelLoadsCancelsTheLoad() throws Exception {
         int port = MODELS.port("sluggish");
+        String cancelled = "modelswap_evictions_total{model=\"sluggish\",reason=\"cancelled\"}";
+        double cancelledBefore = metric(cancelled);
         try (Socket client = Calls.rawChat("sluggish")) {
             await().atMost(PATIENCE).until(() -> !fakeProcesses(port).isEmpty());
             given().get("/running").then().body("running[0].state", equalTo("starting"));
@@ -141,6 +143,18 @@ class EngineTest {
             assertTrue(fakeProcesses(port).isEmpty(), "sluggish still runs");
             given().get("/running").then().body("running", empty());
         });
+        // and counted as what it was (docs/api.md), not as "other"
+        assertEquals(cancelledBefore + 1, metric(cancelled), 0.001);
+    }
+
+    /** The value of one series of {@code /metrics}, 0 when it is not there. */
+    private static double metric(String series) {
+        for (String line : given().get("/metrics").asString().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
     }
 
     @Test

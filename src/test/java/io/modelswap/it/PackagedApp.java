@@ -109,6 +109,12 @@ final class PackagedApp implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** Sends a JSON POST and does not wait for its answer (for a request that waits on something the test does). */
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> postJsonAsync(String path, String json) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

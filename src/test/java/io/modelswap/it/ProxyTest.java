@@ -117,6 +117,11 @@ class ProxyTest {
                 new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             assertTrue(readDataLine(lines).contains("chat.completion.chunk"));
         } // closing the body closes the client's connection mid-stream
+        // release the fake only once modelswap has seen its client go (the request is no longer in flight): it has
+        // then closed the upstream request, so the fake's writes after the release meet a closed connection
+        java.util.regex.Pattern idle = java.util.regex.Pattern.compile(
+                "modelswap_requests_in_flight\\{model=\"held\",?} 0\\.0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> idle.matcher(given().get("/metrics").asString()).find());
         FakeUpstream.post(port, "/release");
         // the fake's next write fails only if modelswap closed the upstream request when its client left
         int abortedBefore = Integer.parseInt(before.replaceAll("\\D", ""));

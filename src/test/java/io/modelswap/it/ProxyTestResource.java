@@ -13,7 +13,9 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
             .model("alpha", "--fork-grandchild", "aliases: [a]", "unloadTimeout: 2")
             .model("beta", "")
             .model("slow", "--start-delay-ms 800")
-            .model("held", "--hold-after 2 --tokens 6 --token-delay-ms 0")
+            // 10 ms between chunks: a chunk written after modelswap closed the connection draws the RST that makes
+            // the next write fail, which is how the fake tells an aborted stream
+            .model("held", "--hold-after 2 --tokens 6 --token-delay-ms 10")
             .model("stubborn", "--ignore-sigterm", "unloadTimeout: 1")
             .model("crashy", "--exit-at-start 3")
             .model("dying", "--die-mid-stream 2 --tokens 6 --token-delay-ms 0");

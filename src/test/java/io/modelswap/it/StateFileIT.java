@@ -57,4 +57,75 @@ class StateFileIT {
             Files.deleteIfExists(stateFile);
         }
     }
+
+    @Test
+    void whatAStartForksAwayIsRecordedAsItAppearsAndStoppedAfterASigkillMidStart() throws Exception {
+        long marker = 7_600_000_000L + java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000) * 10L;
+        // the command double-forks a helper away from itself, then never gets healthy: modelswap dies mid-start
+        FakeModels models = new FakeModels("healthCheckTimeout: 120")
+                .command("forking", "sh -c '( exec sleep " + marker + " & ) ; exec "
+                        + FakeModels.fake("--port", "${PORT}", "--never-healthy") + "'");
+        int port = FakeUpstream.freePort();
+        Path stateFile = defaultStateFile(port);
+        long helper;
+        try {
+            try (PackagedApp first = PackagedApp.start(models.write(), port)) {
+                first.postJsonAsync("/v1/chat/completions",
+                        "{\"model\":\"forking\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                await().atMost(Duration.ofSeconds(15)).until(() -> marked(marker).size() == 1);
+                helper = marked(marker).get(0);
+                // recorded while the model is still starting, not only once it is ready (it never will be)
+                await().atMost(Duration.ofSeconds(10)).until(() -> ProcessLedger.read(stateFile).processes().stream()
+                        .anyMatch(e -> e.pid() == helper));
+                first.process().destroyForcibly();
+                assertTrue(first.process().waitFor(10, TimeUnit.SECONDS));
+            }
+            assertTrue(FakeUpstream.alive(helper), "the helper outlived the killed modelswap");
+            try (PackagedApp second = PackagedApp.start(models.write(), port)) {
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                        assertTrue(!FakeUpstream.alive(helper), "leftover " + helper + " still runs:\n" + second.log()));
+            }
+        } finally {
+            marked(marker).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            Files.deleteIfExists(stateFile);
+        }
+    }
+
+    @Test
+    void aCleanExitRemovesTheStateFileAndAStartRemovesStaleOnes() throws Exception {
+        FakeModels models = new FakeModels("healthCheckTimeout: 15").model("plain", "", "unloadTimeout: 2");
+        int port = FakeUpstream.freePort();
+        Path stateFile = defaultStateFile(port);
+        // a state file of a modelswap that is gone, on another port, with nothing of it left running
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path stale = defaultStateFile(FakeUpstream.freePort());
+        Files.writeString(stale, "owner\t" + gone.pid() + "\t" + System.currentTimeMillis() + "\n");
+        try {
+            try (PackagedApp app = PackagedApp.start(models.write(), port)) {
+                assertTrue(Files.notExists(stale), "a stale state file was left:\n" + app.log());
+                String chat = "{\"model\":\"plain\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                assertEquals(200, app.postJson("/v1/chat/completions", chat).statusCode());
+                assertTrue(Files.exists(stateFile));
+                assertTrue(app.terminate(Duration.ofSeconds(30)), "modelswap did not exit:\n" + app.log());
+            }
+            assertTrue(Files.notExists(stateFile), "a clean exit left its state file behind");
+        } finally {
+            Files.deleteIfExists(stale);
+            Files.deleteIfExists(stateFile);
+        }
+    }
+
+    private static Path defaultStateFile(int port) {
+        return Path.of(System.getProperty("java.io.tmpdir"),
+                "modelswap-" + System.getProperty("user.name") + "-" + port + ".state");
+    }
+
+    /** Live processes whose command line holds {@code marker}. */
+    private static List<Long> marked(long marker) {
+        String m = " " + marker;
+        return ProcessHandle.allProcesses().filter(FakeUpstream::aliveHandle)
+                .filter(p -> p.info().commandLine().map(c -> (c + " ").contains(m + " ")).orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
 }

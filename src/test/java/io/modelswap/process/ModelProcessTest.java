@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -132,6 +134,17 @@ class ModelProcessTest {
     }
 
     @Test
+    void aFailedStartIsPublishedAsStoppedBeforeItsCallersHearOfIt() throws Exception {
+        ModelProcess p = process(FakeUpstream.model("quick-quitter", FakeUpstream.freePort())
+                .fake("--exit-at-start", "3").build());
+        AtomicReference<ProcessState> stateWhenTold = new AtomicReference<>();
+        Future<Void> ready = p.ensureReady().onFailure(e -> stateWhenTold.set(p.state()));
+
+        assertEquals(StartFailedException.Kind.EXITED, failureOf(ready, Duration.ofSeconds(10)).kind());
+        assertEquals(STOPPED, stateWhenTold.get(), "a caller told of the failure must not see the model starting");
+    }
+
+    @Test
     void missingProgramFailsWithSpawnFailed() throws Exception {
         ModelProcess p = process(FakeUpstream.model("ghost", FakeUpstream.freePort())
                 .cmd("/nonexistent/llama-server --port 1").build());
@@ -213,6 +226,39 @@ class ModelProcessTest {
         assertEquals(StartFailedException.Kind.ABORTED, e.kind());
         assertFalse(FakeUpstream.alive(pid));
         awaitTransitions("stopped->starting", "starting->stopping", "stopping->stopped");
+    }
+
+    @Test
+    void aStopCarriesItsTypedCauseOnTheTransitionThatBeginsIt() throws Exception {
+        ModelProcess p = process(FakeUpstream.model("unwanted", FakeUpstream.freePort()).fake("--never-healthy")
+                .healthCheckTimeoutSeconds(60).build());
+        Future<Void> ready = p.ensureReady();
+        await().atMost(START).until(() -> p.pid().isPresent());
+
+        join(p.stop(GRACE, StopCause.CANCELLED, StopCause.CANCELLED.reason("")));
+        failureOf(ready, Duration.ofSeconds(1));
+        awaitTransitions("stopped->starting", "starting->stopping", "stopping->stopped");
+        assertEquals(StopCause.CANCELLED, events.get(1).cause(), "metrics read the cause, never the text");
+        assertTrue(events.get(1).reason().startsWith("start aborted: "), events.get(1).reason());
+        assertNull(events.get(0).cause());
+        assertNull(events.get(2).cause());
+    }
+
+    @Test
+    void aServerDoubleForkedAwayFromItsCommandIsStoppedWhenTheCommandDies() throws Exception {
+        int port = FakeUpstream.freePort();
+        String fake = FakeUpstream.command("--port", Integer.toString(port));
+        ModelProcess p = process(FakeUpstream.model("orphaning", port)
+                .cmd("sh -c '( exec " + fake + " & ) ; exec sleep 100000'").build());
+        join(p.ensureReady());
+        long server = FakeUpstream.pidsOf(port).get(0);
+        assertFalse(ProcessHandle.of(p.pid().getAsLong()).orElseThrow().descendants()
+                .anyMatch(d -> d.pid() == server), "the server is no descendant of the command any more");
+
+        ProcessHandle.of(p.pid().getAsLong()).orElseThrow().destroyForcibly();
+
+        awaitTransitions("stopped->starting", "starting->ready", "ready->stopping", "stopping->stopped");
+        assertFalse(FakeUpstream.alive(server), "the double-forked server outlived its model");
     }
 
     @Test

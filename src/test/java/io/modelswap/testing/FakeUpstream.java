@@ -45,14 +45,29 @@ public final class FakeUpstream {
                 + String.join(" ", flags);
     }
 
-    /** A TCP port free right now on 127.0.0.1. */
+    /**
+     * Lowest and highest port handed out: below Linux's ephemeral range (32768-60999), from which the kernel picks
+     * the port of everything bound to port 0 (Quarkus's own test port, every outgoing connection). A port taken
+     * from that range and released is soon handed to one of those: the model's port then belongs to someone else,
+     * which modelswap detects and refuses to serve from (it once made EngineTest fail with "port N is held by" the
+     * test JVM itself).
+     */
+    private static final int FIRST_PORT = 20000;
+    private static final int LAST_PORT = 32000;
+
+    /** A TCP port free right now, outside the ephemeral range; random, so that concurrent builds rarely meet. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = random.nextInt(FIRST_PORT, LAST_PORT + 1);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IllegalStateException("no free port between " + FIRST_PORT + " and " + LAST_PORT);
     }
 
     /** The fake's own pid followed by its descendants', as its {@code GET /pids} reports them. */
@@ -87,6 +102,11 @@ public final class FakeUpstream {
         } catch (IOException | RuntimeException e) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
+    }
+
+    /** {@link #alive(long)} of a handle. */
+    public static boolean aliveHandle(ProcessHandle p) {
+        return alive(p.pid());
     }
 
     /** GET {@code http://127.0.0.1:port/path} and return the body (any status). */

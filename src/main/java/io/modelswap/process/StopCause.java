@@ -1,12 +1,11 @@
-package io.modelswap.router;
+package io.modelswap.process;
 
 import java.util.Locale;
-import java.util.Optional;
 
 /**
- * Why the router stops a model. The cause opens the reason text the process owner publishes in its
- * {@code StateChange}, so logs read naturally and metrics ({@code modelswap_evictions_total{reason}}) can tell the
- * cause back from the text: both sides use this one definition of the wording.
+ * Why a model is stopped on purpose. The router picks it; the process owner carries it into the {@link StateChange}
+ * of the stop, typed, for metrics ({@code modelswap_evictions_total{reason}}), and opens the reason text with its
+ * words for logs and events. Nothing reads the cause back from that text.
  */
 public enum StopCause {
     /** Stopped to make room for another model. */
@@ -36,17 +35,5 @@ public enum StopCause {
     /** The metric label: the cause's name in lower case. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The cause a published reason text opens with, if any (an upstream that exited on its own has none). */
-    public static Optional<StopCause> of(String reason) {
-        if (reason != null) {
-            for (StopCause cause : values()) {
-                if (reason.startsWith(cause.opening)) {
-                    return Optional.of(cause);
-                }
-            }
-        }
-        return Optional.empty();
     }
 }
