@@ -1,5 +1,6 @@
 package io.modelswap.app;
 
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.ConfigChangeDetector;
 import io.modelswap.config.ConfigLoader;
 import io.modelswap.config.ConfigProblem;

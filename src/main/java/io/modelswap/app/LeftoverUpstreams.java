@@ -1,5 +1,6 @@
 package io.modelswap.app;
 
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.process.ProcessLedger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,5 +1,6 @@
 package io.modelswap.app;
 
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.LoadResult;
 import io.modelswap.router.Router;
 import io.quarkus.runtime.ShutdownEvent;

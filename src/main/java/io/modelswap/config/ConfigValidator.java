@@ -1,8 +1,7 @@
 package io.modelswap.config;
 
-import io.modelswap.router.matrix.MatrixException;
-import io.modelswap.router.matrix.MatrixProblem;
-import io.modelswap.router.matrix.MatrixProgram;
+import io.modelswap.matrix.MatrixException;
+import io.modelswap.matrix.MatrixProblem;
 
 import java.net.URI;
 import java.time.Duration;
@@ -319,7 +318,7 @@ final class ConfigValidator {
         Optional<MatrixConfig> matrixConfig = Optional.empty();
         if (use.equals(RoutingConfig.MATRIX)) {
             if (matrixPath != null) {
-                matrixConfig = Optional.of(matrix(matrixPath, matrix, models));
+                matrixConfig = matrix(matrixPath, matrix, models);
             }
         } else {
             groups = groups(groupsPath, groupValues, models);
@@ -370,14 +369,16 @@ final class ConfigValidator {
         return groups;
     }
 
-    private MatrixConfig matrix(String path, Optional<LlamaSwapFile.Matrix> mapped, Map<String, ModelConfig> models) {
+    /** The matrix, compiled; empty when it has problems (reported). */
+    private Optional<MatrixConfig> matrix(String path, Optional<LlamaSwapFile.Matrix> mapped,
+            Map<String, ModelConfig> models) {
         YNode tree = nonNullNode(path);
         Map<String, String> vars = new LinkedHashMap<>();
         Map<String, Integer> costs = new LinkedHashMap<>();
         Map<String, String> sets = new LinkedHashMap<>();
         if (tree == null || !tree.isMap()) {
             error(path, "must be a mapping with vars, evict_costs and sets");
-            return new MatrixConfig(vars, costs, sets);
+            return Optional.empty();
         }
         LlamaSwapFile.Matrix m = mapped.orElse(null);
         YNode varTree = tree.get("vars");
@@ -426,28 +427,28 @@ final class ConfigValidator {
         if (setTree == null || !setTree.isMap() || setTree.entries().isEmpty()) {
             error(path + ".sets", "the matrix must define at least one set");
         }
-        MatrixConfig matrix = new MatrixConfig(vars, costs, sets);
-        validateMatrix(path, matrix, models);
-        return matrix;
+        return compile(path, vars, costs, sets, models);
     }
 
     /**
-     * Compiles the matrix DSL to check its semantics (unknown identifiers, cycles, undefined {@code +refs}). Only the
-     * problems of the set expressions are reported here: vars and evict costs were checked above, and repeating them
-     * would only say the same thing twice.
+     * Compiles the matrix DSL, once for the snapshot's lifetime: its semantic problems (unknown identifiers, cycles,
+     * undefined {@code +refs}) are reported here. Only the problems of the set expressions are: vars and evict costs
+     * were checked above, and repeating them would only say the same thing twice.
      */
-    void validateMatrix(String path, MatrixConfig matrix, Map<String, ModelConfig> models) {
-        if (matrix.sets().isEmpty()) {
-            return;
+    private Optional<MatrixConfig> compile(String path, Map<String, String> vars, Map<String, Integer> costs,
+            Map<String, String> sets, Map<String, ModelConfig> models) {
+        if (sets.isEmpty()) {
+            return Optional.empty();
         }
         try {
-            MatrixProgram.compile(matrix, models.keySet());
+            return Optional.of(MatrixConfig.compile(vars, costs, sets, models.keySet()));
         } catch (MatrixException e) {
             for (MatrixProblem problem : e.problems()) {
                 if (problem.key().startsWith("sets.")) {
                     error(Keys.join(path + ".sets", problem.key().substring("sets.".length())), problem.message());
                 }
             }
+            return Optional.empty();
         }
     }
 

@@ -1,7 +1,7 @@
 package io.modelswap.configview;
 
 import io.modelswap.app.ConfigReloader;
-import io.modelswap.app.ModelswapSettings;
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.cli.Version;
 import io.modelswap.config.ServerSettings;
 import io.modelswap.performance.PerformanceMonitor;

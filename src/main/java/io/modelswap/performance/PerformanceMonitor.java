@@ -1,7 +1,7 @@
 package io.modelswap.performance;
 
 import io.modelswap.app.ConfigReloader;
-import io.modelswap.app.ModelswapSettings;
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.ServerSettings;
 import io.modelswap.process.ModelProcess;
 import io.modelswap.router.Router;

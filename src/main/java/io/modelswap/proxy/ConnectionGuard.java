@@ -1,6 +1,6 @@
 package io.modelswap.proxy;
 
-import io.modelswap.app.ModelswapSettings;
+import io.modelswap.settings.ModelswapSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,6 @@
 package io.modelswap.proxy;
 
-import io.modelswap.app.ModelswapSettings;
+import io.modelswap.settings.ModelswapSettings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

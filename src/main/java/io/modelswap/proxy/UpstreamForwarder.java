@@ -1,6 +1,6 @@
 package io.modelswap.proxy;
 
-import io.modelswap.app.ModelswapSettings;
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.UpstreamTimeouts;
 import io.modelswap.metrics.RequestTracker;

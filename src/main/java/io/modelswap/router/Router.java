@@ -1,6 +1,6 @@
 package io.modelswap.router;
 
-import io.modelswap.app.ModelswapSettings;
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.bus.LocalCodec;
 import io.modelswap.config.SwapConfig;
 import io.modelswap.process.ProcessTimings;

@@ -2,8 +2,6 @@ package io.modelswap.router;
 
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
-import io.modelswap.router.matrix.MatrixException;
-import io.modelswap.router.matrix.MatrixProgram;
 import io.modelswap.router.scheduler.GroupSwapper;
 import io.modelswap.router.scheduler.MatrixSwapper;
 import io.modelswap.router.scheduler.ModelPolicy;
@@ -37,13 +35,8 @@ final class SchedulerSettingsFactory {
 
     private static Swapper swapperFor(SwapConfig config) {
         if (config.routing().isMatrix()) {
-            try {
-                return new MatrixSwapper(MatrixProgram.compile(config.routing().matrix().orElseThrow(),
-                        config.models().keySet()));
-            } catch (MatrixException e) {
-                // the loader compiled the same matrix to validate it: a loaded configuration cannot get here
-                throw new IllegalStateException("matrix of a validated configuration does not compile", e);
-            }
+            // compiled once, by the loader: a loaded configuration's matrix is always there
+            return new MatrixSwapper(config.routing().matrix().orElseThrow().program());
         }
         return new GroupSwapper(config.routing().groups());
     }

@@ -1,6 +1,6 @@
 package io.modelswap.swaps;
 
-import io.modelswap.app.ModelswapSettings;
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.GroupConfig;
 import io.modelswap.config.RoutingConfig;
 import io.modelswap.proxy.OpenAiError;

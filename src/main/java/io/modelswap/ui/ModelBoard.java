@@ -1,6 +1,6 @@
 package io.modelswap.ui;
 
-import io.modelswap.app.ModelswapSettings;
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.GroupConfig;
 import io.modelswap.config.MatrixConfig;
 import io.modelswap.config.ModelConfig;

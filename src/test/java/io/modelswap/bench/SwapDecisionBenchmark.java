@@ -1,9 +1,8 @@
 package io.modelswap.bench;
 
 import io.modelswap.config.GroupConfig;
-import io.modelswap.config.MatrixConfig;
 import io.modelswap.process.ProcessState;
-import io.modelswap.router.matrix.MatrixProgram;
+import io.modelswap.matrix.MatrixProgram;
 import io.modelswap.router.scheduler.Effects;
 import io.modelswap.router.scheduler.Failure;
 import io.modelswap.router.scheduler.FifoScheduler;
@@ -69,7 +68,7 @@ public class SwapDecisionBenchmark {
         Map<String, String> sets = new LinkedHashMap<>();
         sets.put("big", big.toString());
         sets.put("withExtra", rest.toString());
-        matrix = new MatrixSwapper(MatrixProgram.compile(new MatrixConfig(Map.of(), Map.of("m50", 3), sets), ids));
+        matrix = new MatrixSwapper(MatrixProgram.compile(Map.of(), Map.of("m50", 3), sets, ids));
         matrixRunning = List.of("m0", "m1", "m3", "m5", "m50", "m77");
 
         List<GroupConfig> gs = new ArrayList<>();

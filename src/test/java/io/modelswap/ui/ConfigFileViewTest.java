@@ -66,13 +66,14 @@ class ConfigFileViewTest {
     }
 
     @Test
-    void aModelsMatrixSetsAreTheOnesNamingItDirectlyOrThroughAVar() {
+    void aModelsMatrixSetsAreTheOnesNamingItDirectlyOrThroughAVar() throws Exception {
         Map<String, String> vars = new LinkedHashMap<>(Map.of("L", "llama-70b", "e", "embed"));
         Map<String, String> sets = new LinkedHashMap<>();
         sets.put("big", "L");
         sets.put("small", "(qwen-7b | e) & whisper");
         sets.put("both", "+small & embed");
-        MatrixConfig matrix = new MatrixConfig(vars, Map.of(), sets);
+        MatrixConfig matrix = MatrixConfig.compile(vars, Map.of(), sets,
+                List.of("llama-70b", "embed", "qwen-7b", "whisper"));
         assertEquals(List.of("big"), ModelBoard.setsOf("llama-70b", matrix));
         assertEquals(List.of("small", "both"), ModelBoard.setsOf("embed", matrix));
         assertEquals(List.of("small"), ModelBoard.setsOf("whisper", matrix));

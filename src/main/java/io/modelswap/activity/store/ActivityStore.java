@@ -1,7 +1,7 @@
 package io.modelswap.activity.store;
 
 import io.modelswap.app.ConfigReloader;
-import io.modelswap.app.ModelswapSettings;
+import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.metrics.ActivityArchive;
 import io.modelswap.metrics.ActivityLog;
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,7 +1,7 @@
 package io.modelswap.router.scheduler;
 
-import io.modelswap.router.matrix.MatrixDecision;
-import io.modelswap.router.matrix.MatrixProgram;
+import io.modelswap.matrix.MatrixDecision;
+import io.modelswap.matrix.MatrixProgram;
 
 import java.util.Collection;
 import java.util.List;

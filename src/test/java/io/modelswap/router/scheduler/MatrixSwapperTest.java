@@ -1,7 +1,6 @@
 package io.modelswap.router.scheduler;
 
-import io.modelswap.config.MatrixConfig;
-import io.modelswap.router.matrix.MatrixProgram;
+import io.modelswap.matrix.MatrixProgram;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -17,7 +16,7 @@ class MatrixSwapperTest {
         Map<String, String> sets = new LinkedHashMap<>();
         sets.put("chat", "(a | b) & e");
         sets.put("solo", "c");
-        return new MatrixSwapper(MatrixProgram.compile(new MatrixConfig(Map.of(), Map.of(), sets),
+        return new MatrixSwapper(MatrixProgram.compile(Map.of(), Map.of(), sets,
                 List.of("a", "b", "c", "e")));
     }
 

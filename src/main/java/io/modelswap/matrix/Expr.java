@@ -1,4 +1,4 @@
-package io.modelswap.router.matrix;
+package io.modelswap.matrix;
 
 import java.util.List;
 

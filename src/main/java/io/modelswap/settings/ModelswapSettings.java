@@ -1,4 +1,4 @@
-package io.modelswap.app;
+package io.modelswap.settings;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;

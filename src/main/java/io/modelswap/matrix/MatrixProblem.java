@@ -1,4 +1,4 @@
-package io.modelswap.router.matrix;
+package io.modelswap.matrix;
 
 /**
  * One thing wrong with a matrix config.

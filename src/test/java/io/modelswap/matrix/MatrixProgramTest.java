@@ -1,6 +1,5 @@
-package io.modelswap.router.matrix;
+package io.modelswap.matrix;
 
-import io.modelswap.config.MatrixConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ class MatrixProgramTest {
 
     private static MatrixProgram compile(Map<String, String> vars, Map<String, Integer> costs, Map<String, String> sets)
             throws MatrixException {
-        return MatrixProgram.compile(new MatrixConfig(vars, costs, sets), MODELS);
+        return MatrixProgram.compile(vars, costs, sets, MODELS);
     }
 
     private static MatrixProgram compile(String... kv) throws MatrixException {
@@ -137,7 +136,7 @@ class MatrixProgramTest {
 
     @Test
     void identifiersMayContainDotsDashesAndUnderscores() throws Exception {
-        MatrixProgram p = MatrixProgram.compile(new MatrixConfig(Map.of(), Map.of(), sets("s", "q3.5-a_b & e")),
+        MatrixProgram p = MatrixProgram.compile(Map.of(), Map.of(), sets("s", "q3.5-a_b & e"),
                 List.of("q3.5-a_b", "e"));
         assertEquals(List.of(), p.solve("e", List.of("q3.5-a_b")).evict());
     }
@@ -156,8 +155,7 @@ class MatrixProgramTest {
         for (int i = 0; i < 80; i++) {
             ids.add("m" + i);
         }
-        MatrixProgram p = MatrixProgram.compile(new MatrixConfig(Map.of(), Map.of(),
-                sets("all", String.join(" & ", ids.subList(0, 79)))), ids);
+        MatrixProgram p = MatrixProgram.compile(Map.of(), Map.of(), sets("all", String.join(" & ", ids.subList(0, 79))), ids);
         assertEquals(List.of(), p.solve("m0", ids.subList(1, 79)).evict());
         assertEquals(ids.subList(1, 79), p.solve("m79", ids.subList(1, 79)).evict());
     }
@@ -173,7 +171,7 @@ class MatrixProgramTest {
             ids.add("y" + i);
             dsl.append(" & (x").append(i).append(" | y").append(i).append(')');
         }
-        MatrixProgram p = MatrixProgram.compile(new MatrixConfig(Map.of(), Map.of(), sets("s", dsl.toString())), ids);
+        MatrixProgram p = MatrixProgram.compile(Map.of(), Map.of(), sets("s", dsl.toString()), ids);
         assertEquals(List.of("x3"), p.solve("y3", List.of("base", "x3", "y7", "x9")).evict());
     }
 

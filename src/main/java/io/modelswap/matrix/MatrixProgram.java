@@ -1,6 +1,4 @@
-package io.modelswap.router.matrix;
-
-import io.modelswap.config.MatrixConfig;
+package io.modelswap.matrix;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -45,12 +43,16 @@ public final class MatrixProgram {
     }
 
     /**
-     * Validates and compiles {@code cfg} against the configured model IDs.
+     * Validates and compiles a matrix against the configured model IDs.
      *
+     * @param vars       short name to model ID, in definition order
+     * @param evictCosts var or model ID to the cost of evicting it (default {@link #DEFAULT_EVICT_COST})
+     * @param sets       set name to its DSL expression, in definition order (order breaks cost ties)
      * @throws MatrixException listing every problem (keys are config paths such as {@code sets.full})
      */
-    public static MatrixProgram compile(MatrixConfig cfg, Collection<String> modelIds) throws MatrixException {
-        return new Compiler(cfg, modelIds).compile();
+    public static MatrixProgram compile(Map<String, String> vars, Map<String, Integer> evictCosts,
+            Map<String, String> sets, Collection<String> modelIds) throws MatrixException {
+        return new Compiler(vars, evictCosts, sets, modelIds).compile();
     }
 
     /** Set names in definition order. */
@@ -158,7 +160,9 @@ public final class MatrixProgram {
 
     /** Turns a config into a program, collecting every problem instead of stopping at the first. */
     private static final class Compiler {
-        private final MatrixConfig cfg;
+        private final Map<String, String> varsGiven;
+        private final Map<String, Integer> evictCosts;
+        private final Map<String, String> sets;
         private final List<String> models;
         private final Map<String, Integer> modelIndex = new HashMap<>();
         private final List<MatrixProblem> problems = new ArrayList<>();
@@ -167,8 +171,11 @@ public final class MatrixProgram {
         private final Map<String, Node> linked = new HashMap<>();
         private int nextNodeId;
 
-        Compiler(MatrixConfig cfg, Collection<String> modelIds) {
-            this.cfg = cfg;
+        Compiler(Map<String, String> vars, Map<String, Integer> evictCosts, Map<String, String> sets,
+                Collection<String> modelIds) {
+            this.varsGiven = vars;
+            this.evictCosts = evictCosts;
+            this.sets = sets;
             this.models = List.copyOf(new LinkedHashSet<>(modelIds));
             for (int i = 0; i < models.size(); i++) {
                 modelIndex.put(models.get(i), i);
@@ -176,7 +183,7 @@ public final class MatrixProgram {
         }
 
         MatrixProgram compile() throws MatrixException {
-            cfg.vars().forEach((key, model) -> {
+            varsGiven.forEach((key, model) -> {
                 if (!VAR_KEY.matcher(key).matches()) {
                     problem("vars." + key, "var name must be 1-32 characters of letters, digits, '-' or '.'");
                 } else if (!modelIndex.containsKey(model)) {
@@ -187,7 +194,7 @@ public final class MatrixProgram {
             });
             int[] costs = new int[models.size()];
             java.util.Arrays.fill(costs, DEFAULT_EVICT_COST);
-            cfg.evictCosts().forEach((key, cost) -> {
+            evictCosts.forEach((key, cost) -> {
                 String model = vars.getOrDefault(key, key);
                 Integer i = modelIndex.get(model);
                 if (i == null) {
@@ -198,10 +205,10 @@ public final class MatrixProgram {
                     costs[i] = cost;
                 }
             });
-            if (cfg.sets().isEmpty()) {
+            if (sets.isEmpty()) {
                 problem("sets", "the matrix must define at least one set");
             }
-            cfg.sets().forEach((name, dsl) -> {
+            sets.forEach((name, dsl) -> {
                 try {
                     Expr e = DslParser.parse(dsl);
                     checkNames(name, e);
@@ -214,12 +221,12 @@ public final class MatrixProgram {
             if (!problems.isEmpty()) {
                 throw new MatrixException(problems);
             }
-            List<String> names = List.copyOf(cfg.sets().keySet());
+            List<String> names = List.copyOf(sets.keySet());
             List<Node> roots = new ArrayList<>();
             for (String name : names) {
                 roots.add(linkSet(name));
             }
-            List<String> dsl = names.stream().map(n -> cfg.sets().get(n)).toList();
+            List<String> dsl = names.stream().map(n -> sets.get(n)).toList();
             return new MatrixProgram(models, Map.copyOf(modelIndex), costs, names, dsl, List.copyOf(roots), nextNodeId);
         }
 
@@ -229,7 +236,7 @@ public final class MatrixProgram {
                     problem("sets." + set, "unknown var or model '" + n.name() + "' at column " + n.column());
                 }
             } else if (e instanceof Expr.SetRef r) {
-                if (!cfg.sets().containsKey(r.set())) {
+                if (!sets.containsKey(r.set())) {
                     problem("sets." + set, "reference +" + r.set() + " at column " + r.column() + " names no set");
                 }
             } else if (e instanceof Expr.And a) {
