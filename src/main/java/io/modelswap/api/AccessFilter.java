@@ -1,6 +1,6 @@
 package io.modelswap.api;
 
-import io.modelswap.proxy.OpenAiError;
+import io.modelswap.http.OpenAiError;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.vertx.core.http.HttpHeaders;

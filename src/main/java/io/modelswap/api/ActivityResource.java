@@ -2,7 +2,7 @@ package io.modelswap.api;
 
 import io.modelswap.capture.CaptureBuffer;
 import io.modelswap.metrics.ActivityLog;
-import io.modelswap.proxy.OpenAiError;
+import io.modelswap.http.OpenAiError;
 import io.vertx.core.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,12 +1,12 @@
 package io.modelswap.api;
 
+import io.modelswap.failure.FailureCause;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.ModelProcess;
 import io.modelswap.process.ProcessState;
-import io.modelswap.proxy.BadRequestException;
-import io.modelswap.proxy.ProxyRoutes;
-import io.modelswap.proxy.RequestGuard;
-import io.modelswap.proxy.RouterError;
+import io.modelswap.http.BadRequestException;
+import io.modelswap.http.RequestGuard;
+import io.modelswap.http.FailureAnswer;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.vertx.core.http.HttpHeaders;
@@ -80,7 +80,7 @@ public class DialectRoutes {
             }
             Optional<ModelConfig> model = control.resolve(name);
             if (model.isEmpty()) {
-                ollamaError(response, 404, "model '" + name + "' not found", ProxyRoutes.MODEL_NOT_FOUND);
+                ollamaError(response, 404, "model '" + name + "' not found", FailureCause.UNKNOWN_MODEL.code());
                 return;
             }
             if (isZero(body.getValue("keep_alive"))) {
@@ -90,8 +90,8 @@ public class DialectRoutes {
                     if (ar.succeeded()) {
                         ollamaDone(response, name, chat, "load");
                     } else {
-                        RouterError error = RouterError.of(ar.cause());
-                        if (error.status() != 0) { // 0: the client has gone
+                        FailureAnswer error = FailureAnswer.of(ar.cause());
+                        if (error.reachesClient()) {
                             ollamaError(response, error.status(), error.message(), error.code());
                         }
                     }
@@ -183,14 +183,14 @@ public class DialectRoutes {
                 for (Object name : names) {
                     Optional<ModelConfig> model = name instanceof String s ? control.resolve(s) : Optional.empty();
                     if (model.isEmpty()) {
-                        io.modelswap.proxy.OpenAiError.send(response, 404, ProxyRoutes.MODEL_NOT_FOUND,
+                        io.modelswap.http.OpenAiError.send(response, 404, FailureCause.UNKNOWN_MODEL.code(),
                                 "model '" + name + "' not found");
                         return;
                     }
                     targets.add(model.get().id());
                 }
             } else {
-                io.modelswap.proxy.OpenAiError.send(response, 400,
+                io.modelswap.http.OpenAiError.send(response, 400,
                         "the body needs {\"models\": [\"...\"]} or {\"all\": true}");
                 return;
             }

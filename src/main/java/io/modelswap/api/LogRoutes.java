@@ -3,7 +3,7 @@ package io.modelswap.api;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.LogRing;
 import io.modelswap.process.ModelProcess;
-import io.modelswap.proxy.OpenAiError;
+import io.modelswap.http.OpenAiError;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.vertx.core.http.HttpHeaders;

@@ -1,14 +1,14 @@
 package io.modelswap.api;
 
+import io.modelswap.failure.FailureCause;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.StateChange;
-import io.modelswap.proxy.BadRequestException;
-import io.modelswap.proxy.BoundedBody;
-import io.modelswap.proxy.JsonBodies;
-import io.modelswap.proxy.OpenAiError;
-import io.modelswap.proxy.ProxyRoutes;
-import io.modelswap.proxy.RequestGuard;
-import io.modelswap.proxy.RouterError;
+import io.modelswap.http.BadRequestException;
+import io.modelswap.http.BoundedBody;
+import io.modelswap.http.JsonBodies;
+import io.modelswap.http.OpenAiError;
+import io.modelswap.http.RequestGuard;
+import io.modelswap.http.FailureAnswer;
 import io.modelswap.router.PendingRequest;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
@@ -72,7 +72,7 @@ public class ModelControlRoutes {
         }
         Optional<ModelConfig> model = resolve(requested);
         if (model.isEmpty()) {
-            OpenAiError.send(rc.response(), 404, ProxyRoutes.MODEL_NOT_FOUND, "model '" + requested
+            OpenAiError.send(rc.response(), 404, FailureCause.UNKNOWN_MODEL.code(), "model '" + requested
                     + "' not found; GET /v1/models lists the configured models");
             return;
         }
@@ -117,7 +117,7 @@ public class ModelControlRoutes {
         subscriber.onClose(() -> router.cancel(pending));
         router.releaseWhenReady(pending).onComplete(loaded -> http.runOnContext(v -> subscriber.end(
                 loaded.succeeded() ? sse("ready", new JsonObject().put("msg", "ok"))
-                        : sse("error", RouterError.of(loaded.cause()).body()))));
+                        : sse("error", FailureAnswer.of(loaded.cause()).body()))));
     }
 
     private static String sse(String event, JsonObject data) {
@@ -131,7 +131,7 @@ public class ModelControlRoutes {
                 response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(ok.encode());
             }
         } else {
-            RouterError.of(ar.cause()).send(response);
+            FailureAnswer.of(ar.cause()).send(response);
         }
     }
 
@@ -152,7 +152,7 @@ public class ModelControlRoutes {
             }
             Optional<ModelConfig> model = resolve(name);
             if (model.isEmpty()) {
-                OpenAiError.send(rc.response(), 404, ProxyRoutes.MODEL_NOT_FOUND, "model '" + name + "' not found");
+                OpenAiError.send(rc.response(), 404, FailureCause.UNKNOWN_MODEL.code(), "model '" + name + "' not found");
                 return;
             }
             action.run(model.get(), rc.response());

@@ -1,5 +1,6 @@
 package io.modelswap.api;
 
+import io.modelswap.http.ApiErrors;
 import io.modelswap.cli.Version;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.ModelProcess;

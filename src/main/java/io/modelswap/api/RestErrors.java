@@ -1,6 +1,7 @@
 package io.modelswap.api;
 
-import io.modelswap.proxy.OpenAiError;
+import io.modelswap.http.ApiErrors;
+import io.modelswap.http.OpenAiError;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotAcceptableException;

@@ -1,6 +1,6 @@
 package io.modelswap.capture;
 
-import io.modelswap.proxy.OpenAiError;
+import io.modelswap.http.OpenAiError;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;

@@ -1,5 +1,6 @@
 package io.modelswap.configview;
 
+import io.modelswap.failure.FailureCause;
 import io.modelswap.app.ConfigReloader;
 import io.modelswap.config.GroupConfig;
 import io.modelswap.config.ModelConfig;
@@ -7,7 +8,7 @@ import io.modelswap.config.RoutingConfig;
 import io.modelswap.config.SourceLocation;
 import io.modelswap.config.SwapConfig;
 import io.modelswap.process.ModelProcess;
-import io.modelswap.proxy.OpenAiError;
+import io.modelswap.http.OpenAiError;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.vertx.core.http.HttpHeaders;
@@ -53,7 +54,7 @@ public class ModelConfigRoutes {
         RouterView view = router.view();
         Optional<ModelConfig> model = view == null ? Optional.empty() : view.config().resolve(requested);
         if (model.isEmpty()) {
-            OpenAiError.send(rc.response(), 404, "model_not_found", "model '" + requested
+            OpenAiError.send(rc.response(), 404, FailureCause.UNKNOWN_MODEL.code(), "model '" + requested
                     + "' not found; GET /v1/models lists the configured models");
             return;
         }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.modelswap.http.FailureAnswer;
 import io.modelswap.router.PendingRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -222,6 +223,14 @@ public class RequestTracker {
                 }
             }
         }
+    }
+
+    /**
+     * modelswap answers the request of {@code response} with {@code answer}, a request it did not serve. One whose
+     * client went away keeps no status of its own: it is counted as {@code aborted} and shown as 499.
+     */
+    public void failed(HttpServerResponse response, FailureAnswer answer) {
+        failed(response, answer.reachesClient() ? answer.status() : 0, answer.message());
     }
 
     /** Registers the per-model gauges of {@code model} so that they read 0 before its first request. */

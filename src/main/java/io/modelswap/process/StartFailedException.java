@@ -1,12 +1,16 @@
 package io.modelswap.process;
 
-/**
- * Why {@link ModelProcess#ensureReady()} failed. The message names the model and says what to do; {@link #kind()}
- * lets callers pick a status code (e.g. 503 for {@code ABORTED}, 502 for the rest).
- */
-public final class StartFailedException extends RuntimeException {
+import io.modelswap.failure.FailureCause;
+import io.modelswap.failure.ServeFailure;
 
-    /** What went wrong. */
+/**
+ * Why {@link ModelProcess#ensureReady()} failed: a {@link ServeFailure} whose cause the client sees as it is (504 for a
+ * health-check timeout, 502 for the rest), with the owner's own detail in {@link #kind()}. The message names the
+ * model and says what to do.
+ */
+public final class StartFailedException extends ServeFailure {
+
+    /** What went wrong, as the process owner saw it. */
     public enum Kind {
         /** The command could not be run: not found, not executable, or not splittable. */
         SPAWN_FAILED,
@@ -19,20 +23,19 @@ public final class StartFailedException extends RuntimeException {
         /** A stop arrived while starting (unload, eviction, reload). */
         ABORTED,
         /** The process owner is shut down and starts nothing any more. */
-        SHUT_DOWN
+        SHUT_DOWN;
+
+        /** The cause a client sees: a timeout is told apart from every other failed start. */
+        FailureCause cause() {
+            return this == HEALTH_TIMEOUT ? FailureCause.START_TIMEOUT : FailureCause.START_FAILED;
+        }
     }
 
-    private final String model;
     private final Kind kind;
 
     public StartFailedException(String model, Kind kind, String message) {
-        super(message, null, false, false);
-        this.model = model;
+        super(kind.cause(), model, message);
         this.kind = kind;
-    }
-
-    public String model() {
-        return model;
     }
 
     public Kind kind() {

@@ -1,5 +1,6 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.OpenAiError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;

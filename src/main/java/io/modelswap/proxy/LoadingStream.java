@@ -1,5 +1,6 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.OpenAiError;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,5 +1,7 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.BadRequestException;
+import io.modelswap.http.JsonBodies;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBufInputStream;

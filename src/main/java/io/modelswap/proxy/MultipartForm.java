@@ -1,5 +1,6 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.BadRequestException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 import io.vertx.core.buffer.Buffer;

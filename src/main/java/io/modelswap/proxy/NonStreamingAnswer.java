@@ -1,5 +1,6 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.OpenAiError;
 import io.modelswap.config.ModelConfig;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,8 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.OpenAiError;
+import io.modelswap.http.BadRequestException;
+import io.modelswap.http.RequestGuard;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;

@@ -1,5 +1,12 @@
 package io.modelswap.proxy;
 
+import io.modelswap.failure.FailureCause;
+import io.modelswap.http.FailureAnswer;
+import io.modelswap.http.OpenAiError;
+import io.modelswap.http.BadRequestException;
+import io.modelswap.http.RequestGuard;
+import io.modelswap.http.BoundedBody;
+import io.modelswap.http.BodyBudget;
 import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.metrics.RequestTracker;
@@ -34,8 +41,6 @@ public class ProxyRoutes {
     private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
     /** The upstream path whose streaming requests may get a loading stream ({@code /v1/...} and {@code /v/...}). */
     private static final String CHAT_COMPLETIONS = "/chat/completions";
-    /** The one OpenAI error code for a model that is not configured, on every route (issue 12.10). */
-    public static final String MODEL_NOT_FOUND = "model_not_found";
     /** Bodies up to this size are parsed on the event loop (well under a millisecond); larger ones on a worker. */
     static final int INLINE_PARSE_BYTES = 64 * 1024;
 
@@ -131,7 +136,7 @@ public class ProxyRoutes {
         try {
             Optional<UpstreamPath> path = UpstreamPath.match(request.path(), view.config());
             if (path.isEmpty()) {
-                throw new BadRequestException(404, MODEL_NOT_FOUND, "no configured model matches "
+                throw new BadRequestException(404, FailureCause.UNKNOWN_MODEL.code(), "no configured model matches "
                         + request.path() + "; GET /v1/models lists them");
             }
             if (path.get().rest().isEmpty()) {
@@ -187,8 +192,8 @@ public class ProxyRoutes {
             pending.onQueuePosition(position -> httpContext.runOnContext(x -> loading.queuePosition(position)));
             pending.grant().onComplete(granted -> httpContext.runOnContext(x -> {
                 if (granted.failed()) {
-                    RouterError error = RouterError.of(granted.cause());
-                    tracker.failed(response, error.status(), error.message());
+                    FailureAnswer error = FailureAnswer.of(granted.cause());
+                    tracker.failed(response, error);
                     loading.fail(error.status(), error.code(), error.message());
                     return;
                 }
@@ -208,8 +213,8 @@ public class ProxyRoutes {
         HttpServerResponse response = rc.response();
         Future<Grant> granted = pending.grant();
         if (granted.failed()) {
-            RouterError error = RouterError.of(granted.cause());
-            tracker.failed(response, error.status(), error.message());
+            FailureAnswer error = FailureAnswer.of(granted.cause());
+            tracker.failed(response, error);
             error.send(response);
             return;
         }
@@ -245,10 +250,10 @@ public class ProxyRoutes {
             response.closeHandler(closed -> router.cancel(retry));
             retry.grant().onComplete(granted -> httpContext.runOnContext(w -> {
                 if (granted.failed()) {
-                    RouterError error = RouterError.of(granted.cause());
+                    FailureAnswer error = FailureAnswer.of(granted.cause());
                     if (!intoLoadingStream) {
                         error.send(response);
-                    } else if (error.status() != 0 && !response.closed() && !response.ended()) {
+                    } else if (error.reachesClient() && !response.closed() && !response.ended()) {
                         response.end(OpenAiError.sseEvent(error.body()));
                     }
                 } else if (response.closed()) {
@@ -267,7 +272,7 @@ public class ProxyRoutes {
     }
 
     private static ModelConfig resolve(RouterView view, String requested) {
-        return view.config().resolve(requested).orElseThrow(() -> new BadRequestException(404, MODEL_NOT_FOUND,
+        return view.config().resolve(requested).orElseThrow(() -> new BadRequestException(404, FailureCause.UNKNOWN_MODEL.code(),
                 "model '" + requested + "' not found; GET /v1/models lists the configured models"));
     }
 }

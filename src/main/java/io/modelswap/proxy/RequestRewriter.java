@@ -1,5 +1,6 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.JsonBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufInputStream;

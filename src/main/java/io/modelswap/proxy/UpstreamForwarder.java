@@ -1,5 +1,7 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.OpenAiError;
+import io.modelswap.http.BoundedBody;
 import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.UpstreamTimeouts;

@@ -1,5 +1,6 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.BadRequestException;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
 import java.net.URLDecoder;

@@ -1,5 +1,7 @@
 package io.modelswap.router;
 
+import io.modelswap.failure.FailureCause;
+import io.modelswap.failure.ServeFailure;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,12 +46,12 @@ public final class PendingRequest {
         return submitted;
     }
 
-    /** Succeeds when the request holds a slot of the model's concurrency limit; fails with a {@link RouterException}. */
+    /** Succeeds when the request holds a slot of the model's concurrency limit; fails with a {@link ServeFailure}. */
     public Future<Void> admission() {
         return admission.future();
     }
 
-    /** Succeeds when the model is ready for this request; fails with a {@link RouterException}. */
+    /** Succeeds when the model is ready for this request; fails with a {@link ServeFailure}. */
     public Future<Grant> grant() {
         return grant.future();
     }
@@ -73,7 +75,7 @@ public final class PendingRequest {
         admission.tryComplete();
     }
 
-    void reject(RouterException why) {
+    void reject(ServeFailure why) {
         // The grant fails first: whoever is told of the refused admission may look at the grant at once (from another
         // thread, too) and must find it settled.
         grant.tryFail(why);
@@ -85,7 +87,7 @@ public final class PendingRequest {
         return grant.tryComplete(g);
     }
 
-    void fail(RouterException why) {
+    void fail(ServeFailure why) {
         admission.tryComplete();
         grant.tryFail(why);
     }
@@ -101,6 +103,6 @@ public final class PendingRequest {
 
     /** The client went away. Returns false when the grant had already been taken (the caller must then release it). */
     boolean withdraw() {
-        return grant.tryFail(new RouterException(RouterException.Kind.CANCELLED, ticket.model(), "client went away"));
+        return grant.tryFail(new ServeFailure(FailureCause.CANCELLED, ticket.model(), "client went away"));
     }
 }

@@ -102,7 +102,7 @@ public class Router {
 
     /**
      * Makes {@code model} (a resolved model ID) ready through the same queue as requests, then releases it at once:
-     * what a preload or a management "load" asks for. Fails with the {@link RouterException} a request would get.
+     * what a preload or a management "load" asks for. Fails with the {@link io.modelswap.failure.ServeFailure} a request would get.
      */
     public Future<Void> load(String model) {
         return releaseWhenReady(submit(model));

@@ -8,13 +8,12 @@ import io.modelswap.process.ProcessTimings;
 import io.modelswap.process.StartFailedException;
 import io.modelswap.process.StateChange;
 import io.modelswap.process.StopCause;
+import io.modelswap.failure.FailureCause;
+import io.modelswap.failure.ServeFailure;
 import io.modelswap.router.scheduler.Effects;
-import io.modelswap.router.scheduler.Failure;
 import io.modelswap.router.scheduler.FifoScheduler;
-import io.modelswap.router.scheduler.Rejection;
 import io.modelswap.router.scheduler.SchedulerSettings;
 import io.modelswap.router.scheduler.SchedulerSnapshot;
-import io.modelswap.router.scheduler.StopReason;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -89,8 +88,6 @@ final class RouterLoop implements Effects {
     /** A request held after a refused or lost connection; {@code onlyToANewInstance}: never re-sent to a live one. */
     private record Held(PendingRequest request, boolean onlyToANewInstance) {
     }
-    /** Why each model's last start failed, to tell a timeout (504) from a crash (502). */
-    private final Map<String, StartFailedException> lastStartFailure = new HashMap<>();
     private boolean shutDown;
 
     RouterLoop(Vertx vertx, ProcessTimings timings, SchedulerSettingsFactory settingsFactory, SwapConfig initial,
@@ -115,7 +112,7 @@ final class RouterLoop implements Effects {
 
     void onSubmit(PendingRequest request) {
         if (shutDown) {
-            request.reject(new RouterException(RouterException.Kind.SHUTTING_DOWN, request.model(),
+            request.reject(new ServeFailure(FailureCause.SHUTTING_DOWN, request.model(),
                     "modelswap is shutting down"));
             return;
         }
@@ -169,7 +166,7 @@ final class RouterLoop implements Effects {
                 continue; // its client left meanwhile and withdrew it: it asks for nothing
             }
             if (sameInstance && h.onlyToANewInstance()) {
-                h.request().reject(new RouterException(RouterException.Kind.UPSTREAM_FAILED, model, "[" + model
+                h.request().reject(new ServeFailure(FailureCause.UPSTREAM_FAILED, model, "[" + model
                         + "] the upstream closed the connection without answering, and it still runs; the request"
                         + " is not sent to it twice"));
             } else {
@@ -184,12 +181,8 @@ final class RouterLoop implements Effects {
         swapsAborted.remove(model);
         // A swap aborted by the reload may end with the old owner already stopped: no STOPPED event will follow.
         settleOwnerIfIdle(model);
-        error.ifPresentOrElse(e -> {
-            if (e instanceof StartFailedException failure) {
-                lastStartFailure.put(model, failure);
-            }
-        }, () -> lastStartFailure.remove(model));
-        scheduler.onSwapDone(model, error.map(RouterLoop::describe));
+        scheduler.onSwapDone(model, error.map(e -> e instanceof ServeFailure typed ? typed
+                : new ServeFailure(FailureCause.START_FAILED, model, describe(e))));
     }
 
     void onStateChange(StateChange change) {
@@ -252,7 +245,6 @@ final class RouterLoop implements Effects {
             old.close();
         }
         observed.remove(model);
-        lastStartFailure.remove(model);
     }
 
     void onUnload(Collection<String> requested, Promise<Void> done) {
@@ -334,10 +326,10 @@ final class RouterLoop implements Effects {
     }
 
     @Override
-    public void reject(Ticket t, Rejection why) {
+    public void reject(Ticket t, ServeFailure why) {
         PendingRequest request = pending.remove(t.id());
         if (request != null) {
-            request.reject(rejection(t.model(), why));
+            request.reject(why);
         }
     }
 
@@ -405,18 +397,18 @@ final class RouterLoop implements Effects {
     }
 
     @Override
-    public void fail(Ticket t, Failure failure) {
+    public void fail(Ticket t, ServeFailure why) {
         PendingRequest request = pending.remove(t.id());
         if (request != null) {
-            request.fail(failure(t.model(), failure));
+            request.fail(why);
         }
     }
 
     @Override
-    public void stopModels(List<String> models, StopReason reason) {
-        journal.stopped(models, causeOf(reason), model -> causeOf(reason).reason(detail(reason, model)));
+    public void stopModels(List<String> models, StopCause cause) {
+        journal.stopped(models, cause, model -> cause.reason(detail(cause, model)));
         for (String model : models) {
-            stop(model, causeOf(reason), detail(reason, model));
+            stop(model, cause, detail(cause, model));
         }
     }
 
@@ -442,56 +434,13 @@ final class RouterLoop implements Effects {
         return Duration.ofSeconds(model.unloadTimeoutSeconds());
     }
 
-    private static StopCause causeOf(StopReason reason) {
-        return switch (reason) {
-            case TTL -> StopCause.TTL;
-            case UNLOAD -> StopCause.UNLOAD;
-            case RELOAD -> StopCause.RELOAD;
-            case CANCELLED -> StopCause.CANCELLED;
-            case SHUTDOWN -> StopCause.SHUTDOWN;
-        };
-    }
-
-    private String detail(StopReason reason, String model) {
+    private String detail(StopCause cause, String model) {
         ModelConfig current = config.models().get(model);
-        return reason == StopReason.TTL ? (current == null ? "?" : current.ttlSeconds()) + "s" : "";
+        return cause == StopCause.TTL ? (current == null ? "?" : current.ttlSeconds()) + "s" : "";
     }
 
     private static String describe(Throwable error) {
         return error.getMessage() == null ? error.toString() : error.getMessage();
-    }
-
-    private RouterException rejection(String model, Rejection why) {
-        return switch (why) {
-            case UNKNOWN_MODEL -> new RouterException(RouterException.Kind.UNKNOWN_MODEL, model,
-                    "model '" + model + "' is not configured");
-            case CONCURRENCY_LIMIT -> new RouterException(RouterException.Kind.CONCURRENCY_LIMIT, model,
-                    "model '" + model + "' has reached its concurrencyLimit of "
-                            + concurrencyLimitOf(model) + " requests; retry later");
-            case SHUTTING_DOWN -> new RouterException(RouterException.Kind.SHUTTING_DOWN, model,
-                    "modelswap is shutting down");
-        };
-    }
-
-    private int concurrencyLimitOf(String model) {
-        ModelConfig current = config.models().get(model);
-        return current == null ? 0 : current.concurrencyLimit();
-    }
-
-    private RouterException failure(String model, Failure failure) {
-        RouterException.Kind kind = switch (failure.kind()) {
-            case START_FAILED -> {
-                StartFailedException cause = lastStartFailure.get(model);
-                yield cause != null && cause.kind() == StartFailedException.Kind.HEALTH_TIMEOUT
-                        ? RouterException.Kind.START_TIMEOUT
-                        : RouterException.Kind.START_FAILED;
-            }
-            case UNLOADED -> RouterException.Kind.UNLOADED;
-            case SHUTDOWN -> RouterException.Kind.SHUTTING_DOWN;
-            case MODEL_REMOVED -> RouterException.Kind.MODEL_REMOVED;
-            case CANCELLED -> RouterException.Kind.CANCELLED;
-        };
-        return new RouterException(kind, model, failure.message());
     }
 
     private void publishView() {

@@ -3,7 +3,7 @@ package io.modelswap.swaps;
 import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.GroupConfig;
 import io.modelswap.config.RoutingConfig;
-import io.modelswap.proxy.OpenAiError;
+import io.modelswap.http.OpenAiError;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.modelswap.router.SwapDecision;

@@ -4,14 +4,13 @@ import io.modelswap.config.GroupConfig;
 import io.modelswap.process.ProcessState;
 import io.modelswap.matrix.MatrixProgram;
 import io.modelswap.router.scheduler.Effects;
-import io.modelswap.router.scheduler.Failure;
+import io.modelswap.failure.ServeFailure;
 import io.modelswap.router.scheduler.FifoScheduler;
 import io.modelswap.router.scheduler.GroupSwapper;
 import io.modelswap.router.scheduler.MatrixSwapper;
 import io.modelswap.router.scheduler.ModelPolicy;
-import io.modelswap.router.scheduler.Rejection;
+import io.modelswap.process.StopCause;
 import io.modelswap.router.scheduler.SchedulerSettings;
-import io.modelswap.router.scheduler.StopReason;
 import io.modelswap.router.scheduler.Ticket;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -110,7 +109,7 @@ public class SwapDecisionBenchmark {
         }
 
         @Override
-        public void reject(Ticket t, Rejection why) {
+        public void reject(Ticket t, ServeFailure why) {
         }
 
         @Override
@@ -131,11 +130,11 @@ public class SwapDecisionBenchmark {
         }
 
         @Override
-        public void fail(Ticket t, Failure f) {
+        public void fail(Ticket t, ServeFailure f) {
         }
 
         @Override
-        public void stopModels(List<String> models, StopReason reason) {
+        public void stopModels(List<String> models, StopCause cause) {
         }
     }
 }

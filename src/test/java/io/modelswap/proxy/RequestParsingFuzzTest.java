@@ -1,5 +1,10 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.BadRequestException;
+import io.modelswap.http.RequestGuard;
+import io.modelswap.http.BoundedBody;
+import io.modelswap.http.BodyBudget;
+import io.modelswap.http.JsonBodies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

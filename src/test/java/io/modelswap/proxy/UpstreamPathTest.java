@@ -1,5 +1,6 @@
 package io.modelswap.proxy;
 
+import io.modelswap.http.BadRequestException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,7 @@
 package io.modelswap.activity.stats;
 
 import io.modelswap.metrics.ActivityLog;
-import io.modelswap.proxy.OpenAiError;
+import io.modelswap.http.OpenAiError;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,7 @@
 package io.modelswap.router.scheduler;
 
+import io.modelswap.failure.ServeFailure;
+import io.modelswap.process.StopCause;
 import java.util.List;
 
 /**
@@ -11,8 +13,8 @@ public interface Effects {
     /** Admitted: the ticket holds a slot of its model's concurrency limit. Said once, before any grant or fail. */
     void admit(Ticket t);
 
-    /** Not admitted; nothing more is said about {@code t}. */
-    void reject(Ticket t, Rejection why);
+    /** Not admitted ({@code UNKNOWN_MODEL}, {@code CONCURRENCY_LIMIT}, {@code SHUTTING_DOWN}); nothing more is said about {@code t}. */
+    void reject(Ticket t, ServeFailure why);
 
     /** 1-based position among queued tickets, said whenever it changes (feeds the loading stream). */
     void queuePosition(Ticket t, int position);
@@ -37,8 +39,8 @@ public interface Effects {
     boolean grantServe(Ticket t);
 
     /** An admitted ticket ends without a grant. */
-    void fail(Ticket t, Failure f);
+    void fail(Ticket t, ServeFailure why);
 
     /** Stop these models; completion is seen through {@code onStateChanged}. */
-    void stopModels(List<String> models, StopReason reason);
+    void stopModels(List<String> models, StopCause cause);
 }

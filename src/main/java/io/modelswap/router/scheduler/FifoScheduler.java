@@ -1,6 +1,9 @@
 package io.modelswap.router.scheduler;
 
+import io.modelswap.failure.FailureCause;
+import io.modelswap.failure.ServeFailure;
 import io.modelswap.process.ProcessState;
+import io.modelswap.process.StopCause;
 import io.modelswap.router.scheduler.ModelBook.Retire;
 
 import java.time.Duration;
@@ -53,16 +56,19 @@ public final class FifoScheduler {
     public void onRequest(Ticket t) {
         ModelPolicy policy = settings.models().get(t.model());
         if (policy == null) {
-            effects.reject(t, Rejection.UNKNOWN_MODEL);
+            effects.reject(t, new ServeFailure(FailureCause.UNKNOWN_MODEL, t.model(),
+                    "model '" + t.model() + "' is not configured"));
             return;
         }
         if (shutdown) {
-            effects.reject(t, Rejection.SHUTTING_DOWN);
+            effects.reject(t, new ServeFailure(FailureCause.SHUTTING_DOWN, t.model(), "modelswap is shutting down"));
             return;
         }
         ModelBook book = books.get(t.model());
         if (book.admitted >= policy.effectiveConcurrencyLimit()) {
-            effects.reject(t, Rejection.CONCURRENCY_LIMIT);
+            effects.reject(t, new ServeFailure(FailureCause.CONCURRENCY_LIMIT, t.model(), "model '" + t.model()
+                    + "' has reached its concurrencyLimit of " + policy.effectiveConcurrencyLimit()
+                    + " requests; retry later"));
             return;
         }
         book.admitted++;
@@ -75,14 +81,15 @@ public final class FifoScheduler {
 
     public void onCancel(Ticket t) {
         if (queue.remove(t.id()) != null) {
-            endWithoutGrant(t, new Failure(Failure.Kind.CANCELLED, "client went away while queued"));
+            endWithoutGrant(t, new ServeFailure(FailureCause.CANCELLED, t.model(), "client went away while queued"));
             queue.publishPositions(effects);
             drain(); // a starved ticket leaving may unblock others
             return;
         }
         for (SwapTable.Swap s : swaps.all()) {
             if (s.waiters.remove(t)) {
-                endWithoutGrant(t, new Failure(Failure.Kind.CANCELLED, "client went away while " + s.target + " loaded"));
+                endWithoutGrant(t, new ServeFailure(FailureCause.CANCELLED, t.model(),
+                        "client went away while " + s.target + " loaded"));
                 if (s.waiters.isEmpty()) {
                     cancel(s);
                 }
@@ -92,7 +99,8 @@ public final class FifoScheduler {
         // In flight (its onServeDone will come) or unknown: nothing to undo.
     }
 
-    public void onSwapDone(String model, java.util.Optional<String> error) {
+    /** The swap to {@code model} ended: ready, or failed with the owner's typed failure. */
+    public void onSwapDone(String model, java.util.Optional<ServeFailure> error) {
         SwapTable.Swap s = swaps.close(model);
         ModelBook book = books.get(model);
         if (s != null) {
@@ -149,9 +157,10 @@ public final class FifoScheduler {
     /** Unloads {@code models} (empty: every model): their waiters and queued tickets fail, the models stop. */
     public void onUnload(Collection<String> models) {
         Set<String> targets = new TreeSet<>(models.isEmpty() ? books.keySet() : models);
-        Failure unloaded = new Failure(Failure.Kind.UNLOADED, "model unloaded");
+
         List<String> stop = new ArrayList<>();
         for (String m : targets) {
+            ServeFailure unloaded = new ServeFailure(FailureCause.UNLOADED, m, "model unloaded");
             SwapTable.Swap s = swaps.get(m);
             if (s != null) {
                 failWaiters(s, unloaded);
@@ -169,7 +178,7 @@ public final class FifoScheduler {
         }
         queue.publishPositions(effects);
         if (!stop.isEmpty()) {
-            effects.stopModels(List.copyOf(stop), StopReason.UNLOAD);
+            effects.stopModels(List.copyOf(stop), StopCause.UNLOAD);
         }
         drain();
     }
@@ -179,18 +188,17 @@ public final class FifoScheduler {
             return;
         }
         shutdown = true;
-        Failure down = new Failure(Failure.Kind.SHUTDOWN, "shutting down");
         TreeSet<String> stop = new TreeSet<>();
         for (SwapTable.Swap s : swaps.clear()) {
-            failWaiters(s, down);
+            failWaiters(s, shuttingDown(s.target));
             stop.add(s.target);
         }
         for (TicketQueue.Entry e : queue.takeAll()) {
-            endWithoutGrant(e.ticket, down);
+            endWithoutGrant(e.ticket, shuttingDown(e.ticket.model()));
         }
         books.values().stream().filter(b -> b.state.isRunning()).forEach(b -> stop.add(b.model));
         if (!stop.isEmpty()) {
-            effects.stopModels(List.copyOf(stop), StopReason.SHUTDOWN);
+            effects.stopModels(List.copyOf(stop), StopCause.SHUTDOWN);
         }
     }
 
@@ -202,7 +210,7 @@ public final class FifoScheduler {
         for (ModelBook book : List.copyOf(books.values())) {
             if (ttlExpired(book, now)) {
                 book.stopIssued = true;
-                effects.stopModels(List.of(book.model), StopReason.TTL);
+                effects.stopModels(List.of(book.model), StopCause.TTL);
             }
             reload.maybeStopRetiring(book);
         }
@@ -353,16 +361,21 @@ public final class FifoScheduler {
         }
     }
 
-    private void settleWaiters(SwapTable.Swap s, ModelBook book, java.util.Optional<String> error) {
+    private static ServeFailure shuttingDown(String model) {
+        return new ServeFailure(FailureCause.SHUTTING_DOWN, model, "shutting down");
+    }
+
+    private void settleWaiters(SwapTable.Swap s, ModelBook book, java.util.Optional<ServeFailure> error) {
         if (book == null || book.retire == Retire.REMOVE) {
-            failWaiters(s, new Failure(Failure.Kind.MODEL_REMOVED, "model removed from the configuration"));
+            failWaiters(s, new ServeFailure(FailureCause.MODEL_REMOVED, s.target,
+                    "model removed from the configuration"));
         } else if (book.retire == Retire.REPLACE || (error.isPresent() && s.cancelled)) {
             // The old definition loaded (or our abort failed it): wait for a fresh start instead.
             for (Ticket t : s.waiters) {
                 queue.add(t, priorityOf(t.model()), clock.instant());
             }
         } else if (error.isPresent()) {
-            failWaiters(s, new Failure(Failure.Kind.START_FAILED, error.get()));
+            failWaiters(s, error.get());
         } else {
             for (Ticket t : s.waiters) {
                 grant(t, book);
@@ -371,20 +384,20 @@ public final class FifoScheduler {
         s.waiters.clear();
     }
 
-    void failWaiters(SwapTable.Swap s, Failure f) {
+    void failWaiters(SwapTable.Swap s, ServeFailure f) {
         for (Ticket t : s.waiters) {
             endWithoutGrant(t, f);
         }
         s.waiters.clear();
     }
 
-    void failQueued(String model, Failure f) {
+    void failQueued(String model, ServeFailure f) {
         for (TicketQueue.Entry e : queue.removeIf(t -> t.model().equals(model))) {
             endWithoutGrant(e.ticket, f);
         }
     }
 
-    private void endWithoutGrant(Ticket t, Failure f) {
+    private void endWithoutGrant(Ticket t, ServeFailure f) {
         ModelBook book = books.get(t.model());
         if (book != null) {
             book.admitted--;

@@ -1,5 +1,8 @@
 package io.modelswap.router.scheduler;
 
+import io.modelswap.failure.FailureCause;
+import io.modelswap.failure.ServeFailure;
+import io.modelswap.process.StopCause;
 import io.modelswap.router.scheduler.ModelBook.Retire;
 
 import java.time.Duration;
@@ -45,7 +48,8 @@ final class ReloadRules {
     }
 
     private void remove(ModelBook b, Instant deadline) {
-        Failure removed = new Failure(Failure.Kind.MODEL_REMOVED, "model " + b.model + " was removed from the configuration");
+        ServeFailure removed = new ServeFailure(FailureCause.MODEL_REMOVED, b.model,
+                "model " + b.model + " was removed from the configuration");
         s.failQueued(b.model, removed);
         s.queue().publishPositions(s.effects());
         SwapTable.Swap swap = s.swaps().get(b.model);
@@ -109,7 +113,7 @@ final class ReloadRules {
         }
         if (b.inFlight == 0 || !s.now().isBefore(b.retireDeadline)) {
             b.retireStopIssued = true;
-            s.effects().stopModels(List.of(b.model), StopReason.RELOAD);
+            s.effects().stopModels(List.of(b.model), StopCause.RELOAD);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.modelswap.router.scheduler;
 
 import io.modelswap.config.GroupConfig;
+import io.modelswap.failure.FailureCause;
+import io.modelswap.failure.ServeFailure;
 import io.modelswap.process.ProcessState;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +58,7 @@ class FifoSchedulerTest {
         SchedulerHarness h = new SchedulerHarness(oneAtATime(), "a");
         h.requests("a", "a");
         h.fx.take();
-        h.scheduler.onSwapDone("a", Optional.of("exit status 1"));
+        h.scheduler.onSwapDone("a", SchedulerHarness.startFailed("a", "exit status 1"));
         assertEquals(List.of("fail a#1 START_FAILED", "fail a#2 START_FAILED"), h.fx.take());
         assertEquals(0, h.load("a").admitted());
     }
@@ -64,16 +66,17 @@ class FifoSchedulerTest {
     @Test
     void startErrorMessageReachesTheTicket() {
         SchedulerHarness h = new SchedulerHarness(oneAtATime(), "a");
-        Failure[] seen = new Failure[1];
+        ServeFailure[] seen = new ServeFailure[1];
         h.scheduler = new FifoScheduler(settings(policies("a"), oneAtATime()), h.clock, new RecordingEffects() {
             @Override
-            public void fail(Ticket t, Failure f) {
+            public void fail(Ticket t, ServeFailure f) {
                 seen[0] = f;
             }
         });
         h.request("a");
-        h.scheduler.onSwapDone("a", Optional.of("health check timed out"));
-        assertEquals(new Failure(Failure.Kind.START_FAILED, "health check timed out"), seen[0]);
+        h.scheduler.onSwapDone("a", SchedulerHarness.startFailed("a", "health check timed out"));
+        assertEquals(FailureCause.START_FAILED, seen[0].failureCause());
+        assertEquals("health check timed out", seen[0].getMessage());
     }
 
     @Test
@@ -197,7 +200,7 @@ class FifoSchedulerTest {
         h.requests("a", "b");
         h.fx.take();
         h.scheduler.onShutdown();
-        assertEquals(List.of("fail a#2 SHUTDOWN", "fail b#3 SHUTDOWN", "stop [c] SHUTDOWN"), h.fx.take());
+        assertEquals(List.of("fail a#2 SHUTTING_DOWN", "fail b#3 SHUTTING_DOWN", "stop [c] SHUTDOWN"), h.fx.take());
         h.request("c");
         assertEquals(List.of("reject c#4 SHUTTING_DOWN"), h.fx.take());
         h.scheduler.onSwapDone("a", Optional.empty());
@@ -234,7 +237,7 @@ class FifoSchedulerTest {
         h.scheduler.onUnload(List.of("a"));
         assertEquals(List.of("fail a#1 UNLOADED", "fail a#2 UNLOADED", "stop [a] UNLOAD"), h.fx.take(),
                 "one stop, with the unload as its reason, aborts the load");
-        h.scheduler.onSwapDone("a", Optional.of("aborted"));
+        h.scheduler.onSwapDone("a", SchedulerHarness.startFailed("a", "aborted"));
         assertEquals(List.of(), h.fx.take());
         h.request("a");
         assertEquals(List.of("admit a#3", "swap a evict []"), h.fx.take(), "a later request starts it again");
@@ -311,7 +314,7 @@ class FifoSchedulerTest {
         h.request("b");
         h.scheduler.onCancel(a);
         h.fx.take();
-        h.scheduler.onSwapDone("a", Optional.of("cancelled"));
+        h.scheduler.onSwapDone("a", SchedulerHarness.startFailed("a", "cancelled"));
         h.stopped("a");
         assertEquals(List.of("swap b evict []"), h.fx.only("swap", "grant", "fail"));
     }
@@ -323,7 +326,7 @@ class FifoSchedulerTest {
         h.request("a");
         h.fx.take();
         assertEquals(1, h.load("a").waiting(), "joins the swap still under way: never two swaps for a");
-        h.scheduler.onSwapDone("a", Optional.of("aborted"));
+        h.scheduler.onSwapDone("a", SchedulerHarness.startFailed("a", "aborted"));
         assertEquals(List.of("swap a evict []"), h.fx.take());
     }
 
@@ -413,7 +416,7 @@ class FifoSchedulerTest {
     void admissionIsSaidBeforeAnyGrantOrFailure() {
         SchedulerHarness h = new SchedulerHarness(oneAtATime(), "a");
         h.request("a");
-        h.scheduler.onSwapDone("a", Optional.of("boom"));
+        h.scheduler.onSwapDone("a", SchedulerHarness.startFailed("a", "boom"));
         assertEquals(List.of("admit a#1", "swap a evict []", "fail a#1 START_FAILED"), h.fx.log);
     }
 

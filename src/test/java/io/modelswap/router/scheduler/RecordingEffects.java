@@ -1,5 +1,7 @@
 package io.modelswap.router.scheduler;
 
+import io.modelswap.failure.ServeFailure;
+import io.modelswap.process.StopCause;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,8 +20,8 @@ class RecordingEffects implements Effects {
     }
 
     @Override
-    public void reject(Ticket t, Rejection why) {
-        log.add("reject " + name(t) + " " + why);
+    public void reject(Ticket t, ServeFailure why) {
+        log.add("reject " + name(t) + " " + why.failureCause());
     }
 
     @Override
@@ -45,13 +47,13 @@ class RecordingEffects implements Effects {
     }
 
     @Override
-    public void fail(Ticket t, Failure f) {
-        log.add("fail " + name(t) + " " + f.kind());
+    public void fail(Ticket t, ServeFailure f) {
+        log.add("fail " + name(t) + " " + f.failureCause());
     }
 
     @Override
-    public void stopModels(List<String> models, StopReason reason) {
-        log.add("stop " + models + " " + reason);
+    public void stopModels(List<String> models, StopCause cause) {
+        log.add("stop " + models + " " + cause);
     }
 
     /** Entries starting with one of the prefixes, e.g. only swaps and grants. */

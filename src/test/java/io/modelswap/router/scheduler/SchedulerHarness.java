@@ -1,6 +1,8 @@
 package io.modelswap.router.scheduler;
 
 import io.modelswap.config.GroupConfig;
+import io.modelswap.failure.FailureCause;
+import io.modelswap.failure.ServeFailure;
 import io.modelswap.process.ProcessState;
 
 import java.time.Duration;
@@ -78,6 +80,11 @@ class SchedulerHarness {
         for (String m : models) {
             scheduler.onStateChanged(m, ProcessState.READY);
         }
+    }
+
+    /** The owner's failure of a start of {@code model}, as the run loop hands it to the scheduler. */
+    static Optional<ServeFailure> startFailed(String model, String message) {
+        return Optional.of(new ServeFailure(FailureCause.START_FAILED, model, message));
     }
 
     void stopped(String... models) {

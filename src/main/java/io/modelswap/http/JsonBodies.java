@@ -1,4 +1,4 @@
-package io.modelswap.proxy;
+package io.modelswap.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -35,8 +35,8 @@ public final class JsonBodies {
             .maxStringLength(Integer.MAX_VALUE)
             .build();
 
-    static final JsonFactory FACTORY = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
-    static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+    public static final JsonFactory FACTORY = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
+    public static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
     private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
     private static final Pattern LEFTOVER_SOURCE = Pattern.compile("\\s*\\[Source:[^\\]]*\\]");

@@ -1,4 +1,4 @@
-package io.modelswap.proxy;
+package io.modelswap.http;
 
 import io.modelswap.settings.ModelswapSettings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +28,8 @@ public class BodyBudget {
                 .orElseGet(() -> defaultBudget(settings.proxy().maxBodySize().asLongValue())));
     }
 
-    BodyBudget(long limit) {
+    /** A budget of {@code limit} bytes (the bean takes it from the settings). */
+    public BodyBudget(long limit) {
         this.limit = limit;
         LOG.debugf("request bodies may hold %d bytes together", limit);
     }

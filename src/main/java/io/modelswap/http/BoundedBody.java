@@ -1,4 +1,4 @@
-package io.modelswap.proxy;
+package io.modelswap.http;
 
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,7 +23,7 @@ public final class BoundedBody {
     private BoundedBody() {
     }
 
-    static Future<Buffer> read(RoutingContext rc, long limit, BodyBudget budget) {
+    public static Future<Buffer> read(RoutingContext rc, long limit, BodyBudget budget) {
         HttpServerRequest request = rc.request();
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null) {

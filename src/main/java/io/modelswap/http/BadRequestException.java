@@ -1,4 +1,4 @@
-package io.modelswap.proxy;
+package io.modelswap.http;
 
 /**
  * A request modelswap cannot route, with the status, OpenAI error code and message the client gets. One that is

@@ -1,26 +1,26 @@
-package io.modelswap.api;
+package io.modelswap.http;
 
-import io.modelswap.proxy.OpenAiError;
+import io.modelswap.http.OpenAiError;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** OpenAI-style error responses for the REST endpoints. */
-final class ApiErrors {
+public final class ApiErrors {
 
     private ApiErrors() {
     }
 
-    static Response notFound(String message) {
+    public static Response notFound(String message) {
         return error(404, "not_found", message);
     }
 
     /** An unknown model: the one code every route uses for it. */
-    static Response modelNotFound(String message) {
-        return error(404, io.modelswap.proxy.ProxyRoutes.MODEL_NOT_FOUND, message);
+    public static Response modelNotFound(String message) {
+        return error(404, io.modelswap.failure.FailureCause.UNKNOWN_MODEL.code(), message);
     }
 
     /** An error response; a null {@code code} takes the usual code of the status. */
-    static Response error(int status, String code, String message) {
+    public static Response error(int status, String code, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(OpenAiError.body(status, code == null ? OpenAiError.codeFor(status) : code, message).encode())
                 .build();

@@ -1,4 +1,4 @@
-package io.modelswap.proxy;
+package io.modelswap.http;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

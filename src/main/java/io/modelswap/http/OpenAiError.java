@@ -1,4 +1,4 @@
-package io.modelswap.proxy;
+package io.modelswap.http;
 
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
