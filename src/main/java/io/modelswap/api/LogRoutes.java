@@ -1,5 +1,7 @@
 package io.modelswap.api;
 
+import io.modelswap.logs.LogHub;
+import io.modelswap.sse.LineSubscriber;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.LogRing;
 import io.modelswap.process.ModelProcess;

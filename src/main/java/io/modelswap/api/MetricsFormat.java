@@ -1,5 +1,6 @@
 package io.modelswap.api;
 
+import io.modelswap.access.AccessFilter;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package io.modelswap.api;
 
+import io.modelswap.sse.LineSubscriber;
 import io.modelswap.failure.FailureCause;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.StateChange;

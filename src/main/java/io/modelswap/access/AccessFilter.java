@@ -1,4 +1,4 @@
-package io.modelswap.api;
+package io.modelswap.access;
 
 import io.modelswap.http.OpenAiError;
 import io.modelswap.router.Router;
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public class AccessFilter {
 
     /** Runs before every other route (Quarkus's own and modelswap's). */
-    static final int ORDER = -1000;
+    public static final int ORDER = -1000;
     static final String REALM = "Basic realm=\"modelswap\"";
     static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";
     static final String DEFAULT_ALLOWED_HEADERS = "Content-Type, Authorization, Accept, X-Requested-With, x-api-key";

@@ -1,4 +1,4 @@
-package io.modelswap.api;
+package io.modelswap.logs;
 
 import io.modelswap.process.LogRing;
 import io.modelswap.process.ModelProcess;

@@ -1,4 +1,4 @@
-package io.modelswap.api;
+package io.modelswap.health;
 
 import io.modelswap.router.Router;
 import io.smallrye.health.api.AsyncHealthCheck;

@@ -1,4 +1,4 @@
-package io.modelswap.api;
+package io.modelswap.sse;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (its write queue is full, or too many writes are waiting) is dropped and its connection closed rather than
  * buffered for. Everything it subscribed to is unsubscribed when it is dropped or the client goes away.
  */
-final class LineSubscriber {
+public final class LineSubscriber {
 
     /** Writes allowed to wait for the connection's context before the client counts as too slow. */
-    static final int MAX_PENDING_WRITES = 4096;
+    public static final int MAX_PENDING_WRITES = 4096;
 
     private final HttpServerResponse response;
     private final Context context;
@@ -25,21 +25,21 @@ final class LineSubscriber {
     private volatile boolean closed;
 
     /** Call on the connection's context; sets the response's close handler. */
-    LineSubscriber(HttpServerResponse response) {
+    public LineSubscriber(HttpServerResponse response) {
         this.response = response;
         this.context = Vertx.currentContext();
         response.closeHandler(v -> close());
     }
 
     /** Registers what undoes a subscription; run at once if the subscriber is already gone. */
-    void onClose(Runnable unsubscribe) {
+    public void onClose(Runnable unsubscribe) {
         unsubscribes.add(unsubscribe);
         if (closed) {
             close();
         }
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed;
     }
 
@@ -47,7 +47,7 @@ final class LineSubscriber {
      * Queues {@code text} for the client. Throws {@link IllegalStateException} once the subscriber is gone, which
      * also makes a {@link io.modelswap.process.LogRing} drop it as a listener.
      */
-    void send(String text) {
+    public void send(String text) {
         if (closed) {
             throw new IllegalStateException("subscriber gone");
         }
@@ -69,7 +69,7 @@ final class LineSubscriber {
     }
 
     /** Ends the response with {@code last}, after everything sent before it; nothing is sent after. */
-    void end(String last) {
+    public void end(String last) {
         if (closed) {
             return;
         }

@@ -1,4 +1,4 @@
-package io.modelswap.proxy;
+package io.modelswap.edge;
 
 import io.modelswap.http.OpenAiError;
 import io.modelswap.settings.ModelswapSettings;
