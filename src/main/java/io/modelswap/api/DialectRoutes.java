@@ -2,13 +2,15 @@ package io.modelswap.api;
 
 import io.modelswap.failure.FailureCause;
 import io.modelswap.config.ModelConfig;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
 import io.modelswap.http.BadRequestException;
 import io.modelswap.http.RequestGuard;
 import io.modelswap.http.FailureAnswer;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
+import io.modelswap.http.OpenAiError;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -143,7 +145,7 @@ public class DialectRoutes {
         JsonArray models = new JsonArray();
         RouterView view = router.view();
         if (view != null) {
-            for (ModelProcess process : view.processes().values()) {
+            for (ProcessView process : view.processes().values()) {
                 if (process.state() != ProcessState.READY) {
                     continue;
                 }
@@ -163,6 +165,10 @@ public class DialectRoutes {
                 .end(new JsonObject().put("models", models).encode());
     }
 
+    /**
+     * Docker Model Runner's unload: the loop picks what to stop (every model it sees running, for {@code all}) and
+     * answers with how many of the targets were running; nothing here reads a process's state to decide.
+     */
     private void dmrUnload(RoutingContext rc) {
         HttpServerResponse response = rc.response();
         ModelControlRoutes.readJson(rc.request()).onComplete(read -> RequestGuard.run(response,
@@ -171,38 +177,27 @@ public class DialectRoutes {
                 throw read.cause();
             }
             JsonObject body = read.result();
-            RouterView view = router.view();
-            List<String> targets = new ArrayList<>();
+            Future<List<String>> unloaded;
             if (Boolean.TRUE.equals(body.getValue("all"))) {
-                view.processes().forEach((id, process) -> {
-                    if (process.state().isRunning()) {
-                        targets.add(id);
-                    }
-                });
+                unloaded = router.unloadRunning();
             } else if (body.getValue("models") instanceof JsonArray names && !names.isEmpty()) {
+                List<String> targets = new ArrayList<>();
                 for (Object name : names) {
                     Optional<ModelConfig> model = name instanceof String s ? control.resolve(s) : Optional.empty();
                     if (model.isEmpty()) {
-                        io.modelswap.http.OpenAiError.send(response, 404, FailureCause.UNKNOWN_MODEL.code(),
+                        OpenAiError.send(response, 404, FailureCause.UNKNOWN_MODEL.code(),
                                 "model '" + name + "' not found");
                         return;
                     }
                     targets.add(model.get().id());
                 }
+                unloaded = router.unload(targets);
             } else {
-                io.modelswap.http.OpenAiError.send(response, 400,
-                        "the body needs {\"models\": [\"...\"]} or {\"all\": true}");
+                OpenAiError.send(response, 400, "the body needs {\"models\": [\"...\"]} or {\"all\": true}");
                 return;
             }
-            long running = targets.stream().filter(id -> view.processes().get(id) != null
-                    && view.processes().get(id).state().isRunning()).count();
-            if (targets.isEmpty()) {
-                response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(new JsonObject().put("unloaded_runners", 0).encode());
-                return;
-            }
-            router.unload(targets).onComplete(ar -> response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(new JsonObject().put("unloaded_runners", running).encode()));
+            unloaded.onComplete(ar -> response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(new JsonObject().put("unloaded_runners", ar.succeeded() ? ar.result().size() : 0).encode()));
         }));
     }
 }

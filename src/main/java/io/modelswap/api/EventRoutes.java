@@ -9,7 +9,7 @@ import io.modelswap.inflight.InflightRequests;
 import io.modelswap.swaps.SwapHistory;
 import io.modelswap.metrics.ActivityLog;
 import io.modelswap.process.LogRing;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
 import io.modelswap.router.Router;
@@ -151,7 +151,7 @@ public class EventRoutes {
             return models;
         }
         for (ModelConfig model : view.config().models().values()) {
-            ModelProcess process = view.processes().get(model.id());
+            ProcessView process = view.processes().get(model.id());
             ProcessState state = process == null ? ProcessState.STOPPED : process.state();
             models.add(new JsonObject()
                     .put("id", model.id())

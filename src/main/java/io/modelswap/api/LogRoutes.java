@@ -4,7 +4,7 @@ import io.modelswap.logs.LogHub;
 import io.modelswap.sse.LineSubscriber;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.LogRing;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.http.OpenAiError;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
@@ -64,7 +64,7 @@ public class LogRoutes {
             return Optional.empty();
         }
         return view.config().resolve(name).map(ModelConfig::id).map(id -> view.processes().get(id))
-                .map(ModelProcess::logs);
+                .map(ProcessView::logs);
     }
 
     private static void stream(RoutingContext rc, LogRing ring) {

@@ -3,7 +3,7 @@ package io.modelswap.api;
 import io.modelswap.config.Capabilities;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
@@ -49,7 +49,7 @@ public class ModelListResource {
             if (model.unlisted()) {
                 continue;
             }
-            ModelProcess process = view.processes().get(model.id());
+            ProcessView process = view.processes().get(model.id());
             ProcessState state = process == null ? ProcessState.STOPPED : process.state();
             data.add(entry(model.id(), model, state, "model"));
             if (config.includeAliasesInList()) {

@@ -3,7 +3,7 @@ package io.modelswap.api;
 import io.modelswap.http.ApiErrors;
 import io.modelswap.cli.Version;
 import io.modelswap.config.ModelConfig;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import jakarta.ws.rs.GET;
@@ -42,7 +42,7 @@ public class OperationsResource {
     public Map<String, Object> running() {
         RouterView view = router.view();
         List<Map<String, Object>> running = new ArrayList<>();
-        for (ModelProcess process : view.processes().values()) {
+        for (ProcessView process : view.processes().values()) {
             if (!process.state().isRunning()) {
                 continue;
             }

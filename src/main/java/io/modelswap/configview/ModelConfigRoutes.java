@@ -7,7 +7,7 @@ import io.modelswap.config.ModelConfig;
 import io.modelswap.config.RoutingConfig;
 import io.modelswap.config.SourceLocation;
 import io.modelswap.config.SwapConfig;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.http.OpenAiError;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
@@ -99,7 +99,7 @@ public class ModelConfigRoutes {
         JsonObject out = new JsonObject().put("id", m.id());
         SourceLocation at = reloader.modelLocations().get(m.id());
         out.put("file", at == null ? null : at.file()).put("line", at == null ? null : at.line());
-        ModelProcess process = view.processes().get(m.id());
+        ProcessView process = view.processes().get(m.id());
         out.put("state", process == null ? "stopped" : process.state().apiName());
         out.put("routing", routing(config.routing(), m.id()));
         out.put("config", new JsonObject(settings));

@@ -1,7 +1,7 @@
 package io.modelswap.logs;
 
 import io.modelswap.process.LogRing;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.process.StateChange;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
@@ -27,7 +27,7 @@ import java.util.logging.LogRecord;
 public class LogHub {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-    /** Logger of the upstreams' output (see ModelProcess): it goes to the upstream ring, not the proxy one. */
+    /** Logger of the upstreams' output (see ProcessView): it goes to the upstream ring, not the proxy one. */
     private static final String UPSTREAM_LOGGERS = "io.modelswap.upstream";
 
     private final Router router;
@@ -72,7 +72,7 @@ public class LogHub {
         if (view == null) {
             return;
         }
-        for (ModelProcess process : view.processes().values()) {
+        for (ProcessView process : view.processes().values()) {
             LogRing ring = process.logs();
             if (followed.add(ring)) {
                 String prefix = "[" + process.config().id() + "] ";

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
 import io.modelswap.router.Router;
@@ -144,7 +144,7 @@ public class SwapMetrics {
 
     private ProcessState stateOf(String model) {
         RouterView view = router.view();
-        ModelProcess process = view == null ? null : view.processes().get(model);
+        ProcessView process = view == null ? null : view.processes().get(model);
         return process == null ? null : process.state();
     }
 

@@ -3,7 +3,7 @@ package io.modelswap.performance;
 import io.modelswap.app.ConfigReloader;
 import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.ServerSettings;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.quarkus.runtime.ShutdownEvent;
@@ -256,7 +256,7 @@ public class PerformanceMonitor {
         if (view == null) {
             return owners;
         }
-        for (ModelProcess process : view.processes().values()) {
+        for (ProcessView process : view.processes().values()) {
             process.pid().ifPresent(pid -> {
                 String model = process.config().id();
                 owners.put(pid, model);

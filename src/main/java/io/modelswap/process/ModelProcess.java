@@ -16,8 +16,6 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.ContextInternal;
-import io.vertx.core.impl.VertxInternal;
 
 /**
  * The one owner of one model's upstream process: spawns it, polls its health check, stops it with its whole process
@@ -25,12 +23,12 @@ import io.vertx.core.impl.VertxInternal;
  * transition ({@code stopped → starting → ready → stopping → stopped}; a failed start {@code starting → stopped};
  * {@code shutdown} is terminal).
  * <p>
- * Every field below the "owner" line is read and written only on {@link #owner}, a Vert.x event-loop context of its
- * own: that serializes all mutation without locks. Anything that may block (spawning, {@code /proc} scans, grace
- * periods, {@code cmdStop}) runs on {@link ProcessTree#BLOCKING} and reports back with {@code runOnContext}. The
- * futures returned complete on the caller's context.
+ * Every field below the "owner" line is read and written only on {@link #owner}, the event-loop context of a verticle
+ * of its own ({@link OwnerContext}): that serializes all mutation without locks. Anything that may block (spawning,
+ * {@code /proc} scans, grace periods, {@code cmdStop}) runs on {@link ProcessTree#BLOCKING} and reports back to the
+ * owner's context. The futures returned complete on the caller's context.
  */
-public final class ModelProcess {
+public final class ModelProcess implements ProcessOwner {
 
     private static final Logger LOG = Logger.getLogger(ModelProcess.class);
 
@@ -55,7 +53,7 @@ public final class ModelProcess {
     private final ModelConfig config;
     private final Vertx vertx;
     private final ProcessTimings timings;
-    private final ContextInternal owner;
+    private final OwnerContext owner;
     private final LogRing logs = new LogRing();
     private final Logger upstreamLog;
     private final HealthCheck health;
@@ -76,27 +74,31 @@ public final class ModelProcess {
         this.config = config;
         this.vertx = vertx;
         this.timings = timings;
-        this.owner = ((VertxInternal) vertx).createEventLoopContext();
+        this.owner = OwnerContext.deploy(vertx);
         this.upstreamLog = Logger.getLogger("io.modelswap.upstream." + config.id());
         this.health = new HealthCheck(vertx, config.proxy(), config.checkEndpoint(), timings, config.id());
         LocalCodec.registerOn(vertx.eventBus());
     }
 
+    @Override
     public ModelConfig config() {
         return config;
     }
 
     /** Advisory snapshot for display; never decide a mutation on it (send the owner a request instead). */
+    @Override
     public ProcessState state() {
         return state;
     }
 
     /** The upstream's process id while one exists. */
+    @Override
     public OptionalLong pid() {
         long p = pid;
         return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
     }
 
+    @Override
     public LogRing logs() {
         return logs;
     }
@@ -105,9 +107,10 @@ public final class ModelProcess {
      * Completes when the model is ready: at once if READY; starts it if STOPPED; joins the start under way if
      * STARTING; starts it again after the stop under way if STOPPING. Fails with {@link StartFailedException}.
      */
+    @Override
     public Future<Void> ensureReady() {
-        Promise<Void> result = callerPromise();
-        owner.runOnContext(v -> {
+        Promise<Void> result = Promise.promise();
+        owner.run(v -> {
             if (shutdownDone != null || state == ProcessState.SHUTDOWN) {
                 result.fail(failure(StartFailedException.Kind.SHUT_DOWN, "model " + config.id()
                         + " is shut down (modelswap is stopping or the model was removed from the config)"));
@@ -120,7 +123,7 @@ public final class ModelProcess {
                 }
             }
         });
-        return result.future();
+        return toCaller(result);
     }
 
     /**
@@ -136,10 +139,11 @@ public final class ModelProcess {
      * Like {@link #stop(Duration, String)}, for a stop asked for with a typed {@code cause}, which the transition to
      * STOPPING carries (metrics count stops by it); {@code reason} is the whole text.
      */
+    @Override
     public Future<Void> stop(Duration grace, StopCause cause, String reason) {
-        Promise<Void> result = callerPromise();
-        owner.runOnContext(v -> stopOnOwner(grace, cause, reason).onComplete(result));
-        return result.future();
+        Promise<Void> result = Promise.promise();
+        owner.run(v -> stopOnOwner(grace, cause, reason).onComplete(result));
+        return toCaller(result);
     }
 
     /**
@@ -149,9 +153,10 @@ public final class ModelProcess {
      * longer listens, in which case it is stopped now with its whole tree, like a crash, and the next request starts
      * it again.
      */
+    @Override
     public Future<Boolean> upstreamRefused() {
-        Promise<Boolean> result = ((VertxInternal) vertx).getOrCreateContext().promise();
-        owner.runOnContext(v -> {
+        Promise<Boolean> result = Promise.promise();
+        owner.run(v -> {
             UpstreamRun r = run;
             if (state != ProcessState.READY || r == null || r.killing) {
                 result.complete(false); // not serving; the transition under way tells the rest
@@ -160,7 +165,7 @@ public final class ModelProcess {
             ProcessTree.BLOCKING.execute(() -> {
                 boolean alive = ProcessTree.running(r.process.toHandle());
                 boolean listening = alive && PortOwnership.listening(config.proxy());
-                owner.runOnContext(w -> {
+                owner.run(w -> {
                     if (alive && !listening && run == r && state == ProcessState.READY && !r.killing) {
                         String why = "nothing listens on " + config.proxy() + " any more though pid "
                                 + r.process.pid() + " runs";
@@ -181,13 +186,14 @@ public final class ModelProcess {
                 });
             });
         });
-        return result.future();
+        return toCaller(result);
     }
 
     /** Stops the process, then enters the terminal SHUTDOWN state: every later {@link #ensureReady()} fails. */
+    @Override
     public Future<Void> shutdown(Duration grace) {
-        Promise<Void> result = callerPromise();
-        owner.runOnContext(v -> {
+        Promise<Void> result = Promise.promise();
+        owner.run(v -> {
             if (shutdownDone == null) {
                 shutdownDone = Promise.promise();
                 failWaiters(StartFailedException.Kind.SHUT_DOWN, "model " + config.id() + " is shutting down");
@@ -195,15 +201,17 @@ public final class ModelProcess {
             }
             shutdownDone.future().onComplete(result);
         });
-        return result.future();
+        return toCaller(result);
     }
 
     /**
      * Releases what a stopped process keeps between runs (its health-check client), for an owner that a reload
      * replaced or removed. Publishes nothing: the model's state is now told by its successor, or by nobody.
      */
+    @Override
     public void close() {
-        owner.runOnContext(v -> health.close());
+        owner.run(v -> health.close());
+        owner.close();
     }
 
     // ---- owner context from here on ----
@@ -248,9 +256,9 @@ public final class ModelProcess {
                 r.ledger.record(r.ledgerRun, config.id(), List.of(p.toHandle()));
                 OutputDrain drain = OutputDrain.start(p.getInputStream(), logs, upstreamLog,
                         "modelswap-output-" + config.id());
-                owner.runOnContext(v -> onSpawned(r, p, drain));
+                owner.run(v -> onSpawned(r, p, drain));
             } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
-                owner.runOnContext(v -> onSpawnFailed(r, e));
+                owner.run(v -> onSpawnFailed(r, e));
             }
         });
     }
@@ -284,7 +292,7 @@ public final class ModelProcess {
         r.drain = drain;
         pid = p.pid();
         r.spawned.complete(p);
-        p.onExit().whenComplete((ignored, error) -> owner.runOnContext(v -> onExited(r)));
+        p.onExit().whenComplete((ignored, error) -> owner.run(v -> onExited(r)));
         if (r.killing) {
             return; // aborted while spawning: the stop under way takes it from here
         }
@@ -295,7 +303,7 @@ public final class ModelProcess {
             listTreeThenBecomeReady(r, "started (checkEndpoint: none)");
         } else {
             r.health = health.poll(r.deadlineNanos);
-            r.health.result().onComplete(ar -> owner.runOnContext(v -> onHealthResult(r, ar)));
+            r.health.result().onComplete(ar -> owner.run(v -> onHealthResult(r, ar)));
         }
     }
 
@@ -334,7 +342,7 @@ public final class ModelProcess {
                 java.util.Set<ProcessHandle> left = new java.util.LinkedHashSet<>(r.knownDescendants);
                 left.addAll(ProcessSessions.members(r.session));
                 List<ProcessHandle> leftovers = left.stream().filter(ProcessTree::running).toList();
-                owner.runOnContext(v -> {
+                owner.run(v -> {
                     if (leftovers.isEmpty()) {
                         r.endReason = exited;
                         finishRun(r);
@@ -350,8 +358,8 @@ public final class ModelProcess {
         }
         // STARTING: quote its last words, which the drain may still be reading
         Promise<Void> drained = Promise.promise();
-        r.drain.closed().whenComplete((v, e) -> owner.runOnContext(w -> drained.tryComplete()));
-        vertx.setTimer(EXIT_OUTPUT_WAIT.toMillis(), id -> owner.runOnContext(w -> drained.tryComplete()));
+        r.drain.closed().whenComplete((v, e) -> owner.run(w -> drained.tryComplete()));
+        vertx.setTimer(EXIT_OUTPUT_WAIT.toMillis(), id -> owner.run(w -> drained.tryComplete()));
         drained.future().onComplete(v -> {
             if (run == r && !r.killing) {
                 failStart(r, StartFailedException.Kind.EXITED, "model " + config.id() + " exited with code " + code
@@ -388,7 +396,7 @@ public final class ModelProcess {
             // whatever answered the health check must be the model's own server, not one already on its port
             java.util.Optional<String> squatter = PortOwnership.squatter(config.proxy(), withRoot,
                     r.process.toHandle());
-            owner.runOnContext(v -> {
+            owner.run(v -> {
                 if (run != r || r.killing) {
                     return;
                 }
@@ -433,7 +441,7 @@ public final class ModelProcess {
         stopDone = done;
         r.spawned.future().onComplete(spawned -> {
             if (spawned.failed()) {
-                owner.runOnContext(v -> finishRun(r));
+                owner.run(v -> finishRun(r));
                 return;
             }
             terminateOffLoop(r, grace, r.knownDescendants);
@@ -446,7 +454,7 @@ public final class ModelProcess {
         ProcessTree.BLOCKING.execute(() -> {
             String outcome = ProcessTree.terminate(r.process, r.session, known, grace, timings.killWait(),
                     stopCommand, config.env(), logs);
-            owner.runOnContext(v -> {
+            owner.run(v -> {
                 r.endReason = r.endReason + ", " + outcome;
                 finishRun(r);
             });
@@ -526,8 +534,8 @@ public final class ModelProcess {
         return new StartFailedException(config.id(), kind, message);
     }
 
-    /** A promise whose listeners run on the caller's context, not on this owner's. */
-    private Promise<Void> callerPromise() {
-        return ((VertxInternal) vertx).getOrCreateContext().promise();
+    /** {@code result}'s future, with its listeners on the caller's context, not on this owner's. */
+    private <T> Future<T> toCaller(Promise<T> result) {
+        return OwnerContext.onCallersContext(vertx, result.future());
     }
 }

@@ -10,7 +10,7 @@ import io.modelswap.http.BodyBudget;
 import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.metrics.RequestTracker;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
 import io.modelswap.router.Grant;
 import io.modelswap.router.PendingRequest;
@@ -267,7 +267,7 @@ public class ProxyRoutes {
 
     private boolean isReady(ModelConfig model) {
         RouterView view = router.view();
-        ModelProcess process = view == null ? null : view.processes().get(model.id());
+        ProcessView process = view == null ? null : view.processes().get(model.id());
         return process != null && process.state() == ProcessState.READY;
     }
 

@@ -24,13 +24,14 @@ public final class PendingRequest {
     private final Ticket ticket;
     private final Promise<Void> admission = Promise.promise();
     private final Promise<Grant> grant = Promise.promise();
-    private final Instant submitted = Instant.now();
+    private final Instant submitted;
     private final List<IntConsumer> queuePositionListeners = new CopyOnWriteArrayList<>();
     /** The latest queue position told, 0 while never queued (or since it left the queue): replayed to a late listener. */
     private volatile int lastQueuePosition;
 
-    PendingRequest(Ticket ticket) {
+    PendingRequest(Ticket ticket, Instant submitted) {
         this.ticket = ticket;
+        this.submitted = submitted;
     }
 
     public Ticket ticket() {

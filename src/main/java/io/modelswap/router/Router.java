@@ -3,23 +3,27 @@ package io.modelswap.router;
 import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.bus.LocalCodec;
 import io.modelswap.config.SwapConfig;
+import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessOwner;
 import io.modelswap.process.ProcessTimings;
 import io.modelswap.process.StateChange;
 import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.router.scheduler.Ticket;
-import io.vertx.core.Context;
+import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The router's public face: everything outside the run loop talks to it through these methods, which only send
- * messages. The loop itself lives on one dedicated Vert.x context created by {@link #start}.
+ * messages. The loop itself lives on the context of a verticle of its own, deployed by {@link #start}.
  */
 @ApplicationScoped
 public class Router {
@@ -35,25 +39,41 @@ public class Router {
         this.settings = settings;
     }
 
-    /** Creates the run loop on its own context with the first configuration; returns when it is listening. */
+    /**
+     * Deploys the run loop, a verticle of its own, with the first configuration; completes when it is listening.
+     * Every process owner it makes is a {@link ModelProcess}, on a verticle of its own too.
+     */
     public Future<Void> start(SwapConfig initial) {
         EventBus bus = vertx.eventBus();
         LocalCodec.registerOn(bus);
-        // Called from a non-Vert.x thread, getOrCreateContext() makes a fresh event-loop context: the loop's own.
-        Context loopContext = vertx.getOrCreateContext();
-        Promise<Void> started = Promise.promise();
-        loopContext.runOnContext(v -> {
+        ProcessTimings timings = processTimings();
+        return vertx.deployVerticle(new LoopVerticle(initial, config -> new ModelProcess(config, vertx, timings)))
+                .mapEmpty();
+    }
+
+    /** The run loop's verticle: its context is the loop's, and every command is handled there, one at a time. */
+    private final class LoopVerticle extends AbstractVerticle {
+        private final SwapConfig initial;
+        private final ProcessOwner.Factory owners;
+
+        LoopVerticle(SwapConfig initial, ProcessOwner.Factory owners) {
+            this.initial = initial;
+            this.owners = owners;
+        }
+
+        @Override
+        public void start() {
+            EventBus bus = vertx.eventBus();
             ModelswapSettings.Scheduling scheduling = settings.scheduling();
-            RouterLoop loop = new RouterLoop(vertx, processTimings(),
+            RouterLoop loop = new RouterLoop(owners,
                     new SchedulerSettingsFactory(scheduling.starvationTimeout(), scheduling.minResidency()),
-                    initial, this::send, published -> view = published);
+                    initial, InstantSource.system(), Router.this::send, published -> view = published,
+                    decision -> bus.publish(SwapDecision.ADDRESS, decision, LocalCodec.LOCAL));
             bus.<RouterCommand>localConsumer(RouterCommand.ADDRESS, message -> message.body().applyTo(loop));
             bus.<StateChange>localConsumer(StateChange.ADDRESS, message -> loop.onStateChange(message.body()));
             tickTimer = vertx.setPeriodic(Math.max(10, scheduling.tick().toMillis()), id -> loop.onTick());
-            // local consumers are registered synchronously: the loop listens from here on
-            started.complete();
-        });
-        return started.future();
+            // local consumers are registered synchronously: the loop listens once this verticle has started
+        }
     }
 
     ProcessTimings processTimings() {
@@ -64,7 +84,7 @@ public class Router {
 
     /** Asks for {@code model} (a resolved model ID). Wait on the handle's admission, then its grant. */
     public PendingRequest submit(String model) {
-        PendingRequest request = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), model));
+        PendingRequest request = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), model), Instant.now());
         send(new RouterCommand.Submit(request));
         return request;
     }
@@ -90,7 +110,8 @@ public class Router {
      * upstream may have received it already).
      */
     public PendingRequest retryAfterRefusal(PendingRequest refused, boolean onlyToANewInstance) {
-        PendingRequest retry = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), refused.model()));
+        PendingRequest retry = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), refused.model()),
+                Instant.now());
         send(new RouterCommand.Refused(refused.ticket(), retry, onlyToANewInstance));
         return retry;
     }
@@ -120,10 +141,23 @@ public class Router {
         });
     }
 
-    /** Stops {@code models} (every model when empty); completes when their processes are gone. */
-    public Future<Void> unload(Collection<String> models) {
-        Promise<Void> done = Promise.promise();
-        send(new RouterCommand.Unload(List.copyOf(models), done));
+    /**
+     * Stops {@code models} (every model when empty); completes when their processes are gone, with those of them that
+     * were running when the loop took the unload (by its own account, not by a reader's look at a process).
+     */
+    public Future<List<String>> unload(Collection<String> models) {
+        Promise<List<String>> done = Promise.promise();
+        send(new RouterCommand.Unload(List.copyOf(models), false, done));
+        return done.future();
+    }
+
+    /**
+     * Stops every model the loop sees running (llama.cpp's and Docker Model Runner's "unload all runners"), and
+     * completes with them once they are gone; the loop picks the targets.
+     */
+    public Future<List<String>> unloadRunning() {
+        Promise<List<String>> done = Promise.promise();
+        send(new RouterCommand.Unload(List.of(), true, done));
         return done.future();
     }
 

@@ -1,11 +1,11 @@
 package io.modelswap.router;
 
 import io.modelswap.config.SwapConfig;
-import io.modelswap.process.StateChange;
 import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Promise;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -57,16 +57,14 @@ interface RouterCommand {
         }
     }
 
-    record ProcessChanged(StateChange change) implements RouterCommand {
-        public void applyTo(RouterLoop loop) {
-            loop.onStateChange(change);
-        }
-    }
 
-    /** Stop these models (all when empty) and complete when their processes are gone. */
-    record Unload(Collection<String> models, Promise<Void> done) implements RouterCommand {
+    /**
+     * Stop these models (all when empty; with {@code onlyRunning}, those the loop sees running) and complete, when
+     * their processes are gone, with the ones that were running.
+     */
+    record Unload(Collection<String> models, boolean onlyRunning, Promise<List<String>> done) implements RouterCommand {
         public void applyTo(RouterLoop loop) {
-            loop.onUnload(models, done);
+            loop.onUnload(models, onlyRunning, done);
         }
     }
 
@@ -89,9 +87,4 @@ interface RouterCommand {
         }
     }
 
-    record Tick() implements RouterCommand {
-        public void applyTo(RouterLoop loop) {
-            loop.onTick();
-        }
-    }
 }

@@ -1,39 +1,41 @@
 package io.modelswap.router;
 
-import io.modelswap.bus.LocalCodec;
 import io.modelswap.config.GroupConfig;
 import io.modelswap.process.StartFailedException;
 import io.modelswap.process.StopCause;
 import io.modelswap.router.scheduler.GroupSwapper;
 import io.modelswap.router.scheduler.MatrixSwapper;
 import io.modelswap.router.scheduler.Swapper;
-import io.vertx.core.eventbus.EventBus;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * The run loop's account of its decisions: each swap it starts and each stop it orders becomes a {@link SwapDecision}
- * published on the event bus, and a swap is published again with its outcome. Used on the loop's context only.
+ * handed to the publisher (the event bus, in the application), and a swap is published again with its outcome. Used
+ * on the loop's context only.
  */
 final class SwapJournal {
 
     private static final Logger LOG = Logger.getLogger(RouterLoop.class);
 
-    private final EventBus bus;
+    private final Consumer<SwapDecision> publisher;
+    private final InstantSource clock;
     private long nextId;
     /** The published decision of each swap still loading, by its target. */
     private final Map<String, SwapDecision> loading = new HashMap<>();
 
-    SwapJournal(EventBus bus) {
-        this.bus = bus;
-        LocalCodec.registerOn(bus);
+    SwapJournal(Consumer<SwapDecision> publisher, InstantSource clock) {
+        this.publisher = publisher;
+        this.clock = clock;
     }
 
     /**
@@ -41,7 +43,7 @@ final class SwapJournal {
      * are the loop's requests (the oldest one not yet granted for {@code model} gives the queue wait).
      */
     void swapStarted(String model, List<String> evict, Swapper swapper, Collection<PendingRequest> waiting) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant oldest = now;
         for (PendingRequest request : waiting) {
             if (request.model().equals(model) && !request.grant().isComplete()
@@ -71,7 +73,7 @@ final class SwapJournal {
                 : error.get() instanceof StartFailedException f && f.kind() == StartFailedException.Kind.ABORTED
                         ? "cancelled" : "failed";
         publish(new SwapDecision(started.id(), started.at(), started.kind(), model, started.evicted(),
-                started.queueWaitMs(), Duration.between(started.at(), Instant.now()).toMillis(), outcome,
+                started.queueWaitMs(), Duration.between(started.at(), clock.instant()).toMillis(), outcome,
                 error.map(e -> e.getMessage() == null ? e.toString() : e.getMessage()).orElse(null)));
     }
 
@@ -84,12 +86,12 @@ final class SwapJournal {
         for (String model : models) {
             evicted.add(new SwapDecision.Eviction(model, cause.label(), rule.apply(model)));
         }
-        publish(new SwapDecision(++nextId, Instant.now(), SwapDecision.STOP, null, evicted, 0, null, "stopping",
+        publish(new SwapDecision(++nextId, clock.instant(), SwapDecision.STOP, null, evicted, 0, null, "stopping",
                 null));
     }
 
     private void publish(SwapDecision decision) {
-        bus.publish(SwapDecision.ADDRESS, decision, LocalCodec.LOCAL);
+        publisher.accept(decision);
     }
 
     /**

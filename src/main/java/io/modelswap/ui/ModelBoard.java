@@ -5,7 +5,7 @@ import io.modelswap.config.GroupConfig;
 import io.modelswap.config.MatrixConfig;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
-import io.modelswap.process.ModelProcess;
+import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
 import io.modelswap.router.Router;
@@ -66,7 +66,7 @@ public class ModelBoard {
         lastChange.keySet().retainAll(view.processes().keySet());
         JsonArray models = new JsonArray();
         for (ModelConfig model : config.models().values()) {
-            ModelProcess process = view.processes().get(model.id());
+            ProcessView process = view.processes().get(model.id());
             ProcessState state = process == null ? ProcessState.STOPPED : process.state();
             SchedulerSnapshot.ModelLoad load = snapshot.models().get(model.id());
             StateChange change = lastChange.get(model.id());
