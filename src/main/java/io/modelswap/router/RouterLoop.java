@@ -13,6 +13,7 @@ import io.modelswap.router.scheduler.Effects;
 import io.modelswap.router.scheduler.FifoScheduler;
 import io.modelswap.router.scheduler.SchedulerSettings;
 import io.modelswap.router.scheduler.SchedulerSnapshot;
+import io.modelswap.router.scheduler.SwapPlan;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -234,7 +235,8 @@ final class RouterLoop implements Effects {
     }
 
     @Override
-    public void startSwap(String model, List<String> evict) {
+    public void startSwap(String model, SwapPlan plan) {
+        List<String> evict = plan.evict();
         ProcessOwner target = owners.get(model);
         owners.swapStarted(model);
         swapsAborted.remove(model);
@@ -244,8 +246,11 @@ final class RouterLoop implements Effects {
         }
         if (!evict.isEmpty()) {
             LOG.infof("[%s] swapping in, stopping %s", model, evict);
+            if (plan.summary() != null) {
+                LOG.info(plan.summary());
+            }
         }
-        journal.swapStarted(model, evict, schedulerSettings.swapper(), pending.values());
+        journal.swapStarted(model, plan, pending.values());
         // The evictions' futures complete on this loop's context, so the check below reads loop state safely.
         Future.join(evictions)
                 .transform(ignored -> swapsAborted.contains(model)

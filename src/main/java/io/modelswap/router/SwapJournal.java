@@ -1,11 +1,8 @@
 package io.modelswap.router;
 
-import io.modelswap.config.GroupConfig;
 import io.modelswap.process.StartFailedException;
 import io.modelswap.process.StopCause;
-import io.modelswap.router.scheduler.GroupSwapper;
-import io.modelswap.router.scheduler.MatrixSwapper;
-import io.modelswap.router.scheduler.Swapper;
+import io.modelswap.router.scheduler.SwapPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.jboss.logging.Logger;
 
 /**
  * The run loop's account of its decisions: each swap it starts and each stop it orders becomes a {@link SwapDecision}
@@ -24,8 +20,6 @@ import org.jboss.logging.Logger;
  * on the loop's context only.
  */
 final class SwapJournal {
-
-    private static final Logger LOG = Logger.getLogger(RouterLoop.class);
 
     private final Consumer<SwapDecision> publisher;
     private final InstantSource clock;
@@ -39,10 +33,10 @@ final class SwapJournal {
     }
 
     /**
-     * The loop starts a swap to {@code model} that stops {@code evict}, decided by {@code swapper}; {@code waiting}
-     * are the loop's requests (the oldest one not yet granted for {@code model} gives the queue wait).
+     * The loop starts a swap to {@code model} carrying out {@code plan}; {@code waiting} are the loop's requests (the
+     * oldest one not yet granted for {@code model} gives the queue wait).
      */
-    void swapStarted(String model, List<String> evict, Swapper swapper, Collection<PendingRequest> waiting) {
+    void swapStarted(String model, SwapPlan plan, Collection<PendingRequest> waiting) {
         Instant now = clock.instant();
         Instant oldest = now;
         for (PendingRequest request : waiting) {
@@ -51,11 +45,9 @@ final class SwapJournal {
                 oldest = request.submitted();
             }
         }
-        String matrixRule = matrixRule(swapper, model, evict);
         List<SwapDecision.Eviction> evicted = new ArrayList<>();
-        for (String victim : evict) {
-            evicted.add(new SwapDecision.Eviction(victim, StopCause.SWAP.label(),
-                    matrixRule != null ? matrixRule : groupRule(swapper, model, victim)));
+        for (SwapPlan.Victim victim : plan.victims()) {
+            evicted.add(new SwapDecision.Eviction(victim.model(), StopCause.SWAP.label(), victim.rule()));
         }
         SwapDecision decision = new SwapDecision(++nextId, now, SwapDecision.SWAP, model, evicted,
                 Duration.between(oldest, now).toMillis(), null, "loading", null);
@@ -92,35 +84,5 @@ final class SwapJournal {
 
     private void publish(SwapDecision decision) {
         publisher.accept(decision);
-    }
-
-    /**
-     * llama-swap's line for a matrix swap, and its rule. The swapper remembers only its latest non-trivial answer, so
-     * it is used when that answer is the eviction this swap carries out (a swap that stops nothing needed no choice).
-     */
-    private static String matrixRule(Swapper swapper, String model, List<String> evict) {
-        if (!(swapper instanceof MatrixSwapper matrix) || evict.isEmpty()) {
-            return null;
-        }
-        return matrix.lastDecision().filter(d -> d.evict().equals(evict)).map(d -> {
-            LOG.infof("matrix: model=%s set=%s evict=%s cost=%d", model, d.set().orElse("-"), d.evict(), d.cost());
-            return "matrix set \"" + d.set().orElse("-") + "\" (cost " + d.cost() + ")";
-        }).orElse("matrix");
-    }
-
-    /** Which group rule stops {@code victim} for {@code target} (see {@link GroupSwapper}). */
-    private static String groupRule(Swapper swapper, String target, String victim) {
-        if (!(swapper instanceof GroupSwapper groups)) {
-            return "";
-        }
-        Optional<GroupConfig> targetGroup = groups.groupOf(target);
-        if (targetGroup.isEmpty()) {
-            return "\"" + target + "\" is in no group: it runs alone";
-        }
-        Optional<GroupConfig> victimGroup = groups.groupOf(victim);
-        if (victimGroup.isPresent() && victimGroup.get().id().equals(targetGroup.get().id())) {
-            return "group \"" + targetGroup.get().id() + "\" runs one member at a time (swap: true)";
-        }
-        return "group \"" + targetGroup.get().id() + "\" is exclusive: it stops other groups' models";
     }
 }

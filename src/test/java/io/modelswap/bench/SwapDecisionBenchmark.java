@@ -117,7 +117,7 @@ public class SwapDecisionBenchmark {
         }
 
         @Override
-        public void startSwap(String model, List<String> evict) {
+        public void startSwap(String model, io.modelswap.router.scheduler.SwapPlan plan) {
         }
 
         @Override

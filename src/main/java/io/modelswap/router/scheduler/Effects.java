@@ -26,8 +26,8 @@ public interface Effects {
     default void leftQueue(Ticket t) {
     }
 
-    /** Stop {@code evict}, then make {@code model} ready; answer with {@code onSwapDone(model, ...)}. */
-    void startSwap(String model, List<String> evict);
+    /** Stop the plan's victims, then make {@code model} ready; answer with {@code onSwapDone(model, ...)}. */
+    void startSwap(String model, SwapPlan plan);
 
     /** Nobody waits for this in-flight swap any more: abort the load. {@code onSwapDone} still follows. */
     void cancelSwap(String model);

@@ -253,8 +253,8 @@ public final class FifoScheduler {
         if (book.retire != Retire.NONE) {
             return false; // the instance is on its way out after a reload; wait for its successor
         }
-        List<String> running = runningSet(model);
-        List<String> evict = settings.swapper().evictionFor(model, running);
+        SwapPlan plan = settings.swapper().plan(model, residents(model));
+        List<String> evict = plan.evict();
         if (book.state == ProcessState.READY && !book.stopIssued && evict.isEmpty() && !swaps.isEvicting(model)) {
             if (blocksStarved(model, ahead)) {
                 return false;
@@ -273,8 +273,7 @@ public final class FifoScheduler {
         }
         SwapTable.Swap s = swaps.open(model, evict);
         s.waiters.add(t);
-        settings.swapper().onSwapStart(model, running);
-        effects.startSwap(model, s.evict);
+        effects.startSwap(model, plan);
         return true;
     }
 
@@ -300,15 +299,24 @@ public final class FifoScheduler {
         }
     }
 
-    /** Models that run or are committed to run (targets of other active swaps), sorted for determinism. */
-    List<String> runningSet(String exclude) {
-        TreeSet<String> out = new TreeSet<>(swaps.targetsExcept(exclude));
+    /**
+     * Models that run or are committed to run (targets of other active swaps), sorted for determinism, with what an
+     * eviction policy weighs: requests in flight and the latest use.
+     */
+    List<Resident> residents(String exclude) {
+        TreeSet<String> names = new TreeSet<>(swaps.targetsExcept(exclude));
         for (ModelBook b : books.values()) {
             if (b.state.isRunning()) {
-                out.add(b.model);
+                names.add(b.model);
             }
         }
-        return List.copyOf(out);
+        List<Resident> out = new ArrayList<>();
+        for (String name : names) {
+            ModelBook b = books.get(name);
+            Instant lastUsed = b == null || b.lastActivity().equals(Instant.MIN) ? null : b.lastActivity();
+            out.add(new Resident(name, b == null ? 0 : b.inFlight, lastUsed, swaps.get(name) != null));
+        }
+        return out;
     }
 
     /**
@@ -324,7 +332,7 @@ public final class FifoScheduler {
         for (TicketQueue.Entry e : ahead) {
             String other = e.ticket.model();
             if (!other.equals(model) && !e.since.plus(limit).isAfter(now)
-                    && settings.swapper().evictionFor(other, runningSet(other)).contains(model)) {
+                    && settings.swapper().plan(other, residents(other)).evict().contains(model)) {
                 return true;
             }
         }

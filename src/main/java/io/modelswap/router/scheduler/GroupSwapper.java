@@ -6,13 +6,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * llama-swap's group policy. For each running model m other than the target: same group with {@code swap}
  * → stop m; different group, the target's group {@code exclusive} and m's group not {@code persistent}
  * → stop m. A non-exclusive group therefore never stops other groups, even exclusive ones: llama-swap keeps
- * that "gotcha" for compatibility and so do we.
+ * that "gotcha" for compatibility and so do we. Each victim carries the rule that stops it.
  */
 public final class GroupSwapper extends RunningSetSwapper {
 
@@ -37,26 +36,27 @@ public final class GroupSwapper extends RunningSetSwapper {
         }
     }
 
-    /** The group a model belongs to, if any. */
-    public Optional<GroupConfig> groupOf(String model) {
-        return Optional.ofNullable(groupOf.get(model));
-    }
-
     @Override
-    protected List<String> chooseEvictions(String target, boolean targetRunning, List<String> others) {
+    protected SwapPlan choose(String target, boolean targetRunning, List<Resident> others) {
         GroupConfig tg = groupOf.get(target);
-        List<String> evict = new ArrayList<>();
+        List<SwapPlan.Victim> evict = new ArrayList<>();
         if (tg == null) {
-            evict.addAll(others);
-            return evict;
+            for (Resident m : others) {
+                evict.add(new SwapPlan.Victim(m.model(), "\"" + target + "\" is in no group: it runs alone"));
+            }
+            return new SwapPlan(evict, null);
         }
-        for (String m : others) {
-            GroupConfig mg = groupOf.getOrDefault(m, LONER);
+        for (Resident m : others) {
+            GroupConfig mg = groupOf.getOrDefault(m.model(), LONER);
             boolean sameGroup = mg == tg;
-            if (sameGroup ? tg.swap() : tg.exclusive() && !mg.persistent()) {
-                evict.add(m);
+            if (sameGroup && tg.swap()) {
+                evict.add(new SwapPlan.Victim(m.model(), "group \"" + tg.id()
+                        + "\" runs one member at a time (swap: true)"));
+            } else if (!sameGroup && tg.exclusive() && !mg.persistent()) {
+                evict.add(new SwapPlan.Victim(m.model(), "group \"" + tg.id()
+                        + "\" is exclusive: it stops other groups' models"));
             }
         }
-        return evict;
+        return new SwapPlan(evict, null);
     }
 }

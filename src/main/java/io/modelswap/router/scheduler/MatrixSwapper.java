@@ -3,45 +3,31 @@ package io.modelswap.router.scheduler;
 import io.modelswap.matrix.MatrixDecision;
 import io.modelswap.matrix.MatrixProgram;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * The matrix policy: asks the compiled program which running models fall outside the cheapest permitted
- * set containing the target. Remembers the last decision so {@link #onSwapStart} and log lines can say
- * which set was chosen without solving again.
+ * The matrix policy: asks the compiled program which running models fall outside the cheapest permitted set
+ * containing the target. The set chosen and its cost travel in the plan, for llama-swap's log line and the swap
+ * history; nothing is remembered between questions.
  */
 public final class MatrixSwapper extends RunningSetSwapper {
 
     private final MatrixProgram program;
-    private MatrixDecision last;
 
     public MatrixSwapper(MatrixProgram program) {
         this.program = Objects.requireNonNull(program);
     }
 
-    public MatrixProgram program() {
-        return program;
-    }
-
-    /** The decision behind the latest non-trivial {@link #evictionFor} answer. */
-    public Optional<MatrixDecision> lastDecision() {
-        return Optional.ofNullable(last);
-    }
-
     @Override
-    protected List<String> chooseEvictions(String target, boolean targetRunning, List<String> others) {
+    protected SwapPlan choose(String target, boolean targetRunning, List<Resident> others) {
         if (targetRunning) {
-            return List.of();
+            return SwapPlan.NOTHING;
         }
-        last = program.solve(target, others);
-        return last.evict();
-    }
-
-    @Override
-    public void onSwapStart(String target, Collection<String> running) {
-        // Nothing to do beyond keeping lastDecision(); the router logs it with the swap.
+        MatrixDecision decision = program.solve(target, others.stream().map(Resident::model).toList());
+        String set = decision.set().orElse("-");
+        String rule = "matrix set \"" + set + "\" (cost " + decision.cost() + ")";
+        return SwapPlan.evicting(decision.evict(), rule, "matrix: model=" + target + " set=" + set + " evict="
+                + decision.evict() + " cost=" + decision.cost());
     }
 }

@@ -3,13 +3,21 @@ package io.modelswap.router.scheduler;
 import java.util.Collection;
 import java.util.List;
 
-/** Eviction policy: which running models must stop so that another can run. */
+/**
+ * Eviction policy: which of the resident models must stop so that another can run. Pure: the same question gets the
+ * same answer, and the answer is a value ({@link SwapPlan}) that the run loop logs and publishes.
+ */
+@FunctionalInterface
 public interface Swapper {
 
-    /** Models of {@code running} that must stop so {@code target} can run; never contains target; deterministic order. */
-    List<String> evictionFor(String target, Collection<String> running);
+    /**
+     * What must stop so that {@code target} can run beside what stays of {@code residents} (the models that run or
+     * are committed to run, with their usage; the target may be among them). The plan never names the target.
+     */
+    SwapPlan plan(String target, List<Resident> residents);
 
-    /** Called when the scheduler commits to a swap decided with the same arguments (for logging). */
-    default void onSwapStart(String target, Collection<String> running) {
+    /** {@link #plan}'s models to stop, for residents known only by name (order-free; duplicates allowed). */
+    default List<String> evictionFor(String target, Collection<String> running) {
+        return plan(target, running.stream().distinct().map(Resident::named).toList()).evict();
     }
 }

@@ -102,7 +102,8 @@ class FifoSchedulerTest {
     @Test
     void overlappingEvictSetsDoNotRunInParallel() {
         // a and b both need x gone; a and b may run together.
-        Swapper s = (target, running) -> running.contains("x") && !target.equals("x") ? List.of("x") : List.of();
+        Swapper s = SchedulerHarness.byNames((target, running) -> running.contains("x") && !target.equals("x")
+                ? List.of("x") : List.of());
         SchedulerHarness h = new SchedulerHarness(s, "a", "b", "x");
         h.alreadyReady("x");
         h.requests("a", "b");
@@ -452,13 +453,36 @@ class FifoSchedulerTest {
     @Test
     void swapperSeesTargetsOfOtherActiveSwapsAsRunning() {
         List<String> seen = new java.util.ArrayList<>();
-        Swapper s = (target, running) -> {
+        Swapper s = SchedulerHarness.byNames((target, running) -> {
             seen.add(target + running);
             return List.of();
-        };
+        });
         SchedulerHarness h = new SchedulerHarness(s, "a", "b");
         h.requests("a", "b");
         assertEquals(List.of("a[]", "b[a]"), seen);
+    }
+
+    @Test
+    void aSwapperSeesEachResidentsInFlightCountAndLastUse() {
+        List<Resident> seen = new java.util.ArrayList<>();
+        Swapper s = (target, residents) -> {
+            if (target.equals("c")) {
+                seen.addAll(residents);
+            }
+            return SwapPlan.NOTHING;
+        };
+        SchedulerHarness h = new SchedulerHarness(s, "a", "b", "c");
+        h.alreadyReady("a", "b");
+        Ticket a = h.request("a");
+        h.clock.advance(Duration.ofSeconds(5));
+        java.time.Instant bGranted = h.clock.instant();
+        h.request("b");
+        h.clock.advance(Duration.ofSeconds(3));
+        h.done(a);
+        h.request("c");
+        // a finished its request last; b still serves one
+        assertEquals(List.of(new Resident("a", 0, h.clock.instant(), false), new Resident("b", 1, bGranted, false)),
+                seen);
     }
 
     @Test

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -36,9 +35,9 @@ class MatrixSwapperTest {
     }
 
     @Test
-    void remembersTheChosenSet() throws Exception {
-        MatrixSwapper s = swapper();
-        assertEquals(List.of("a"), s.evictionFor("b", List.of("a", "e")));
-        assertEquals(Optional.of("chat"), s.lastDecision().flatMap(d -> d.set()));
+    void thePlanNamesTheChosenSet() throws Exception {
+        SwapPlan plan = swapper().plan("b", List.of(Resident.named("a"), Resident.named("e")));
+        assertEquals(List.of("a"), plan.evict());
+        assertEquals("matrix set \"chat\" (cost 1)", plan.ruleFor("a"));
     }
 }

@@ -30,8 +30,8 @@ class RecordingEffects implements Effects {
     }
 
     @Override
-    public void startSwap(String model, List<String> evict) {
-        log.add("swap " + model + " evict " + evict);
+    public void startSwap(String model, SwapPlan plan) {
+        log.add("swap " + model + " evict " + plan.evict());
     }
 
     @Override

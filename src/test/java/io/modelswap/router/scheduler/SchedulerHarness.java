@@ -21,14 +21,25 @@ class SchedulerHarness {
     private long nextId = 1;
     FifoScheduler scheduler;
 
+    /** A policy that looks at the residents' names only: {@code running} are their names, in the scheduler's order. */
+    interface ByNames {
+        List<String> evict(String target, List<String> running);
+    }
+
+    /** A swapper out of a policy on names. */
+    static Swapper byNames(ByNames policy) {
+        return (target, residents) -> SwapPlan.evicting(policy.evict(target,
+                residents.stream().map(Resident::model).toList()), "test policy", null);
+    }
+
     /** Every model evicts every other (llama-swap's default config). */
     static Swapper oneAtATime() {
-        return (target, running) -> running.stream().filter(m -> !m.equals(target)).sorted().toList();
+        return byNames((target, running) -> running.stream().filter(m -> !m.equals(target)).sorted().toList());
     }
 
     /** Nothing ever evicts anything. */
     static Swapper everythingFits() {
-        return (target, running) -> List.of();
+        return (target, residents) -> SwapPlan.NOTHING;
     }
 
     static Swapper groups(GroupConfig... groups) {

@@ -55,7 +55,8 @@ class SchedulerTimingTest {
 
     @Test
     void starvationGuardLeavesUnrelatedModelsAlone() {
-        Swapper s = (target, running) -> target.equals("b") && running.contains("a") ? List.of("a") : List.of();
+        Swapper s = SchedulerHarness.byNames((target, running) -> target.equals("b") && running.contains("a")
+                ? List.of("a") : List.of());
         SchedulerHarness h = withTimers(Duration.ofSeconds(30), Duration.ZERO, policies("a", "b", "c"));
         h.scheduler = new FifoScheduler(new SchedulerSettings(policies("a", "b", "c"), s, Duration.ofSeconds(30),
                 Duration.ZERO), h.clock, h.fx);
