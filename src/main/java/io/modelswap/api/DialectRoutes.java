@@ -1,6 +1,7 @@
 package io.modelswap.api;
 
 import io.modelswap.failure.FailureCause;
+import io.modelswap.backend.ServedModel;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
@@ -80,7 +81,7 @@ public class DialectRoutes {
                         + " Only loading and unloading (no " + contentField + ") are understood here");
                 return;
             }
-            Optional<ModelConfig> model = control.resolve(name);
+            Optional<ServedModel> model = control.resolve(name);
             if (model.isEmpty()) {
                 ollamaError(response, 404, "model '" + name + "' not found", FailureCause.UNKNOWN_MODEL.code());
                 return;
@@ -183,7 +184,7 @@ public class DialectRoutes {
             } else if (body.getValue("models") instanceof JsonArray names && !names.isEmpty()) {
                 List<String> targets = new ArrayList<>();
                 for (Object name : names) {
-                    Optional<ModelConfig> model = name instanceof String s ? control.resolve(s) : Optional.empty();
+                    Optional<ServedModel> model = name instanceof String s ? control.resolve(s) : Optional.empty();
                     if (model.isEmpty()) {
                         OpenAiError.send(response, 404, FailureCause.UNKNOWN_MODEL.code(),
                                 "model '" + name + "' not found");

@@ -2,23 +2,21 @@ package io.modelswap.api;
 
 import io.modelswap.sse.LineSubscriber;
 import io.modelswap.failure.FailureCause;
-import io.modelswap.config.ModelConfig;
-import io.modelswap.process.StateChange;
 import io.modelswap.http.BadRequestException;
 import io.modelswap.http.BoundedBody;
 import io.modelswap.http.JsonBodies;
 import io.modelswap.http.OpenAiError;
 import io.modelswap.http.RequestGuard;
 import io.modelswap.http.FailureAnswer;
-import io.modelswap.router.PendingRequest;
+import io.modelswap.backend.Acquisition;
+import io.modelswap.backend.Backends;
+import io.modelswap.backend.ServedModel;
 import io.modelswap.router.Router;
-import io.modelswap.router.RouterView;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -47,10 +45,12 @@ public class ModelControlRoutes {
     static final String LOAD_PREFIX = "/api/models/load/";
 
     private final Router router;
+    private final Backends backends;
     private final Vertx vertx;
 
-    public ModelControlRoutes(Router router, Vertx vertx) {
+    public ModelControlRoutes(Router router, Backends backends, Vertx vertx) {
         this.router = router;
+        this.backends = backends;
         this.vertx = vertx;
     }
 
@@ -71,7 +71,7 @@ public class ModelControlRoutes {
             RequestGuard.answer(rc.response(), "loading a model", e);
             return;
         }
-        Optional<ModelConfig> model = resolve(requested);
+        Optional<ServedModel> model = resolve(requested);
         if (model.isEmpty()) {
             OpenAiError.send(rc.response(), 404, FailureCause.UNKNOWN_MODEL.code(), "model '" + requested
                     + "' not found; GET /v1/models lists the configured models");
@@ -86,37 +86,34 @@ public class ModelControlRoutes {
     }
 
     /**
-     * Asks the router for {@code model} and releases the grant at once. Completes (on the caller's context) when the
-     * model is ready, or fails with the router's refusal. A client that leaves withdraws the request.
+     * Acquires {@code model} and releases the lease at once. Completes (on the caller's context) when the model is
+     * ready, or fails with the refusal. A client that leaves cancels the acquisition.
      */
-    Future<Void> load(ModelConfig model, HttpServerResponse response) {
+    Future<Void> load(ServedModel model, HttpServerResponse response) {
         Context http = vertx.getOrCreateContext();
         Promise<Void> ready = Promise.promise();
-        PendingRequest pending = router.submit(model.id());
-        response.closeHandler(v -> router.cancel(pending));
-        router.releaseWhenReady(pending).onComplete(loaded -> http.runOnContext(v -> ready.handle(loaded)));
+        Acquisition acquisition = model.acquire();
+        response.closeHandler(v -> acquisition.cancel());
+        acquisition.loadOnly().onComplete(loaded -> http.runOnContext(v -> ready.handle(loaded)));
         return ready.future();
     }
 
-    private void loadStreaming(ModelConfig model, HttpServerResponse response) {
+    private void loadStreaming(ServedModel model, HttpServerResponse response) {
         response.setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         LineSubscriber subscriber = new LineSubscriber(response);
-        MessageConsumer<StateChange> changes = vertx.eventBus().localConsumer(StateChange.ADDRESS, message -> {
-            StateChange change = message.body();
-            if (change.model().equals(model.id()) && !subscriber.isClosed()) {
-                subscriber.send(sse("state", new JsonObject().put("model", change.model())
-                        .put("from", change.from().apiName()).put("state", change.to().apiName())
-                        .put("reason", change.reason())));
+        Context http = vertx.getOrCreateContext();
+        Acquisition acquisition = model.acquire();
+        subscriber.onClose(acquisition::cancel);
+        acquisition.onLoadProgress(step -> {
+            if (!subscriber.isClosed()) {
+                subscriber.send(sse("state", new JsonObject().put("model", step.model()).put("from", step.from())
+                        .put("state", step.state()).put("reason", step.reason())));
             }
         });
-        subscriber.onClose(changes::unregister);
-        Context http = vertx.getOrCreateContext();
-        PendingRequest pending = router.submit(model.id());
-        subscriber.onClose(() -> router.cancel(pending));
-        router.releaseWhenReady(pending).onComplete(loaded -> http.runOnContext(v -> subscriber.end(
+        acquisition.loadOnly().onComplete(loaded -> http.runOnContext(v -> subscriber.end(
                 loaded.succeeded() ? sse("ready", new JsonObject().put("msg", "ok"))
                         : sse("error", FailureAnswer.of(loaded.cause()).body()))));
     }
@@ -137,7 +134,7 @@ public class ModelControlRoutes {
     }
 
     interface ModelAction {
-        void run(ModelConfig model, HttpServerResponse response);
+        void run(ServedModel model, HttpServerResponse response);
     }
 
     /** Reads {@code {"model": "..."}} and runs {@code action} with the model it names (an ID or an alias). */
@@ -151,7 +148,7 @@ public class ModelControlRoutes {
                 OpenAiError.send(rc.response(), 400, "the body needs a \"model\" field naming a configured model");
                 return;
             }
-            Optional<ModelConfig> model = resolve(name);
+            Optional<ServedModel> model = resolve(name);
             if (model.isEmpty()) {
                 OpenAiError.send(rc.response(), 404, FailureCause.UNKNOWN_MODEL.code(), "model '" + name + "' not found");
                 return;
@@ -174,9 +171,9 @@ public class ModelControlRoutes {
         }
     }
 
-    Optional<ModelConfig> resolve(String requested) {
-        RouterView view = router.view();
-        return view == null ? Optional.empty() : view.config().resolve(requested);
+    /** The model a requested name means, from the backends (local models first). */
+    Optional<ServedModel> resolve(String requested) {
+        return backends.find(requested);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.modelswap.app;
 
 import io.modelswap.settings.ModelswapSettings;
+import io.modelswap.backend.local.LocalBackend;
 import io.modelswap.config.LoadResult;
 import io.modelswap.router.Router;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,11 +25,13 @@ public class Lifecycle {
     private static final Logger LOG = Logger.getLogger(Lifecycle.class);
 
     private final Router router;
+    private final LocalBackend local;
     private final ConfigReloader reloader;
     private final ModelswapSettings settings;
 
-    public Lifecycle(Router router, ConfigReloader reloader, ModelswapSettings settings) {
+    public Lifecycle(Router router, LocalBackend local, ConfigReloader reloader, ModelswapSettings settings) {
         this.router = router;
+        this.local = local;
         this.reloader = reloader;
         this.settings = settings;
     }
@@ -58,8 +61,8 @@ public class Lifecycle {
     }
 
     /**
-     * {@code hooks.on_startup.preload}: loads the models one after another through the router, like requests that
-     * are released as soon as they are granted, so preloading obeys the same swap rules. Does not block startup
+     * {@code hooks.on_startup.preload}: loads the models one after another through the local backend, like requests
+     * whose lease is released as soon as it is granted, so preloading obeys the same swap rules. Does not block startup
      * (health and the API answer meanwhile); a failure is logged and the next model is still loaded.
      */
     private void preload(List<String> models) {
@@ -69,7 +72,7 @@ public class Lifecycle {
         LOG.infof("preloading %s (hooks.on_startup.preload)", models);
         Future<Void> chain = Future.succeededFuture();
         for (String model : models) {
-            chain = chain.compose(ignored -> router.load(model)
+            chain = chain.compose(ignored -> load(model)
                     .onSuccess(v -> LOG.infof("[%s] preloaded", model))
                     .otherwise(e -> {
                         LOG.warnf("[%s] preload failed: %s; it will start on its first request instead", model,
@@ -77,6 +80,12 @@ public class Lifecycle {
                         return null;
                     }));
         }
+    }
+
+    /** Loads a configured model (by ID): acquired, and released as soon as it is ready. */
+    private Future<Void> load(String model) {
+        return local.byId(model).map(served -> served.acquire().loadOnly())
+                .orElseGet(() -> Future.failedFuture("model " + model + " is not configured"));
     }
 
     void onStop(@Observes ShutdownEvent event) {

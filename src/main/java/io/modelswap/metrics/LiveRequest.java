@@ -65,6 +65,8 @@ public final class LiveRequest {
     private volatile int queuePosition;
     private volatile MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
     private volatile String cancelledBy;
+    /** What a cancel does, set by whoever serves the request; runs on the request's context. */
+    private volatile Runnable canceller;
     private volatile boolean upstreamAnswered;
 
     // ---- body copies; written on the request's context only ----
@@ -160,9 +162,17 @@ public final class LiveRequest {
     }
 
     /**
-     * Ends the request as if its client had hung up: its connection is closed, so the router hears of it through the
-     * same handshake as any hang-up (a queued or loading request withdraws, a granted one's upstream exchange is
-     * reset and its grant released). Returns false when it had already ended.
+     * Sets what {@link #cancel} does: the proxy withdraws the request's acquisition (or releases its lease), resets the
+     * upstream exchange and ends the client's exchange, whatever the HTTP version. Called once, at the start.
+     */
+    public void onCancel(Runnable canceller) {
+        this.canceller = canceller;
+    }
+
+    /**
+     * Ends the request as if its client had hung up, through what {@link #onCancel} set (the acquisition and the
+     * upstream exchange, never a connection's close handler, which HTTP/1.x does not run when the server closes the
+     * connection itself). Returns false when it had already ended.
      */
     public boolean cancel(String by) {
         if (response.ended() || response.closed()) {
@@ -170,7 +180,10 @@ public final class LiveRequest {
         }
         cancelledBy = by;
         context.runOnContext(v -> {
-            if (!response.ended() && !response.closed()) {
+            Runnable cancel = canceller;
+            if (cancel != null) {
+                cancel.run();
+            } else if (!response.ended() && !response.closed()) {
                 response.reset();
             }
         });

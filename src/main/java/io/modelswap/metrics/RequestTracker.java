@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.modelswap.backend.Acquisition;
 import io.modelswap.http.FailureAnswer;
-import io.modelswap.router.PendingRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  * Follows each proxied request from the moment its model is known to the end of its response: queue depth and wait,
  * in-flight count, requests by model and status, the activity row with the tokens the upstream reported, and the
  * {@link LiveRequest} that the {@link RequestObserver}s (in-flight list, captures) see. Hooks: {@link #begin} when
- * the proxy submits a request to the router, {@link #tap} when the upstream's answer starts streaming back, and
+ * the proxy acquires the request's model, {@link #tap} when the upstream's answer starts streaming back, and
  * {@link #failed} when modelswap answers (or cuts) the request with an error of its own.
  */
 @ApplicationScoped
@@ -148,21 +148,22 @@ public class RequestTracker {
     }
 
     /**
-     * The proxy has submitted a request for {@code model} (a configured model ID) to the router; {@code body} is the
-     * request body it read, or null when the body is piped through. Call once per submitted request, from its HTTP
-     * context.
+     * The proxy has asked a backend for the request's model ({@code acquisition}); {@code body} is the request body it
+     * read, or null when the body is piped through. Call once per request, from its HTTP context. Returns the live
+     * request, on which the proxy sets what a cancel does ({@link LiveRequest#onCancel}).
      */
-    public void begin(RoutingContext rc, String model, PendingRequest pending, Buffer body) {
+    public LiveRequest begin(RoutingContext rc, Acquisition acquisition, Buffer body) {
+        String model = acquisition.model().id();
         LiveRequest live = new LiveRequest(ids.incrementAndGet(), model, rc.request(), body, vertx.getOrCreateContext());
         Tracked t = new Tracked(live);
         t.g.queued.incrementAndGet();
         HttpServerResponse response = rc.response();
         tracked.put(response, t);
-        pending.onQueuePosition(position -> {
+        acquisition.onQueuePosition(position -> {
             live.queuePosition(position);
             changed(live);
         });
-        pending.grant().onComplete(ar -> {
+        acquisition.lease().onComplete(ar -> {
             t.onGrant(ar.succeeded());
             if (ar.succeeded()) {
                 live.granted();
@@ -180,6 +181,7 @@ public class RequestTracker {
                 LOG.debugf(e, "request observer %s failed", observer);
             }
         }
+        return live;
     }
 
     /**

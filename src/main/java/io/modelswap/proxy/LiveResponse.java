@@ -11,7 +11,7 @@ import io.vertx.core.streams.WriteStream;
  * The client's response as the destination of an upstream answer's pipe, which stops writing once the client has
  * gone. Vert.x's pipe may still hold a chunk of the upstream answer when the client's connection closes; writing it
  * into the closed response would throw ("Response has already been written"), reported as an uncaught error though
- * nothing is wrong. The upstream exchange is reset by the forwarder's close handler; the leftover chunk is dropped.
+ * nothing is wrong. The upstream exchange is reset by the proxy exchange that the close ends; the leftover chunk is dropped.
  */
 final class LiveResponse implements WriteStream<Buffer> {
 

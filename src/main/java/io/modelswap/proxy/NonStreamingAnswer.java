@@ -1,7 +1,6 @@
 package io.modelswap.proxy;
 
 import io.modelswap.http.OpenAiError;
-import io.modelswap.config.ModelConfig;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -27,22 +26,22 @@ final class NonStreamingAnswer {
      * its JSON answer becomes one {@code data:} event followed by {@code [DONE]}, never raw bytes in the middle of
      * the event stream; anything else, or an answer over {@link #WHOLE_ANSWER_LIMIT}, becomes an error event.
      */
-    static void relayAsEvent(ModelConfig model, HttpClientResponse upstream, HttpServerResponse response,
+    static void relayAsEvent(String model, HttpClientResponse upstream, HttpServerResponse response,
             Promise<Void> done) {
         String declared = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > WHOLE_ANSWER_LIMIT) {
             upstream.request().reset();
-            endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model.id() + "] upstream answered a"
+            endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model + "] upstream answered a"
                     + " streaming request with a " + declared + "-byte non-streaming body"), done);
             return;
         }
         Buffer answer = Buffer.buffer();
-        upstream.exceptionHandler(e -> endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model.id()
+        upstream.exceptionHandler(e -> endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model
                 + "] upstream answer broke off: " + e.getMessage()), done));
         upstream.handler(chunk -> {
             if (answer.length() + chunk.length() > WHOLE_ANSWER_LIMIT) {
                 upstream.request().reset();
-                endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model.id() + "] upstream answered"
+                endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model + "] upstream answered"
                         + " a streaming request with a non-streaming body over " + WHOLE_ANSWER_LIMIT + " bytes"), done);
                 return;
             }
@@ -60,8 +59,8 @@ final class NonStreamingAnswer {
                 return;
             }
             LOG.warnf("[%s] upstream answered a streaming request after a loading stream with a non-JSON,"
-                    + " non-event-stream body", model.id());
-            endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model.id() + "] upstream answered a"
+                    + " non-event-stream body", model);
+            endWith(response, OpenAiError.sseEvent(502, "bad_gateway", "[" + model + "] upstream answered a"
                     + " streaming request with a body that is neither an event stream nor JSON"), done);
         });
     }

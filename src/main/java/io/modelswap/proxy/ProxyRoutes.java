@@ -1,61 +1,51 @@
 package io.modelswap.proxy;
 
+import io.modelswap.backend.Backends;
+import io.modelswap.backend.ServedModel;
 import io.modelswap.failure.FailureCause;
-import io.modelswap.http.FailureAnswer;
-import io.modelswap.http.OpenAiError;
 import io.modelswap.http.BadRequestException;
-import io.modelswap.http.RequestGuard;
-import io.modelswap.http.BoundedBody;
 import io.modelswap.http.BodyBudget;
-import io.modelswap.settings.ModelswapSettings;
-import io.modelswap.config.ModelConfig;
+import io.modelswap.http.BoundedBody;
+import io.modelswap.http.OpenAiError;
+import io.modelswap.http.RequestGuard;
 import io.modelswap.metrics.RequestTracker;
-import io.modelswap.process.ProcessView;
-import io.modelswap.process.ProcessState;
-import io.modelswap.router.Grant;
-import io.modelswap.router.PendingRequest;
-import io.modelswap.router.Router;
-import io.modelswap.router.RouterView;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
+import io.modelswap.settings.ModelswapSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
- * The model-routed endpoints: find the requested model, ask the router for it, and forward the request once the
- * model is ready. Registered directly on Vert.x's router, ahead of the REST endpoints, on exact paths only, so the
- * management API ({@code /v1/models}, {@code /running}, ...) is never shadowed.
+ * The model-routed endpoints: find the requested model among the backends, and hand the request to a
+ * {@link ProxyExchange}, which acquires the model and forwards the request once it is leased. Registered directly on
+ * Vert.x's router, ahead of the REST endpoints, on exact paths only, so the management API ({@code /v1/models},
+ * {@code /running}, ...) is never shadowed.
  */
 @ApplicationScoped
 public class ProxyRoutes {
 
-    private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
     /** The upstream path whose streaming requests may get a loading stream ({@code /v1/...} and {@code /v/...}). */
     private static final String CHAT_COMPLETIONS = "/chat/completions";
     /** Bodies up to this size are parsed on the event loop (well under a millisecond); larger ones on a worker. */
     static final int INLINE_PARSE_BYTES = 64 * 1024;
 
     private final Vertx vertx;
-    private final Router router;
+    private final Backends backends;
     private final UpstreamForwarder forwarder;
     private final RequestTracker tracker;
     private final long maxBodyBytes;
     private final BodyBudget budget;
 
-    public ProxyRoutes(Vertx vertx, Router router, UpstreamForwarder forwarder, RequestTracker tracker,
+    public ProxyRoutes(Vertx vertx, Backends backends, UpstreamForwarder forwarder, RequestTracker tracker,
             ModelswapSettings settings, BodyBudget budget) {
         this.budget = budget;
         this.vertx = vertx;
-        this.router = router;
+        this.backends = backends;
         this.forwarder = forwarder;
         this.tracker = tracker;
         this.maxBodyBytes = settings.proxy().maxBodySize().asLongValue();
@@ -72,15 +62,14 @@ public class ProxyRoutes {
         HttpServerRequest request = rc.request();
         request.pause();
         String upstreamUri = route.upstreamPath() + (request.query() == null ? "" : "?" + request.query());
-        RouterView view = router.view();
-        if (view == null) {
+        if (!backends.ready()) {
             OpenAiError.send(rc.response(), 503, "modelswap is starting");
             return;
         }
         if (request.method() == HttpMethod.GET) {
             RequestGuard.run(rc.response(), "routing the request", () -> {
                 RequestedModel requested = ModelExtractor.fromQuery(request.params());
-                dispatch(rc, resolve(view, requested.name()), upstreamUri, null, false);
+                dispatch(rc, find(requested.name()), upstreamUri, null, false);
             });
             return;
         }
@@ -108,14 +97,14 @@ public class ProxyRoutes {
                 }));
     }
 
-    /** A body read, its model found and resolved, and the body rewritten for that model if it asks for it. */
-    private record Prepared(ModelConfig model, Buffer body, boolean mayShowLoading) {
+    /** A body read, its model found, and the body rewritten for that model if it asks for it. */
+    private record Prepared(ServedModel model, Buffer body, boolean mayShowLoading) {
     }
 
-    /** Pure and thread-safe (the router's view is an immutable snapshot): runs on the event loop or on a worker. */
+    /** Pure and thread-safe (the backends resolve from immutable snapshots): runs on the event loop or on a worker. */
     private Prepared prepare(ModelRoutes.Route route, Buffer body, String contentType) {
         RequestedModel requested = ModelExtractor.fromBody(contentType, body);
-        ModelConfig model = resolve(router.view(), requested.name());
+        ServedModel model = find(requested.name());
         Buffer forwarded = body;
         if (requested.json() && RequestRewriter.needsRewrite(model)) {
             forwarded = RequestRewriter.rewriteJson(body, model, requested.name());
@@ -128,13 +117,12 @@ public class ProxyRoutes {
     private void onUpstream(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         request.pause();
-        RouterView view = router.view();
-        if (view == null) {
+        if (!backends.ready()) {
             OpenAiError.send(rc.response(), 503, "modelswap is starting");
             return;
         }
         try {
-            Optional<UpstreamPath> path = UpstreamPath.match(request.path(), view.config());
+            Optional<UpstreamPath> path = UpstreamPath.match(request.path(), backends::find);
             if (path.isEmpty()) {
                 throw new BadRequestException(404, FailureCause.UNKNOWN_MODEL.code(), "no configured model matches "
                         + request.path() + "; GET /v1/models lists them");
@@ -155,124 +143,14 @@ public class ProxyRoutes {
         }
     }
 
-    /**
-     * Asks the router for the model, then forwards; the grant is released exactly once whatever happens. With
-     * {@code mayShowLoading} (a streaming chat request for a {@code sendLoadingState} model) and a model that is not
-     * ready, the client gets a loading stream once admitted; admission errors such as 429 still come first, as plain
-     * HTTP errors.
-     */
-    private void dispatch(RoutingContext rc, ModelConfig model, String upstreamUri, Buffer body,
+    private void dispatch(RoutingContext rc, ServedModel model, String upstreamUri, Buffer body,
             boolean mayShowLoading) {
-        HttpServerResponse response = rc.response();
-        Context httpContext = vertx.getOrCreateContext();
-        // Whether the model is ready only chooses what the client sees while waiting: an advisory read.
-        boolean showLoading = mayShowLoading && !isReady(model);
-        PendingRequest pending = router.submit(model.id());
-        tracker.begin(rc, model.id(), pending, body);
-        response.closeHandler(v -> router.cancel(pending));
-        if (!showLoading) {
-            pending.grant().onComplete(granted -> httpContext.runOnContext(v -> RequestGuard.run(response,
-                    "forwarding the request", () -> serve(rc, pending, upstreamUri, body))));
-            return;
-        }
-        pending.admission().onComplete(admitted -> httpContext.runOnContext(v -> RequestGuard.run(response,
-                "waiting for the model", () -> {
-            if (admitted.failed() || pending.grant().isComplete()) {
-                serve(rc, pending, upstreamUri, body); // refused, or ready already: nothing to show
-                return;
-            }
-            if (response.closed()) {
-                return; // the close handler has cancelled the request
-            }
-            LoadingStream loading = LoadingStream.start(vertx, response, model.id());
-            response.closeHandler(closed -> {
-                loading.stop();
-                router.cancel(pending);
-            });
-            pending.onQueuePosition(position -> httpContext.runOnContext(x -> loading.queuePosition(position)));
-            pending.grant().onComplete(granted -> httpContext.runOnContext(x -> {
-                if (granted.failed()) {
-                    FailureAnswer error = FailureAnswer.of(granted.cause());
-                    tracker.failed(response, error);
-                    loading.fail(error.status(), error.code(), error.message());
-                    return;
-                }
-                if (response.closed()) {
-                    loading.stop();
-                    router.serveDone(pending);
-                    return;
-                }
-                loading.done();
-                forward(rc, pending, granted.result(), upstreamUri, body, true, true);
-            }));
-        })));
+        ProxyExchange.start(vertx, rc, forwarder, tracker, model, upstreamUri, body, mayShowLoading);
     }
 
-    /** Once the grant is settled: forward the request, or answer the router's refusal. On the request's context. */
-    private void serve(RoutingContext rc, PendingRequest pending, String upstreamUri, Buffer body) {
-        HttpServerResponse response = rc.response();
-        Future<Grant> granted = pending.grant();
-        if (granted.failed()) {
-            FailureAnswer error = FailureAnswer.of(granted.cause());
-            tracker.failed(response, error);
-            error.send(response);
-            return;
-        }
-        if (response.closed()) {
-            router.serveDone(pending);
-            return;
-        }
-        forward(rc, pending, granted.result(), upstreamUri, body, false, true);
-    }
-
-    /**
-     * Forwards a granted request (whole, or only its answer's body into a loading stream) and releases the grant when
-     * the exchange is over. An upstream that refuses the connection, or loses it before answering, may have crashed
-     * an instant ago: the router is told, restarts the model if its server is gone, and the request is forwarded once
-     * more to what it grants then (a request the upstream may have received only to a new instance); a second loss is
-     * answered as the upstream failure it is. On the HTTP context.
-     */
-    private void forward(RoutingContext rc, PendingRequest pending, Grant grant, String upstreamUri, Buffer body,
-            boolean intoLoadingStream, boolean mayRetry) {
-        Context httpContext = vertx.getOrCreateContext();
-        Future<Void> exchange = intoLoadingStream
-                ? forwarder.forwardBody(rc.request(), grant.model(), upstreamUri, body, mayRetry)
-                : forwarder.forward(rc.request(), grant.model(), upstreamUri, body, mayRetry);
-        exchange.onComplete(done -> httpContext.runOnContext(v -> {
-            if (done.succeeded() || !(done.cause() instanceof UpstreamLostException lost)) {
-                router.serveDone(pending);
-                return;
-            }
-            LOG.infof("%s; the router restarts the model if its server is gone, then the request is sent again",
-                    lost.getMessage());
-            HttpServerResponse response = rc.response();
-            PendingRequest retry = router.retryAfterRefusal(pending, lost.requestSent());
-            response.closeHandler(closed -> router.cancel(retry));
-            retry.grant().onComplete(granted -> httpContext.runOnContext(w -> {
-                if (granted.failed()) {
-                    FailureAnswer error = FailureAnswer.of(granted.cause());
-                    if (!intoLoadingStream) {
-                        error.send(response);
-                    } else if (error.reachesClient() && !response.closed() && !response.ended()) {
-                        response.end(OpenAiError.sseEvent(error.body()));
-                    }
-                } else if (response.closed()) {
-                    router.serveDone(retry);
-                } else {
-                    forward(rc, retry, granted.result(), upstreamUri, body, intoLoadingStream, false);
-                }
-            }));
-        }));
-    }
-
-    private boolean isReady(ModelConfig model) {
-        RouterView view = router.view();
-        ProcessView process = view == null ? null : view.processes().get(model.id());
-        return process != null && process.state() == ProcessState.READY;
-    }
-
-    private static ModelConfig resolve(RouterView view, String requested) {
-        return view.config().resolve(requested).orElseThrow(() -> new BadRequestException(404, FailureCause.UNKNOWN_MODEL.code(),
+    private ServedModel find(String requested) {
+        return backends.find(requested).orElseThrow(() -> new BadRequestException(404,
+                FailureCause.UNKNOWN_MODEL.code(),
                 "model '" + requested + "' not found; GET /v1/models lists the configured models"));
     }
 }

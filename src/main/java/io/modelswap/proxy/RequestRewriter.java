@@ -4,7 +4,7 @@ import io.modelswap.http.JsonBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufInputStream;
-import io.modelswap.config.ModelConfig;
+import io.modelswap.backend.ServedModel;
 import io.modelswap.config.ModelFilters;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -22,11 +22,11 @@ final class RequestRewriter {
     private RequestRewriter() {
     }
 
-    static boolean needsRewrite(ModelConfig model) {
-        return !model.useModelName().isEmpty() || !model.filters().isEmpty();
+    static boolean needsRewrite(ServedModel model) {
+        return model.rewritesBody();
     }
 
-    static Buffer rewriteJson(Buffer body, ModelConfig model, String requestedName) {
+    static Buffer rewriteJson(Buffer body, ServedModel model, String requestedName) {
         try {
             ObjectNode json = (ObjectNode) MAPPER.readTree(new ByteBufInputStream(body.getByteBuf()));
             ModelFilters filters = model.filters();

@@ -2,8 +2,8 @@ package io.modelswap.proxy;
 
 import io.modelswap.http.OpenAiError;
 import io.modelswap.http.BoundedBody;
+import io.modelswap.backend.Upstream;
 import io.modelswap.settings.ModelswapSettings;
-import io.modelswap.config.ModelConfig;
 import io.modelswap.config.UpstreamTimeouts;
 import io.modelswap.metrics.RequestTracker;
 import io.vertx.core.Future;
@@ -29,16 +29,15 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Sends one granted request to its upstream and streams the answer back, chunk by chunk as the upstream writes it:
- * nothing is buffered on the way back, and a client that goes away resets the upstream request so a long generation
- * stops too. Hand-written on Vert.x's {@link HttpClient} rather than vertx-http-proxy because modelswap must read the
+ * Sends one leased request to its {@link Upstream} and streams the answer back, chunk by chunk as the upstream writes
+ * it: nothing is buffered on the way back, and a client that goes away (or a cancel) resets the upstream request so a
+ * long generation stops too. Hand-written on Vert.x's {@link HttpClient} rather than vertx-http-proxy because modelswap must read the
  * body before it knows the origin, wait for a swap, answer failures in the OpenAI envelope and apply per-model
  * timeouts; the library would be left with header filtering only.
  */
@@ -88,19 +87,31 @@ public class UpstreamForwarder {
         pools.close();
     }
 
+    /** One exchange with an upstream under way: its end, and the way to cut it short. */
+    public interface Forwarding {
+        /**
+         * Completes when the exchange is over, whether it succeeded or not: the caller releases its lease then. Fails
+         * only with {@link UpstreamLostException} (see {@code refusalRetried}).
+         */
+        Future<Void> done();
+
+        /** Resets the upstream request (the model stops generating) and ends the exchange; the client is not told. */
+        void cancel();
+    }
+
     /**
-     * Forwards the request in {@code server} to {@code model}'s upstream at {@code path} (raw, query included). With
-     * a {@code body} the buffered body is sent; without, the request body is piped through. Completes when the
-     * exchange is over, whether it succeeded or not: the caller releases its grant then.
+     * Forwards the request in {@code server} to {@code upstream} at {@code path} (raw, query included). With a
+     * {@code body} the buffered body is sent; without, the request body is piped through. Call on the request's
+     * context.
      *
      * @param refusalRetried when true, an upstream that refuses the connection (nothing listens on its port: it may
      *                       have crashed), or loses it before any response header while a buffered body was sent,
-     *                       is not answered: the future fails with {@link UpstreamLostException} and the client has
+     *                       is not answered: the exchange fails with {@link UpstreamLostException} and the client has
      *                       been told nothing, so the caller may forward the request again
      */
-    public Future<Void> forward(HttpServerRequest server, ModelConfig model, String path, Buffer body,
+    public Forwarding forward(HttpServerRequest server, Upstream upstream, String path, Buffer body,
             boolean refusalRetried) {
-        return exchange(server, model, path, body, wholeAnswer, refusalRetried);
+        return exchange(server, upstream, path, body, wholeAnswer, refusalRetried);
     }
 
     /**
@@ -108,9 +119,31 @@ public class UpstreamForwarder {
      * loading stream): only the upstream's body is piped. An upstream that answers anything but 200, or cannot be
      * reached, is told as a last {@code data: {"error":...}} event, since the status line cannot change any more.
      */
-    public Future<Void> forwardBody(HttpServerRequest server, ModelConfig model, String path, Buffer body,
+    public Forwarding forwardBody(HttpServerRequest server, Upstream upstream, String path, Buffer body,
             boolean refusalRetried) {
-        return exchange(server, model, path, body, bodyOnly, refusalRetried);
+        return exchange(server, upstream, path, body, bodyOnly, refusalRetried);
+    }
+
+    /** The state of one exchange; touched on the request's context only. */
+    private static final class Exchange implements Forwarding {
+        final Promise<Void> done = Promise.promise();
+        HttpClientRequest upstream;
+        boolean cancelled;
+
+        @Override
+        public Future<Void> done() {
+            return done.future();
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            // done first: the reset fails the answer's pipe at once, which must see the exchange over, not broken
+            boolean running = done.tryComplete();
+            if (running && upstream != null) {
+                upstream.reset();
+            }
+        }
     }
 
     /** The last event of a stream that the upstream broke off, before the connection is cut. */
@@ -119,34 +152,43 @@ public class UpstreamForwarder {
                 + " connection in the middle of its answer (it may have crashed); the answer is incomplete");
     }
 
-    private Future<Void> exchange(HttpServerRequest server, ModelConfig model, String path, Buffer body,
+    private Forwarding exchange(HttpServerRequest server, Upstream target, String path, Buffer body,
             AnswerSink sink, boolean refusalRetried) {
-        Promise<Void> done = Promise.promise();
+        Exchange exchange = new Exchange();
+        Promise<Void> done = exchange.done;
         HttpServerResponse response = server.response();
-        URI base = URI.create(model.proxy());
-        UpstreamTimeouts timeouts = model.timeouts();
+        UpstreamTimeouts timeouts = target.timeouts();
         RequestOptions options = new RequestOptions()
                 .setMethod(server.method())
-                .setHost(base.getHost())
-                .setPort(base.getPort() > 0 ? base.getPort() : 80)
-                .setURI(joinPath(base.getRawPath(), path))
-                .setHeaders(requestHeaders(server.headers(), body != null))
-                .putHeader(HttpHeaders.HOST, base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
+                .setHost(target.host())
+                .setPort(target.port())
+                .setURI(joinPath(target.base().getRawPath(), path))
+                .setHeaders(requestHeaders(server.headers(), body != null, target))
+                .putHeader(HttpHeaders.HOST, target.host()
+                        + (target.base().getPort() > 0 ? ":" + target.base().getPort() : ""));
         if (timeouts.connect() > 0) {
             options.setConnectTimeout(timeouts.connect() * 1000L);
         }
-        HttpClient client = pools.forLimit(model.concurrencyLimit());
+        HttpClient client = pools.forLimit(target.concurrencyLimit());
+        String model = target.model();
         requestWithOneRetry(client, options).onComplete(requested -> {
+            if (exchange.cancelled) {
+                if (requested.succeeded()) {
+                    requested.result().reset();
+                }
+                return;
+            }
             if (requested.failed() && refusalRetried && refused(requested.cause()) && !response.closed()) {
-                done.fail(new UpstreamLostException(model.id(), requested.cause().getMessage(), false));
+                done.fail(new UpstreamLostException(model, requested.cause().getMessage(), false));
                 return;
             }
             if (requested.failed()) {
-                sink.fail(response, 502, "[" + model.id() + "] upstream not reachable at " + model.proxy() + ": "
+                sink.fail(response, 502, "[" + model + "] upstream not reachable at " + target.address() + ": "
                         + requested.cause().getMessage(), done);
                 return;
             }
             HttpClientRequest upstream = requested.result();
+            exchange.upstream = upstream;
             if (response.closed()) {
                 // the client left while the connection was being made
                 upstream.reset();
@@ -154,21 +196,16 @@ public class UpstreamForwarder {
                 return;
             }
             // Vert.x logs a request's failures at ERROR unless someone listens: the outcome is handled below.
-            upstream.exceptionHandler(e -> LOG.debugf("[%s] upstream exchange: %s", model.id(), e.getMessage()));
-            // The client went away: abort the upstream exchange so the model stops generating for nobody. Only while
-            // the exchange is running: a finished request's connection is back in the pool, serving someone else.
-            response.closeHandler(v -> {
-                if (!done.future().isComplete()) {
-                    upstream.reset();
-                    done.tryComplete();
-                }
-            });
+            upstream.exceptionHandler(e -> LOG.debugf("[%s] upstream exchange: %s", model, e.getMessage()));
+            // A client that goes away, or a cancel, ends the exchange through Forwarding.cancel(): the upstream request
+            // is reset so the model stops generating for nobody, only while the exchange runs (a finished request's
+            // connection is back in the pool, serving someone else).
             // Answer the 504 before resetting: the reset fails upstream.response(), which must then stay silent.
             AtomicBoolean timedOut = new AtomicBoolean();
             long headerTimer = timeouts.responseHeader() <= 0 ? -1
                     : vertx.setTimer(timeouts.responseHeader() * 1000L, id -> {
                         timedOut.set(true);
-                        sink.fail(response, 504, "[" + model.id() + "] upstream sent no response within "
+                        sink.fail(response, 504, "[" + model + "] upstream sent no response within "
                                 + timeouts.responseHeader() + "s (timeouts.responseHeader)", done);
                         upstream.reset();
                     });
@@ -183,18 +220,18 @@ public class UpstreamForwarder {
                     return;
                 }
                 if (answered.failed()) {
-                    if (response.closed()) {
+                    if (response.closed() || exchange.cancelled) {
                         done.tryComplete(); // our own reset after the client left: nobody to tell
                     } else if (refusalRetried && body != null && connectionLost(answered.cause())) {
                         // a server dying as it accepted the connection: the body can be sent again, to a new one
-                        done.fail(new UpstreamLostException(model.id(), answered.cause().getMessage(), true));
+                        done.fail(new UpstreamLostException(model, answered.cause().getMessage(), true));
                     } else {
-                        sink.fail(response, 502, "[" + model.id() + "] upstream failed: "
+                        sink.fail(response, 502, "[" + model + "] upstream failed: "
                                 + answered.cause().getMessage(), done);
                     }
                     return;
                 }
-                if (response.closed()) {
+                if (response.closed() || exchange.cancelled) {
                     answered.result().request().reset();
                     done.tryComplete();
                     return;
@@ -215,7 +252,7 @@ public class UpstreamForwarder {
                 server.pipeTo(upstream).onFailure(e -> upstream.reset());
             }
         });
-        return done.future();
+        return exchange;
     }
 
     /**
@@ -244,7 +281,7 @@ public class UpstreamForwarder {
 
     /** How the upstream's answer (or the failure to get one) reaches the client. */
     private interface AnswerSink {
-        void relay(ModelConfig model, HttpClientResponse upstream, HttpServerRequest server, Promise<Void> done);
+        void relay(String model, HttpClientResponse upstream, HttpServerRequest server, Promise<Void> done);
 
         void fail(HttpServerResponse response, int status, String message, Promise<Void> done);
     }
@@ -252,7 +289,7 @@ public class UpstreamForwarder {
     /** Status, headers and body, as the upstream sent them; failures as OpenAI error responses. */
     private final AnswerSink wholeAnswer = new AnswerSink() {
         @Override
-        public void relay(ModelConfig model, HttpClientResponse upstream, HttpServerRequest server,
+        public void relay(String model, HttpClientResponse upstream, HttpServerRequest server,
                 Promise<Void> done) {
             HttpServerResponse response = server.response();
             response.setStatusCode(upstream.statusCode());
@@ -285,7 +322,7 @@ public class UpstreamForwarder {
     /** The body only, into an event stream already under way; failures as its last event. */
     private final AnswerSink bodyOnly = new AnswerSink() {
         @Override
-        public void relay(ModelConfig model, HttpClientResponse upstream, HttpServerRequest server,
+        public void relay(String model, HttpClientResponse upstream, HttpServerRequest server,
                 Promise<Void> done) {
             HttpServerResponse response = server.response();
             if (upstream.statusCode() == 200 && isEventStream(upstream.getHeader(HttpHeaders.CONTENT_TYPE))) {
@@ -301,11 +338,11 @@ public class UpstreamForwarder {
                 String text = read.succeeded() ? read.result().toString() : "";
                 JsonObject envelope = upstreamError(text);
                 if (envelope == null) {
-                    String message = "[" + model.id() + "] upstream answered " + status
+                    String message = "[" + model + "] upstream answered " + status
                             + (text.isBlank() ? "" : ": " + abbreviate(text.strip()));
                     envelope = OpenAiError.body(status, OpenAiError.codeFor(status), message);
                 }
-                LOG.warnf("[%s] upstream answered %d after a loading stream: %s", model.id(), status,
+                LOG.warnf("[%s] upstream answered %d after a loading stream: %s", model, status,
                         abbreviate(text.strip()));
                 tracker.failed(response, status, envelope.getValue("error") instanceof JsonObject e
                         && e.getValue("message") instanceof String m ? m : "upstream answered " + status);
@@ -327,16 +364,17 @@ public class UpstreamForwarder {
      * Content-Length the client then waits for forever), so it is told not to, and the client's connection is cut
      * instead, after one last error event when the answer is an event stream. Every HTTP client raises on that.
      */
-    private void pipeBody(ModelConfig model, HttpClientResponse upstream, HttpServerRequest server,
+    private void pipeBody(String model, HttpClientResponse upstream, HttpServerRequest server,
             boolean eventStream, Promise<Void> done) {
         HttpServerResponse response = server.response();
         tracker.tap(response, upstream).pipe().endOnFailure(false).to(new LiveResponse(response)).onComplete(piped -> {
-            if (piped.failed() && !response.closed() && !response.ended()) {
+            // a cancelled exchange (done already) broke off on purpose: the proxy ends the client's exchange itself
+            if (piped.failed() && !response.closed() && !response.ended() && !done.future().isComplete()) {
                 LOG.warnf("[%s] the upstream broke off its answer (%s); cutting the client's connection so that the"
-                        + " partial answer cannot pass for a complete one", model.id(), piped.cause().getMessage());
+                        + " partial answer cannot pass for a complete one", model, piped.cause().getMessage());
                 tracker.failed(response, 502, "the upstream broke off its answer: " + piped.cause().getMessage());
                 if (eventStream) {
-                    response.write(brokenStreamEvent(model.id())).onComplete(written -> cut(server));
+                    response.write(brokenStreamEvent(model)).onComplete(written -> cut(server));
                 } else {
                     cut(server);
                 }
@@ -350,7 +388,7 @@ public class UpstreamForwarder {
      * terminating chunk. Not {@code response.reset()} there: it marks the response closed first, and Vert.x then
      * skips its end handlers when the connection goes, so the request would never be accounted for.
      */
-    private static void cut(HttpServerRequest server) {
+    static void cut(HttpServerRequest server) {
         if (server.version() == HttpVersion.HTTP_2) {
             server.response().reset();
         } else {
@@ -395,14 +433,17 @@ public class UpstreamForwarder {
         });
     }
 
-    private static MultiMap requestHeaders(MultiMap incoming, boolean bodyReplaced) {
+    /** The client's headers less hop-by-hop ones, with the upstream's own header rules applied. */
+    private static MultiMap requestHeaders(MultiMap incoming, boolean bodyReplaced, Upstream target) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         incoming.forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(lower) && !(bodyReplaced && lower.equals("content-length"))) {
+            if (!HOP_BY_HOP.contains(lower) && !(bodyReplaced && lower.equals("content-length"))
+                    && !target.removeHeaders().contains(lower)) {
                 headers.add(name, value);
             }
         });
+        target.setHeaders().forEach(headers::set);
         return headers;
     }
 

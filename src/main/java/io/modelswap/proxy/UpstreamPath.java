@@ -1,11 +1,11 @@
 package io.modelswap.proxy;
 
 import io.modelswap.http.BadRequestException;
-import io.modelswap.config.ModelConfig;
-import io.modelswap.config.SwapConfig;
+import io.modelswap.backend.ServedModel;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Splits {@code /upstream/<model>/<rest>} the way llama-swap does: the longest configured model name (IDs may contain
@@ -17,11 +17,11 @@ import java.util.Optional;
  * @param requested   the name as written in the path (an ID or alias)
  * @param rest        the remaining raw path, starting with {@code /}; empty when the path ends at the model name
  */
-record UpstreamPath(ModelConfig model, String requested, String rest) {
+record UpstreamPath(ServedModel model, String requested, String rest) {
 
     static final String PREFIX = "/upstream/";
 
-    static Optional<UpstreamPath> match(String rawPath, SwapConfig config) {
+    static Optional<UpstreamPath> match(String rawPath, Function<String, Optional<ServedModel>> resolve) {
         if (!rawPath.startsWith(PREFIX)) {
             return Optional.empty();
         }
@@ -40,7 +40,7 @@ record UpstreamPath(ModelConfig model, String requested, String rest) {
                 name.append('/');
             }
             name.append(decoded);
-            Optional<ModelConfig> model = config.resolve(name.toString());
+            Optional<ServedModel> model = resolve.apply(name.toString());
             if (model.isPresent()) {
                 String rest = i + 1 < segments.length ? "/" + String.join("/", java.util.Arrays.copyOfRange(
                         segments, i + 1, segments.length)) : "";

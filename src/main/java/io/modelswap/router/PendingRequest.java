@@ -2,12 +2,15 @@ package io.modelswap.router;
 
 import io.modelswap.failure.FailureCause;
 import io.modelswap.failure.ServeFailure;
+import io.modelswap.process.StateChange;
 import io.modelswap.router.scheduler.Ticket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -28,6 +31,12 @@ public final class PendingRequest {
     private final List<IntConsumer> queuePositionListeners = new CopyOnWriteArrayList<>();
     /** The latest queue position told, 0 while never queued (or since it left the queue): replayed to a late listener. */
     private volatile int lastQueuePosition;
+    /** Transitions of the model told while this request waited, at most {@link #PROGRESS_KEPT}: replayed too. */
+    private final List<StateChange> progress = new ArrayList<>();
+    private final List<Consumer<StateChange>> progressListeners = new ArrayList<>();
+
+    /** Load steps kept for a listener that comes late (a load is a handful of transitions). */
+    static final int PROGRESS_KEPT = 16;
 
     PendingRequest(Ticket ticket, Instant submitted) {
         this.ticket = ticket;
@@ -70,7 +79,32 @@ public final class PendingRequest {
         }
     }
 
+    /**
+     * Calls {@code listener} with every transition of the model's process while this request waits for its grant
+     * (the loop tells them as it hears of them), those told before the listener was added first.
+     */
+    public void onLoadProgress(Consumer<StateChange> listener) {
+        List<StateChange> told;
+        synchronized (progress) {
+            progressListeners.add(listener);
+            told = List.copyOf(progress);
+        }
+        told.forEach(listener);
+    }
+
     // ---- loop side ----
+
+    void loadProgress(StateChange change) {
+        List<Consumer<StateChange>> listeners;
+        synchronized (progress) {
+            if (progress.size() == PROGRESS_KEPT) {
+                progress.remove(0);
+            }
+            progress.add(change);
+            listeners = List.copyOf(progressListeners);
+        }
+        listeners.forEach(listener -> listener.accept(change));
+    }
 
     void admit() {
         admission.tryComplete();

@@ -122,26 +122,6 @@ public class Router {
     }
 
     /**
-     * Makes {@code model} (a resolved model ID) ready through the same queue as requests, then releases it at once:
-     * what a preload or a management "load" asks for. Fails with the {@link io.modelswap.failure.ServeFailure} a request would get.
-     */
-    public Future<Void> load(String model) {
-        return releaseWhenReady(submit(model));
-    }
-
-    /**
-     * Completes when {@code request}'s model is ready, releasing the grant at once (a load holds the model for no
-     * request); fails with the refusal. For callers that must also {@link #cancel} the request when their client
-     * leaves. The future completes on the run loop's thread.
-     */
-    public Future<Void> releaseWhenReady(PendingRequest request) {
-        return request.grant().map(granted -> {
-            serveDone(request);
-            return null;
-        });
-    }
-
-    /**
      * Stops {@code models} (every model when empty); completes when their processes are gone, with those of them that
      * were running when the loop took the unload (by its own account, not by a reader's look at a process).
      */

@@ -142,6 +142,11 @@ final class RouterLoop implements Effects {
     void onStateChange(StateChange change) {
         owners.onStateChange(change);
         publishView();
+        for (PendingRequest request : pending.values()) {
+            if (request.model().equals(change.model()) && !request.grant().isComplete()) {
+                request.loadProgress(change); // what the load endpoints stream to a client that waits
+            }
+        }
         scheduler.onStateChanged(change.model(), change.to());
         if (change.from() == ProcessState.READY) {
             // only now that the scheduler knows the instance is leaving: they must not be granted it again

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelswap.backend.Acquisition;
+import io.modelswap.backend.ModelBackend;
+import io.modelswap.backend.ServedModel;
 import io.modelswap.config.ConfigLoader;
 import io.modelswap.config.SwapConfig;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class UpstreamPathTest {
@@ -22,8 +26,32 @@ class UpstreamPathTest {
                 cmd: server --port ${PORT}
             """).config().orElseThrow();
 
+    /** A backend that only resolves names, as the local one does, from the configuration above. */
+    private static final ModelBackend NAMES = new ModelBackend() {
+        @Override
+        public String kind() {
+            return "local";
+        }
+
+        @Override
+        public Optional<ServedModel> find(String name) {
+            return CONFIG.resolve(name).map(m -> new ServedModel(this, m.id(), m.useModelName(), m.filters(),
+                    m.sendLoadingState()));
+        }
+
+        @Override
+        public Acquisition acquire(ServedModel model) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean looksReady(ServedModel model) {
+            return false;
+        }
+    };
+
     private static UpstreamPath match(String path) {
-        return UpstreamPath.match(path, CONFIG).orElseThrow();
+        return UpstreamPath.match(path, NAMES::find).orElseThrow();
     }
 
     @Test
@@ -54,22 +82,22 @@ class UpstreamPathTest {
 
     @Test
     void anEncodedSlashNeverJoinsSegmentsIntoAModelName() {
-        assertThrows(BadRequestException.class, () -> UpstreamPath.match("/upstream/author%2Fmodel/x", CONFIG));
+        assertThrows(BadRequestException.class, () -> UpstreamPath.match("/upstream/author%2Fmodel/x", NAMES::find));
     }
 
     @Test
     void dotSegmentsAreRefused() {
         assertEquals(400, assertThrows(BadRequestException.class,
-                () -> UpstreamPath.match("/upstream/llama/../author/model/x", CONFIG)).status());
+                () -> UpstreamPath.match("/upstream/llama/../author/model/x", NAMES::find)).status());
         assertEquals(400, assertThrows(BadRequestException.class,
-                () -> UpstreamPath.match("/upstream/llama/%2e%2e/x", CONFIG)).status());
+                () -> UpstreamPath.match("/upstream/llama/%2e%2e/x", NAMES::find)).status());
         assertEquals(400, assertThrows(BadRequestException.class,
-                () -> UpstreamPath.match("/upstream/../llama/x", CONFIG)).status());
+                () -> UpstreamPath.match("/upstream/../llama/x", NAMES::find)).status());
     }
 
     @Test
     void anUnknownModelMatchesNothing() {
-        assertTrue(UpstreamPath.match("/upstream/nope/x", CONFIG).isEmpty());
-        assertTrue(UpstreamPath.match("/v1/models", CONFIG).isEmpty());
+        assertTrue(UpstreamPath.match("/upstream/nope/x", NAMES::find).isEmpty());
+        assertTrue(UpstreamPath.match("/v1/models", NAMES::find).isEmpty());
     }
 }

@@ -1,0 +1,40 @@
+package io.modelswap.backend;
+
+import java.util.Optional;
+
+/**
+ * Something that serves models, behind the one seam between the HTTP side and whatever runs a model: the local
+ * processes ({@code LocalBackend}), later another modelswap or any OpenAI-compatible endpoint (a peer backend).
+ * llama-swap's {@code Router} interface with {@code Handles(model)}, and its {@code Peer} sibling, are the shape.
+ *
+ * <p>The HTTP side finds a name's model with {@link #find}, asks for it with {@link #acquire}, waits for the
+ * {@link Acquisition}'s lease, talks to the lease's {@link Upstream}, and releases the lease exactly once. It never
+ * sees how a backend decides (a run loop, a swap, a remote call).
+ */
+public interface ModelBackend {
+
+    /** What this backend is, as activity and the UI show it: {@code local}, {@code peer}. */
+    String kind();
+
+    /** Whether this backend has what it needs to answer (the local one: its configuration is loaded). */
+    default boolean ready() {
+        return true;
+    }
+
+    /** The model {@code name} (an ID, an alias, ...) means here, if this backend serves it. */
+    Optional<ServedModel> find(String name);
+
+    /** Whether this backend serves {@code name}. */
+    default boolean serves(String name) {
+        return find(name).isPresent();
+    }
+
+    /** Asks for {@code model} (one this backend found); the acquisition says when it is admitted and when ready. */
+    Acquisition acquire(ServedModel model);
+
+    /**
+     * Whether {@code model} could be used at once: advisory, read for display only (it chooses what a waiting client
+     * sees, a loading stream or nothing), never to decide anything the backend itself decides.
+     */
+    boolean looksReady(ServedModel model);
+}
