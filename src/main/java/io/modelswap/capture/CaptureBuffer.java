@@ -75,19 +75,31 @@ public class CaptureBuffer {
         }
     }
 
+    /**
+     * One compressor per thread, reset between captures: a new {@link Deflater} sets up zlib's window and hash tables
+     * (about 256 KiB of native memory, zeroed) for every request, which was the largest single cost of a captured
+     * request (docs/benchmarks.md). Captures are taken on the event-loop threads, a fixed few.
+     */
+    private static final ThreadLocal<Compressor> COMPRESSOR = ThreadLocal.withInitial(Compressor::new);
+
+    private static final class Compressor {
+        final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        final byte[] chunk = new byte[16 * 1024];
+    }
+
     static byte[] deflate(byte[] plain) {
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        Compressor compressor = COMPRESSOR.get();
+        Deflater deflater = compressor.deflater;
         try {
             deflater.setInput(plain);
             deflater.finish();
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 4));
-            byte[] chunk = new byte[16 * 1024];
             while (!deflater.finished()) {
-                out.write(chunk, 0, deflater.deflate(chunk));
+                out.write(compressor.chunk, 0, deflater.deflate(compressor.chunk));
             }
             return out.toByteArray();
         } finally {
-            deflater.end();
+            deflater.reset();
         }
     }
 
