@@ -29,7 +29,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -49,9 +51,11 @@ public class UpstreamForwarder {
      * RFC 9110 hop-by-hop headers, never forwarded in either direction; and {@code Expect}, which modelswap answers
      * itself (a 100 Continue once it reads the body) and must not ask of the upstream again.
      */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "expect");
+    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
+        "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect"};
+
+    /** Most upstream addresses remembered parsed (one per configured model in practice); beyond it, starts over. */
+    static final int MAX_TARGETS = 256;
 
     /** Methods whose requests never carry a body (an HTTP/2 request of another method may, without a length). */
     private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
@@ -68,6 +72,17 @@ public class UpstreamForwarder {
     private final RequestTracker tracker;
 
     private final ModelswapSettings settings;
+    /** Each model's {@code proxy} URL, parsed once instead of for every request. */
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+
+    /** Where a model's requests go: its {@code proxy} URL taken apart. */
+    record Target(String host, int port, String basePath, String hostHeader) {
+        static Target of(String proxy) {
+            URI base = URI.create(proxy);
+            return new Target(base.getHost(), base.getPort() > 0 ? base.getPort() : 80, base.getRawPath(),
+                    base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
+        }
+    }
 
     public UpstreamForwarder(Vertx vertx, RequestTracker tracker, ModelswapSettings settings) {
         this.vertx = vertx;
@@ -121,15 +136,15 @@ public class UpstreamForwarder {
             AnswerSink sink, boolean refusalRetried) {
         Promise<Void> done = Promise.promise();
         HttpServerResponse response = server.response();
-        URI base = URI.create(model.proxy());
+        Target target = targetOf(model.proxy());
         UpstreamTimeouts timeouts = model.timeouts();
         RequestOptions options = new RequestOptions()
                 .setMethod(server.method())
-                .setHost(base.getHost())
-                .setPort(base.getPort() > 0 ? base.getPort() : 80)
-                .setURI(joinPath(base.getRawPath(), path))
+                .setHost(target.host())
+                .setPort(target.port())
+                .setURI(joinPath(target.basePath(), path))
                 .setHeaders(requestHeaders(server.headers(), body != null))
-                .putHeader(HttpHeaders.HOST, base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
+                .putHeader(HttpHeaders.HOST, target.hostHeader());
         if (timeouts.connect() > 0) {
             options.setConnectTimeout(timeouts.connect() * 1000L);
         }
@@ -255,11 +270,12 @@ public class UpstreamForwarder {
             HttpServerResponse response = server.response();
             response.setStatusCode(upstream.statusCode());
             response.setStatusMessage(upstream.statusMessage());
-            upstream.headers().forEach((name, value) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                    response.headers().add(name, value);
+            MultiMap headers = response.headers();
+            for (Map.Entry<String, String> header : upstream.headers()) {
+                if (!isHopByHop(header.getKey())) {
+                    headers.add(header.getKey(), header.getValue());
                 }
-            });
+            }
             String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
             if (isEventStream(contentType)) {
                 // nginx and other proxies in front of modelswap must not hold back tokens (llama-swap #236)
@@ -357,7 +373,29 @@ public class UpstreamForwarder {
     }
 
     private static boolean isEventStream(String contentType) {
-        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+    }
+
+    /** Whether {@code name} is one of {@link #HOP_BY_HOP}, in any case, without making a lower-case copy. */
+    static boolean isHopByHop(String name) {
+        for (String hop : HOP_BY_HOP) {
+            if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Target targetOf(String proxy) {
+        Target target = targets.get(proxy);
+        if (target == null) {
+            if (targets.size() >= MAX_TARGETS) {
+                targets.clear(); // reloads that keep changing the URLs: forget the old ones
+            }
+            target = Target.of(proxy);
+            targets.put(proxy, target);
+        }
+        return target;
     }
 
     private static void endWith(HttpServerResponse response, String lastEvent, Promise<Void> done) {
@@ -395,12 +433,12 @@ public class UpstreamForwarder {
 
     private static MultiMap requestHeaders(MultiMap incoming, boolean bodyReplaced) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        incoming.forEach((name, value) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(lower) && !(bodyReplaced && lower.equals("content-length"))) {
-                headers.add(name, value);
+        for (Map.Entry<String, String> header : incoming) {
+            String name = header.getKey();
+            if (!isHopByHop(name) && !(bodyReplaced && name.equalsIgnoreCase("content-length"))) {
+                headers.add(name, header.getValue());
             }
-        });
+        }
         return headers;
     }
 
