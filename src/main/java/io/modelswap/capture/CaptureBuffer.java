@@ -1,13 +1,18 @@
 package io.modelswap.capture;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Inflater;
 
 /**
@@ -26,7 +31,11 @@ public class CaptureBuffer {
      * returns whether it was kept.
      */
     public boolean add(long id, String json, long limit) {
-        byte[] packed = deflate(json.getBytes(StandardCharsets.UTF_8));
+        return addPacked(id, deflate(json.getBytes(StandardCharsets.UTF_8)), limit);
+    }
+
+    /** Like {@link #add}, for a capture already compressed with {@link #pack}. */
+    boolean addPacked(long id, byte[] packed, long limit) {
         synchronized (captures) {
             if (packed.length > limit) {
                 shrinkTo(limit);
@@ -81,10 +90,37 @@ public class CaptureBuffer {
      * request (docs/benchmarks.md). Captures are taken on the event-loop threads, a fixed few.
      */
     private static final ThreadLocal<Compressor> COMPRESSOR = ThreadLocal.withInitial(Compressor::new);
+    private static final JsonFactory JSON = new JsonFactory();
 
     private static final class Compressor {
         final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         final byte[] chunk = new byte[16 * 1024];
+    }
+
+    /** What writes a capture's JSON. */
+    interface JsonWriter {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /**
+     * A capture's JSON, written by {@code writer} straight into the compressor: no tree, no base64 string, no encoded
+     * text in between (a capture is written for every proxied POST while captures are on, the default).
+     */
+    static byte[] pack(JsonWriter writer) {
+        Compressor compressor = COMPRESSOR.get();
+        Deflater deflater = compressor.deflater;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (DeflaterOutputStream compressed = new DeflaterOutputStream(out, deflater, 4096);
+                JsonGenerator json = JSON.createGenerator(compressed)) {
+            writer.write(json);
+            json.flush();
+            compressed.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a capture could not be written", e);
+        } finally {
+            deflater.reset();
+        }
+        return out.toByteArray();
     }
 
     static byte[] deflate(byte[] plain) {
