@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Inflater;
 
 /**
@@ -92,9 +92,37 @@ public class CaptureBuffer {
     private static final ThreadLocal<Compressor> COMPRESSOR = ThreadLocal.withInitial(Compressor::new);
     private static final JsonFactory JSON = new JsonFactory();
 
-    private static final class Compressor {
+    /** The thread's deflater and its output chunk; as a stream, what is written to it is compressed into {@code out}. */
+    private static final class Compressor extends OutputStream {
         final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         final byte[] chunk = new byte[16 * 1024];
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            deflater.setInput(bytes, offset, length);
+            while (!deflater.needsInput()) {
+                out.write(chunk, 0, deflater.deflate(chunk));
+            }
+        }
+
+        byte[] finish() {
+            deflater.finish();
+            while (!deflater.finished()) {
+                out.write(chunk, 0, deflater.deflate(chunk));
+            }
+            return out.toByteArray();
+        }
+
+        void reset() {
+            deflater.reset();
+            out = new ByteArrayOutputStream(256);
+        }
     }
 
     /** What writes a capture's JSON. */
@@ -108,34 +136,25 @@ public class CaptureBuffer {
      */
     static byte[] pack(JsonWriter writer) {
         Compressor compressor = COMPRESSOR.get();
-        Deflater deflater = compressor.deflater;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (DeflaterOutputStream compressed = new DeflaterOutputStream(out, deflater, 4096);
-                JsonGenerator json = JSON.createGenerator(compressed)) {
+        try {
+            JsonGenerator json = JSON.createGenerator(compressor);
             writer.write(json);
-            json.flush();
-            compressed.finish();
+            json.close(); // flushes into the compressor, which stays open
+            return compressor.finish();
         } catch (IOException e) {
             throw new UncheckedIOException("a capture could not be written", e);
         } finally {
-            deflater.reset();
+            compressor.reset();
         }
-        return out.toByteArray();
     }
 
     static byte[] deflate(byte[] plain) {
         Compressor compressor = COMPRESSOR.get();
-        Deflater deflater = compressor.deflater;
         try {
-            deflater.setInput(plain);
-            deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 4));
-            while (!deflater.finished()) {
-                out.write(compressor.chunk, 0, deflater.deflate(compressor.chunk));
-            }
-            return out.toByteArray();
+            compressor.write(plain, 0, plain.length);
+            return compressor.finish();
         } finally {
-            deflater.reset();
+            compressor.reset();
         }
     }
 
