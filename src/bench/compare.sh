@@ -8,7 +8,8 @@
 #
 # Defaults: 5 s per wrk run (after a 2 s warm-up), 200 streams of 20 events 100 ms apart, 60 s of rest before the
 # RSS that must be back within 10 % of its level before the SSE load. Runs the JVM build (target/quarkus-app, built
-# when missing) and, when target/*-runner exists, the native executable; MODES="jvm" or MODES="native" picks one.
+# when missing) and, when target/*-runner exists (or RUNNER=/path/to/runner), the native executable; MODES="jvm" or
+# MODES="native" picks one. OUT=dir keeps the raw output elsewhere than target/compare (for repetitions).
 # Each mode gets its own phase: modelswap starts the upstream (src/test/java/io/modelswap/bench/BenchUpstream.java,
 # Vert.x, about 0.02 ms per answer) as its model, and direct, nginx and modelswap are measured against that same
 # upstream process, interleaved per connection count.
@@ -46,7 +47,7 @@ if [ ! -f target/test-classes/io/modelswap/bench/SseLoad.class ] || [ ! -f "$CP_
   ./mvnw -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test
 fi
 BENCH_CP="$PWD/target/test-classes:$PWD/target/classes:$(cat "$CP_FILE")"
-RUNNER=$(ls target/*-runner 2>/dev/null | head -1 || true)
+RUNNER=${RUNNER:-$(ls target/*-runner 2>/dev/null | head -1 || true)}
 if [ -z "${MODES:-}" ]; then
   MODES=jvm
   [ -n "$RUNNER" ] && MODES="jvm native"
@@ -65,9 +66,11 @@ else
   PINNING="no pinning ($CORES cores): upstream, proxy and load generator share every core"
 fi
 pin() { local cpus=$1; shift; if [ -n "$cpus" ]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
+# for `pin_exec CPUS cmd &`: the background job becomes the command itself, so $! is its pid (RSS, kill)
+pin_exec() { local cpus=$1; shift; if [ -n "$cpus" ]; then exec taskset -c "$cpus" "$@"; else exec "$@"; fi; }
 pin_prefix() { [ -n "$1" ] && echo "taskset -c $1 " || true; }
 
-OUT=target/compare
+OUT=${OUT:-target/compare}
 rm -rf "$OUT"; mkdir -p "$OUT"
 WORK=$(mktemp -d)
 PIDS=()
@@ -80,7 +83,10 @@ trap cleanup EXIT
 
 SWAP_PORT=18800; UP_PORT=18801; NGINX_PORT=18802
 BODY='{"model":"bench","messages":[{"role":"user","content":"hi"}]}'
-LIMIT=$(( STREAMS > 256 ? STREAMS + 64 : 320 ))
+# Well above the connections: a request counts against concurrencyLimit until the router has its serveDone, which
+# comes after the client has its answer, so a client that keeps N connections busy holds up to 2N slots at moments
+# (docs/benchmarks.md, "next"); the limit is not what this measures.
+LIMIT=$(( (STREAMS > 256 ? STREAMS : 256) * 4 + 64 ))
 
 cat > "$WORK/post.lua" <<LUA
 wrk.method = "POST"
@@ -122,7 +128,7 @@ http {
   }
 }
 NGINX
-  pin "$PROXY_CPUS" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
+  pin_exec "$PROXY_CPUS" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")
   wait_http "http://127.0.0.1:$NGINX_PORT/health" || { echo "nginx did not start" >&2; cat "$WORK/nginx/logs/error.log" >&2; exit 1; }
@@ -147,6 +153,8 @@ percentile() { awk -v p="$1%" '$1 == p { v=$2; if (v ~ /us$/) { sub(/us/,"",v); 
 rps() { awk '/Requests\/sec/ {printf "%d", $2}' "$1"; }
 field() { tr ' ' '\n' < "$2" | awk -F= -v k="$1" '$1 == k {print $2}'; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+# modelswap's added time as a multiple of nginx's: "n/a" when nginx added nothing measurable (under 1 us)
+ratio() { awk -v m="$1" -v n="$2" 'BEGIN { if (n < 0.001) print "n/a (nginx adds " sprintf("%.3f", n) " ms)"; else printf "%.2f", m / n }'; }
 
 for MODE in $MODES; do
   if [ "$MODE" = native ]; then
@@ -167,7 +175,7 @@ models:
 YAML
   LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
   start_ns=$(date +%s%N)
-  pin "$PROXY_CPUS" "${APP[@]}" -config "$WORK/config.yaml" -listen "127.0.0.1:$SWAP_PORT" \
+  pin_exec "$PROXY_CPUS" "${APP[@]}" -config "$WORK/config.yaml" -listen "127.0.0.1:$SWAP_PORT" \
     -Dmodelswap.processes.state-file=off >"$OUT/modelswap-$MODE.log" 2>&1 &
   APP_PID=$!
   PIDS+=("$APP_PID")
@@ -217,7 +225,7 @@ YAML
     d50=$(percentile 50 "$OUT/$MODE-direct-$c.txt"); d99=$(percentile 99 "$OUT/$MODE-direct-$c.txt")
     n50=$(percentile 50 "$OUT/$MODE-nginx-$c.txt"); n99=$(percentile 99 "$OUT/$MODE-nginx-$c.txt")
     m50=$(percentile 50 "$OUT/$MODE-modelswap-$c.txt"); m99=$(percentile 99 "$OUT/$MODE-modelswap-$c.txt")
-    echo "| $c | **$(calc %.2f "($m50 - $d50) / (($n50 - $d50) > 0.001 ? ($n50 - $d50) : 0.001)")** | **$(calc %.2f "($m99 - $d99) / (($n99 - $d99) > 0.001 ? ($n99 - $d99) : 0.001)")** | **$(calc %.2f "$(rps "$OUT/$MODE-modelswap-$c.txt") / $(rps "$OUT/$MODE-nginx-$c.txt")")** |"
+    echo "| $c | **$(ratio "$(calc %.3f "$m50 - $d50")" "$(calc %.3f "$n50 - $d50")")** | **$(ratio "$(calc %.3f "$m99 - $d99")" "$(calc %.3f "$n99 - $d99")")** | **$(calc %.2f "$(rps "$OUT/$MODE-modelswap-$c.txt") / $(rps "$OUT/$MODE-nginx-$c.txt")")** |"
   done
   echo
   echo "SSE: $STREAMS concurrent streams of $EVENTS events ${INTERVAL_MS} ms apart; delays in ms; \"added\" is over direct."
@@ -232,6 +240,8 @@ YAML
     echo "| $path | $(field errors "$f") | $(field first_p50_ms "$f") | $(field first_p99_ms "$f") | $(field delay_p50_ms "$f") | $(field delay_p99_ms "$f") | $(field delay_max_ms "$f") $added"
   done
   echo
+  echo "health_ms=$health_ms first_ms=$first_ms idle_rss=$idle_rss wrk_rss=$wrk_rss pre_sse_rss=$pre_sse_rss sse_rss=$sse_rss settled_rss=$settled_rss load=${LOAD_AT_START// //}" \
+    > "$OUT/$MODE-footprint.txt"
   echo "| footprint, $MODE | |"
   echo "|---|---|"
   echo "| spawn to first \`/health\` 200 | ${health_ms} ms |"

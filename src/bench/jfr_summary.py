@@ -15,23 +15,42 @@ import re
 import subprocess
 import sys
 
-# What a CPU sample was doing, by the frames in its stack: first match per area, areas may overlap (inclusive).
-AREAS = [
-    ("model scan of the request body (ModelExtractor)", re.compile(r"io\.modelswap\.proxy\.(ModelExtractor|JsonBodies)\.")),
-    ("body read (BoundedBody)", re.compile(r"io\.modelswap\.proxy\.BoundedBody")),
-    ("request tracking: metrics, activity row, in-flight list (metrics/inflight/capture)",
-     re.compile(r"io\.modelswap\.(metrics|inflight|capture|activity)\.")),
-    ("usage scanning (UsageScanner, Tokens)", re.compile(r"io\.modelswap\.metrics\.(UsageScanner|Tokens)")),
-    ("micrometer meters", re.compile(r"io\.micrometer\.")),
-    ("router: submit/grant/serveDone and the run loop", re.compile(r"io\.modelswap\.router\.")),
-    ("event bus delivery", re.compile(r"io\.vertx\.core\.eventbus\.")),
-    ("upstream forwarding (UpstreamForwarder, pools)", re.compile(r"io\.modelswap\.proxy\.(UpstreamForwarder|UpstreamPools|LiveResponse)")),
-    ("Vert.x HTTP client (to the upstream)", re.compile(r"io\.vertx\.core\.http\.impl\.(Http1xClient|HttpClient|ClientHttp|SharedClientHttpStreamEndpoint|Http1xClientConnection)")),
-    ("Vert.x HTTP server and web router", re.compile(r"io\.vertx\.(core\.http\.impl\.(Http1xServer|HttpServer)|ext\.web\.)")),
-    ("Netty HTTP codec", re.compile(r"io\.netty\.handler\.codec\.http\.")),
-    ("socket reads and writes (epoll, syscalls)", re.compile(r"io\.netty\.channel\.(epoll|nio|unix)|sun\.nio\.ch\.|io\.netty\.channel\.socket")),
-    ("logging", re.compile(r"org\.jboss\.logging|org\.jboss\.logmanager")),
+# What a CPU sample was doing: the innermost modelswap frame of its stack decides (so the I/O that a modelswap method
+# calls counts for it, and what Vert.x calls back into modelswap counts for that callback); a stack without any
+# modelswap frame is the HTTP machinery itself.
+COMPONENTS = [
+    ("model scan of the request body (ModelExtractor, JsonBodies)", re.compile(r"^io\.modelswap\.proxy\.(ModelExtractor|JsonBodies)\.")),
+    ("body read (BoundedBody)", re.compile(r"^io\.modelswap\.proxy\.BoundedBody")),
+    ("forwarding: request to the upstream, answer piped back (UpstreamForwarder, LiveResponse)",
+     re.compile(r"^io\.modelswap\.proxy\.(UpstreamForwarder|UpstreamPools|LiveResponse|NonStreamingAnswer)")),
+    ("routes and dispatch (ProxyRoutes, RequestGuard)", re.compile(r"^io\.modelswap\.proxy\.")),
+    ("connection guards (HeaderDeadline, ConnectionGuard)", re.compile(r"^io\.modelswap\.proxy\.(HeaderDeadline|ConnectionGuard)")),
+    ("router: submit, grant, serveDone and the run loop", re.compile(r"^io\.modelswap\.(router|bus)\.")),
+    ("usage scanning (UsageScanner, Tokens)", re.compile(r"^io\.modelswap\.metrics\.(UsageScanner|Tokens)")),
+    ("request metrics and activity rows (RequestTracker, LiveRequest, ActivityLog)",
+     re.compile(r"^io\.modelswap\.(metrics|activity)\.")),
+    ("captures (CaptureRecorder, CaptureBuffer)", re.compile(r"^io\.modelswap\.capture\.")),
+    ("in-flight list (InflightRequests)", re.compile(r"^io\.modelswap\.inflight\.")),
+    ("other modelswap code (process supervision, performance sampling, ...)", re.compile(r"^io\.modelswap\.")),
 ]
+NO_MODELSWAP = "HTTP server and client machinery with no modelswap frame (Vert.x, Netty, web router)"
+
+
+def component(frames):
+    ours = next((f for f in frames if f.startswith("io.modelswap.")), None)
+    if ours is None:
+        return NO_MODELSWAP
+    # the guards sit under every read of a connection: look past them to what the read was for
+    if re.match(r"^io\.modelswap\.proxy\.(HeaderDeadline|ConnectionGuard)", ours):
+        inner = [f for f in frames if f.startswith("io.modelswap.") and not re.match(r"^io\.modelswap\.proxy\.(HeaderDeadline|ConnectionGuard)", f)]
+        if not inner or frames.index(inner[0]) > frames.index(ours):
+            return NO_MODELSWAP
+        ours = inner[0]
+    for name, pattern in COMPONENTS:
+        if pattern.search(ours):
+            return name
+    return NO_MODELSWAP
+
 
 UNITS = {"bytes": 1, "byte": 1, "kB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
 
@@ -66,6 +85,31 @@ def events(text):
             fields[key] = value
 
 
+SELF = [
+    ("socket calls (their Java side)", re.compile(r"^(sun\.nio\.ch\.|io\.netty\.channel\.epoll\.Native|java\.net\.|sun\.nio\.fs)")),
+    ("modelswap", re.compile(r"^io\.modelswap\.")),
+    ("Vert.x", re.compile(r"^io\.vertx\.")),
+    ("Netty", re.compile(r"^io\.netty\.")),
+    ("Jackson", re.compile(r"^com\.fasterxml\.")),
+    ("Micrometer", re.compile(r"^io\.micrometer\.")),
+    ("Quarkus, ArC, SmallRye", re.compile(r"^io\.(quarkus|smallrye)\.")),
+    ("JDK: strings, collections, other", re.compile(r"^(java|jdk|sun)\.")),
+]
+
+
+def library(frames):
+    """The library the sampled method belongs to; a JDK method (a HashMap, a String) is charged to its first caller
+    outside the JDK. JFR samples Java code only: time inside system calls is not in these samples at all."""
+    first = frames[0]
+    if SELF[0][1].search(first):
+        return SELF[0][0]
+    for frame in frames:
+        for name, pattern in SELF[1:-1]:
+            if pattern.search(frame):
+                return name
+    return SELF[-1][0]
+
+
 def allocated_per_request(path, requests):
     data = json.loads(jfr("print", "--json", "--events", "jdk.ThreadAllocationStatistics", path))
     first, last = {}, {}
@@ -88,6 +132,7 @@ def main():
     samples = 0
     areas = collections.Counter()
     top = collections.Counter()
+    libraries = collections.Counter()
     threads = collections.Counter()
     for fields, frames in events(jfr("print", "--stack-depth", "96", "--events", "jdk.ExecutionSample", path)):
         if not frames:
@@ -96,13 +141,17 @@ def main():
         thread = re.sub(r"\d+", "N", fields.get("sampledThread", "?").split('"')[1] if '"' in fields.get("sampledThread", "") else "?")
         threads[thread] += 1
         top[re.sub(r"\s+line:.*", "", frames[0])] += 1
-        for name, pattern in AREAS:
-            if any(pattern.search(f) for f in frames):
-                areas[name] += 1
-    print(f"| CPU samples by area (inclusive, of {samples:,}) | share |")
+        libraries[library(frames)] += 1
+        areas[component(frames)] += 1
+    print(f"| CPU samples by what they were doing (innermost modelswap frame; {samples:,} samples) | share |")
     print("|---|---|")
-    for name, _ in AREAS:
-        print(f"| {name} | {100 * areas[name] / max(1, samples):.1f} % |")
+    for name, n in areas.most_common():
+        print(f"| {name} | {100 * n / max(1, samples):.1f} % |")
+    print()
+    print(f"| CPU samples by where the sampled method is (self) | share |")
+    print("|---|---|")
+    for name, n in libraries.most_common():
+        print(f"| {name} | {100 * n / max(1, samples):.1f} % |")
     print()
     print("| CPU samples by thread | share |")
     print("|---|---|")

@@ -10,14 +10,15 @@
 #
 # Defaults: 20 s at 32 connections, non-streaming; a third argument "stream" profiles SSE answers instead (20 events
 # per stream, 5 ms apart). The recording stays in target/profile/modelswap.jfr for `jfr view` or JMC; MODELSWAP_JAVA_OPTS
-# adds JVM options to modelswap.
+# adds JVM options to modelswap; JAR=other/target/quarkus-app/quarkus-run.jar profiles another build (a before/after).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_RUN=${1:-20}
 CONNS=${2:-32}
 STREAM=${3:-}
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B -ntp -DskipTests package
+JAR=${JAR:-target/quarkus-app/quarkus-run.jar}
+[ -f "$JAR" ] || ./mvnw -q -B -ntp -DskipTests package
 CP_FILE=target/bench-classpath.txt
 if [ ! -f target/test-classes/io/modelswap/bench/BenchUpstream.class ] || [ ! -f "$CP_FILE" ]; then
   ./mvnw -B -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test
@@ -48,7 +49,7 @@ wrk.headers["Content-Type"] = "application/json"
 LUA
 # shellcheck disable=SC2086
 java ${MODELSWAP_JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
-  -jar target/quarkus-app/quarkus-run.jar -config "$WORK/config.yaml" -listen 127.0.0.1:$PORT \
+  -jar "$JAR" -config "$WORK/config.yaml" -listen 127.0.0.1:$PORT \
   -Dmodelswap.processes.state-file=off >"$OUT/modelswap.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break; sleep 0.1; done
