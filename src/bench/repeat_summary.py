@@ -10,11 +10,16 @@ import sys
 def wrk(path):
     text = open(path).read()
     out = {}
+    if int(re.search(r"(\d+) requests in", text).group(1)) == 0:
+        return None  # nothing answered within the run: no latency to compare
     for pct in ("50", "99"):
         m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)\s*$" % pct, text, re.M)
         value = float(m.group(1))
         out["p" + pct] = {"us": value / 1000, "ms": value, "s": value * 1000}[m.group(2)]
     out["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", text))
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    out["errors"] = errors + (sum(int(g) for g in m.groups()) if m else 0)
     return out
 
 
@@ -41,17 +46,21 @@ print(f"{len(runs)} runs; median (min to max)")
 for mode in modes:
     loads = [fields(os.path.join(r, f"{mode}-footprint.txt"))["load"].replace("/", " ") for r in runs]
     print(f"\n#### {mode}: load average at the start of each run: {'; '.join(loads)}\n")
-    print("| conns | nginx added p50 ms | modelswap added p50 ms | added p50 ratio (goal <= 2) | added p99 ratio (goal <= 3) | req/s ratio |")
-    print("|---|---|---|---|---|---|")
+    print("| conns | nginx added p50 ms | modelswap added p50 ms | added p50 ratio (goal <= 2) | added p99 ratio (goal <= 3) | req/s ratio | errors nginx / modelswap (all runs) |")
+    print("|---|---|---|---|---|---|---|")
     for c in (1, 32, 256):
         rows = []
         for r in runs:
             d, n, m = (wrk(os.path.join(r, f"{mode}-{p}-{c}.txt")) for p in ("direct", "nginx", "modelswap"))
+            if d is None or n is None or m is None:
+                rows.append((None, None, None, None, 0.0 if m is None else None, 0, 0))
+                continue
             rows.append((n["p50"] - d["p50"], m["p50"] - d["p50"],
                          ratio(m["p50"] - d["p50"], n["p50"] - d["p50"]),
-                         ratio(m["p99"] - d["p99"], n["p99"] - d["p99"]), m["rps"] / n["rps"]))
+                         ratio(m["p99"] - d["p99"], n["p99"] - d["p99"]), m["rps"] / n["rps"], n["errors"], m["errors"]))
         cols = list(zip(*rows))
-        print(f"| {c} | {cell(cols[0], '{:.3f}')} | {cell(cols[1], '{:.3f}')} | {cell(cols[2])} | {cell(cols[3])} | {cell(cols[4])} |")
+        note = "" if all(x is not None for x in cols[1]) else "; a path answered nothing in a run"
+        print(f"| {c} | {cell(cols[0], '{:.3f}')} | {cell(cols[1], '{:.3f}')} | {cell(cols[2])} | {cell(cols[3])} | {cell(cols[4])} | {sum(cols[5])} / {sum(cols[6])}{note} |")
     print("\n| SSE | errors | added first-event p99 ms (goal <= 50) | added per-event p99 ms (goal <= 5) |")
     print("|---|---|---|---|")
     for path in ("nginx", "modelswap"):
