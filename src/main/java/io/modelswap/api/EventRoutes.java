@@ -72,11 +72,12 @@ public class EventRoutes {
                 broadcast(frame("activity", new JsonObject().put("id", entry.id()).encode()));
             }
         });
+        // subscribers are added inside inflight.atomically, with their snapshot: frames are built only while any
         inflight.subscribe(data -> {
             if (!subscribers.isEmpty()) {
                 broadcast(frame("inflight", data));
             }
-        });
+        }, () -> !subscribers.isEmpty());
         vertx.eventBus().<ConfigReloader.ReloadStatus>localConsumer(ConfigReloader.STATUS_ADDRESS, message -> {
             if (!subscribers.isEmpty()) {
                 broadcast(frame("configReload", UiConfig.reload(message.body()).encode()));

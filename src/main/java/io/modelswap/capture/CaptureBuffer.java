@@ -1,7 +1,12 @@
 package io.modelswap.capture;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,7 +31,11 @@ public class CaptureBuffer {
      * returns whether it was kept.
      */
     public boolean add(long id, String json, long limit) {
-        byte[] packed = deflate(json.getBytes(StandardCharsets.UTF_8));
+        return addPacked(id, deflate(json.getBytes(StandardCharsets.UTF_8)), limit);
+    }
+
+    /** Like {@link #add}, for a capture already compressed with {@link #pack}. */
+    boolean addPacked(long id, byte[] packed, long limit) {
         synchronized (captures) {
             if (packed.length > limit) {
                 shrinkTo(limit);
@@ -75,19 +84,77 @@ public class CaptureBuffer {
         }
     }
 
-    static byte[] deflate(byte[] plain) {
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-        try {
-            deflater.setInput(plain);
+    /**
+     * One compressor per thread, reset between captures: a new {@link Deflater} sets up zlib's window and hash tables
+     * (about 256 KiB of native memory, zeroed) for every request, which was the largest single cost of a captured
+     * request (docs/benchmarks.md). Captures are taken on the event-loop threads, a fixed few.
+     */
+    private static final ThreadLocal<Compressor> COMPRESSOR = ThreadLocal.withInitial(Compressor::new);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** The thread's deflater and its output chunk; as a stream, what is written to it is compressed into {@code out}. */
+    private static final class Compressor extends OutputStream {
+        final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        final byte[] chunk = new byte[16 * 1024];
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            deflater.setInput(bytes, offset, length);
+            while (!deflater.needsInput()) {
+                out.write(chunk, 0, deflater.deflate(chunk));
+            }
+        }
+
+        byte[] finish() {
             deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 4));
-            byte[] chunk = new byte[16 * 1024];
             while (!deflater.finished()) {
                 out.write(chunk, 0, deflater.deflate(chunk));
             }
             return out.toByteArray();
+        }
+
+        void reset() {
+            deflater.reset();
+            out = new ByteArrayOutputStream(256);
+        }
+    }
+
+    /** What writes a capture's JSON. */
+    interface JsonWriter {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /**
+     * A capture's JSON, written by {@code writer} straight into the compressor: no tree, no base64 string, no encoded
+     * text in between (a capture is written for every proxied POST while captures are on, the default).
+     */
+    static byte[] pack(JsonWriter writer) {
+        Compressor compressor = COMPRESSOR.get();
+        try {
+            JsonGenerator json = JSON.createGenerator(compressor);
+            writer.write(json);
+            json.close(); // flushes into the compressor, which stays open
+            return compressor.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a capture could not be written", e);
         } finally {
-            deflater.end();
+            compressor.reset();
+        }
+    }
+
+    static byte[] deflate(byte[] plain) {
+        Compressor compressor = COMPRESSOR.get();
+        try {
+            compressor.write(plain, 0, plain.length);
+            return compressor.finish();
+        } finally {
+            compressor.reset();
         }
     }
 

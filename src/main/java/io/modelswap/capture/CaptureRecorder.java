@@ -1,15 +1,15 @@
 package io.modelswap.capture;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.modelswap.metrics.ActivityLog;
 import io.modelswap.metrics.LiveRequest;
 import io.modelswap.metrics.RequestObserver;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -95,17 +95,40 @@ public class CaptureRecorder implements RequestObserver {
         boolean ok = row.status() >= 200 && row.status() < 300;
         Buffer requestBody = parts.requestBody() ? request.requestBody() : null;
         Buffer responseBody = parts.responseBody() && ok ? request.responseBody() : null;
-        JsonObject capture = new JsonObject()
-                .put("id", row.id())
-                .put("req_path", request.path())
-                .put("req_headers", new JsonObject(new LinkedHashMap<>(request.requestHeaders())))
-                .put("req_body", base64(requestBody))
-                .put("resp_headers", new JsonObject(new LinkedHashMap<>(request.responseHeaders())))
-                .put("resp_body", base64(responseBody));
-        buffer.add(row.id(), capture.encode(), limit);
+        // {"id","req_path","req_headers","req_body","resp_headers","resp_body"}, bodies in base64 (llama-swap's shape)
+        byte[] packed = CaptureBuffer.pack(json -> {
+            json.writeStartObject();
+            json.writeNumberField("id", row.id());
+            json.writeStringField("req_path", request.path());
+            headers(json, "req_headers", request.requestHeaders());
+            body(json, "req_body", requestBody);
+            headers(json, "resp_headers", request.responseHeaders());
+            body(json, "resp_body", responseBody);
+            json.writeEndObject();
+        });
+        buffer.addPacked(row.id(), packed, limit);
     }
 
-    private static String base64(Buffer body) {
-        return body == null ? null : Base64.getEncoder().encodeToString(body.getBytes());
+    private static void headers(JsonGenerator json, String field, Map<String, String> headers) throws IOException {
+        json.writeObjectFieldStart(field);
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            json.writeStringField(header.getKey(), header.getValue());
+        }
+        json.writeEndObject();
+    }
+
+    /** The body in base64, written from where its bytes lie; null when there is none. */
+    private static void body(JsonGenerator json, String field, Buffer body) throws IOException {
+        json.writeFieldName(field);
+        if (body == null) {
+            json.writeNull();
+            return;
+        }
+        ByteBuf bytes = body.getByteBuf();
+        if (bytes.hasArray()) {
+            json.writeBinary(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+        } else {
+            json.writeBinary(body.getBytes());
+        }
     }
 }

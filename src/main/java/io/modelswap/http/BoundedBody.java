@@ -44,13 +44,13 @@ public final class BoundedBody {
         AtomicLong taken = new AtomicLong();
         rc.addEndHandler(ended -> budget.give(taken.getAndSet(0)));
         Promise<Buffer> done = Promise.promise();
-        CompositeByteBuf body = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+        Chunks body = new Chunks();
         request.handler(chunk -> {
             if (done.future().isComplete()) {
                 return;
             }
             int size = chunk.length();
-            if (body.writerIndex() + (long) size > limit) {
+            if (body.length() + (long) size > limit) {
                 request.pause();
                 done.tryFail(tooLarge(limit));
                 return;
@@ -61,16 +61,45 @@ public final class BoundedBody {
                 return;
             }
             taken.addAndGet(size);
-            body.addComponent(true, chunk.getByteBuf());
+            body.add(chunk);
         });
         request.exceptionHandler(e -> done.tryFail(new BadRequestException(400,
                 "could not read the request body: " + e.getMessage()).closingConnection()));
-        request.endHandler(v -> done.tryComplete(Buffer.buffer(body)));
+        request.endHandler(v -> done.tryComplete(body.whole()));
         if (expectsContinue(request)) {
             request.response().writeContinue();
         }
         request.resume();
         return done.future();
+    }
+
+    /**
+     * The chunks of a body as they came: the one chunk itself when there is only one (most bodies: it can then be
+     * parsed in place, see {@link JsonBodies#parserOf}), a composite of them otherwise; never a copy.
+     */
+    private static final class Chunks {
+        private Buffer first;
+        private CompositeByteBuf more;
+
+        long length() {
+            return more != null ? more.writerIndex() : first != null ? first.length() : 0;
+        }
+
+        void add(Buffer chunk) {
+            if (first == null) {
+                first = chunk;
+                return;
+            }
+            if (more == null) {
+                more = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+                more.addComponent(true, first.getByteBuf());
+            }
+            more.addComponent(true, chunk.getByteBuf());
+        }
+
+        Buffer whole() {
+            return more != null ? Buffer.buffer(more) : first != null ? first : Buffer.buffer();
+        }
     }
 
     /** An HTTP/1.1 client that waits for {@code 100 Continue} before sending its body. */

@@ -2,10 +2,12 @@ package io.modelswap.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -42,6 +44,19 @@ public final class JsonBodies {
     private static final Pattern LEFTOVER_SOURCE = Pattern.compile("\\s*\\[Source:[^\\]]*\\]");
 
     private JsonBodies() {
+    }
+
+    /**
+     * A parser over {@code body}'s bytes: over its backing array where it has one (a body that arrived in one chunk,
+     * the usual case), so nothing is copied; through a stream over its chunks otherwise.
+     */
+    public static JsonParser parserOf(Buffer body) throws IOException {
+        ByteBuf bytes = body.getByteBuf();
+        if (bytes.hasArray()) {
+            return FACTORY.createParser(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(),
+                    bytes.readableBytes());
+        }
+        return FACTORY.createParser((InputStream) new ByteBufInputStream(bytes));
     }
 
     /** A small body as plain Java values (maps, lists, strings, numbers); a 400 when it is not JSON. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,11 @@ import java.util.function.Consumer;
  * <p>Every frame is built and handed to the listeners under one lock, so each listener sees a request's frames in the
  * order they happened ({@code upsert}s, then its {@code remove}) and {@link #atomically} can join a snapshot to the
  * live frames without a gap.
+ *
+ * <p>A frame is built only while a listener has an audience (an {@code /api/events} client): with nobody watching,
+ * a request costs a row in the map and nothing else (no JSON, no timer), which was a third of the proxy's allocations
+ * per request (docs/benchmarks.md). A listener that starts to listen takes a snapshot first ({@link #atomically}), so
+ * the frames it never got are not missed.
  */
 @ApplicationScoped
 public class InflightRequests implements RequestObserver {
@@ -39,12 +45,16 @@ public class InflightRequests implements RequestObserver {
     private final Vertx vertx;
     private final ConfigReloader config;
     private final Map<Long, Row> rows = new ConcurrentHashMap<>();
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
 
     public InflightRequests(Vertx vertx, ConfigReloader config) {
         this.vertx = vertx;
         this.config = config;
+    }
+
+    /** A subscriber of the frames, and whether anyone is listening to it right now. */
+    private record Listener(Consumer<String> frames, BooleanSupplier listening) {
     }
 
     /** One listed request and what was last told of it; guarded by {@link #lock}. */
@@ -84,6 +94,9 @@ public class InflightRequests implements RequestObserver {
                 tell(row);
                 return;
             }
+            if (!anyoneListening()) {
+                return; // byte counts only: a listener that comes later reads them from its snapshot
+            }
             if (row.timer >= 0) {
                 return; // an upsert is already due: it will carry the latest counts
             }
@@ -106,7 +119,9 @@ public class InflightRequests implements RequestObserver {
             if (row.timer >= 0) {
                 vertx.cancelTimer(row.timer);
             }
-            publish(new JsonObject().put("operation", "remove").put("id", Long.toString(request.id())));
+            if (anyoneListening()) {
+                publish(new JsonObject().put("operation", "remove").put("id", Long.toString(request.id())));
+            }
         }
     }
 
@@ -148,7 +163,16 @@ public class InflightRequests implements RequestObserver {
 
     /** Calls {@code listener} with every frame's JSON text from now on, in order. It must not block. */
     public void subscribe(Consumer<String> listener) {
-        listeners.add(listener);
+        subscribe(listener, () -> true);
+    }
+
+    /**
+     * Like {@link #subscribe(Consumer)}, for a listener that passes frames on to an audience that comes and goes:
+     * while {@code listening} is false for every listener no frame is built. {@code listening} must turn true only
+     * inside {@link #atomically}, together with the snapshot that the new audience starts from.
+     */
+    public void subscribe(Consumer<String> listener, BooleanSupplier listening) {
+        listeners.add(new Listener(listener, listening));
     }
 
     /**
@@ -173,7 +197,7 @@ public class InflightRequests implements RequestObserver {
         }
     }
 
-    /** Publishes an upsert of {@code row}; under {@link #lock}. */
+    /** Publishes an upsert of {@code row} when anyone listens, and remembers what it told; under {@link #lock}. */
     private void tell(Row row) {
         if (row.timer >= 0) {
             vertx.cancelTimer(row.timer);
@@ -183,14 +207,25 @@ public class InflightRequests implements RequestObserver {
         row.toldState = row.request.state();
         row.toldPosition = row.request.queuePosition();
         row.toldAnswered = row.request.upstreamAnswered();
-        publish(new JsonObject().put("operation", "upsert").put("request", json(row.request, Instant.now())));
+        if (anyoneListening()) {
+            publish(new JsonObject().put("operation", "upsert").put("request", json(row.request, Instant.now())));
+        }
+    }
+
+    private boolean anyoneListening() {
+        for (Listener listener : listeners) {
+            if (listener.listening().getAsBoolean()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void publish(JsonObject frame) {
         String text = frame.encode();
-        for (Consumer<String> listener : listeners) {
+        for (Listener listener : listeners) {
             try {
-                listener.accept(text);
+                listener.frames().accept(text);
             } catch (RuntimeException e) {
                 // a listener's failure is its own
             }

@@ -65,7 +65,13 @@ public class RequestTracker {
         this.observers = observers.stream().toList();
     }
 
-    private record ModelGauges(AtomicInteger queued, AtomicInteger inFlight, Timer queueWait) {
+    /**
+     * A model's meters, looked up once: {@code modelswap.requests} by status label too, since building a meter's id
+     * from its tags and finding it in the registry for every request cost more than the count itself. Bounded: the
+     * status labels are the 500 three-digit codes and {@code aborted}.
+     */
+    private record ModelGauges(AtomicInteger queued, AtomicInteger inFlight, Timer queueWait,
+            Map<String, Counter> requestsByStatus) {
     }
 
     /** One request's progress; its fields are guarded by its own monitor (grant and end race). */
@@ -108,9 +114,11 @@ public class RequestTracker {
                 int sent = response.ended() ? response.getStatusCode() : 0;
                 if (gauges.get(live.model()) == g) {
                     // not for a model a reload removed meanwhile: its series are gone and must not come back
-                    Counter.builder("modelswap.requests").description("Proxied requests by model and response status")
-                            .tag("model", live.model()).tag("status", statusLabel(failedStatus > 0 ? failedStatus : sent))
-                            .register(registry)
+                    g.requestsByStatus.computeIfAbsent(statusLabel(failedStatus > 0 ? failedStatus : sent),
+                            label -> Counter.builder("modelswap.requests")
+                                    .description("Proxied requests by model and response status")
+                                    .tag("model", live.model()).tag("status", label)
+                                    .register(registry))
                             .increment();
                 }
                 tokens = scanner == null ? Tokens.NONE : scanner.finish();
@@ -268,12 +276,20 @@ public class RequestTracker {
                     .description("Requests being served by their model's upstream").tag("model", m).register(registry);
             Timer wait = Timer.builder("modelswap.queue.wait").description("Time from arrival to grant")
                     .tag("model", m).serviceLevelObjectives(WAIT_BUCKETS).register(registry);
-            return new ModelGauges(queued, inFlight, wait);
+            return new ModelGauges(queued, inFlight, wait, new ConcurrentHashMap<>());
         });
     }
 
     /** The status as a label: a three-digit code, or {@code aborted} when the client went away unanswered. */
     static String statusLabel(int status) {
-        return status >= 100 && status <= 599 ? Integer.toString(status) : "aborted";
+        return status >= 100 && status <= 599 ? STATUS_LABELS[status - 100] : "aborted";
+    }
+
+    private static final String[] STATUS_LABELS = new String[500];
+
+    static {
+        for (int i = 0; i < STATUS_LABELS.length; i++) {
+            STATUS_LABELS[i] = Integer.toString(i + 100);
+        }
     }
 }

@@ -4,11 +4,9 @@ import io.modelswap.http.BadRequestException;
 import io.modelswap.http.JsonBodies;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -21,7 +19,9 @@ import java.util.Locale;
  *
  * <p>A body that is a JSON object is read as JSON whatever its {@code Content-Type} says (none, {@code text/plain},
  * or curl's default {@code application/x-www-form-urlencoded} for {@code -d}), as llama-swap reads the raw body; only
- * multipart bodies are always read as forms. Time and memory are linear in the body size.
+ * multipart bodies are always read as forms. Time is linear in the body size; nothing is built but the model's name
+ * (the parser reads the body's bytes where they lie, decodes no string but {@code model}, and keeps no tree): about
+ * 1 ms per MiB of JSON here (docs/benchmarks.md).
  */
 public final class ModelExtractor {
 
@@ -72,8 +72,7 @@ public final class ModelExtractor {
         boolean seenModel = false;
         boolean stream = false;
         boolean modelIsString = true;
-        try (InputStream in = new ByteBufInputStream(body.getByteBuf());
-                JsonParser parser = JsonBodies.FACTORY.createParser(in)) {
+        try (JsonParser parser = JsonBodies.parserOf(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new BadRequestException(400, "empty request body: a JSON object with \"model\" is required");

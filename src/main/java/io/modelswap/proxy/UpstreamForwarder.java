@@ -9,6 +9,7 @@ import io.modelswap.metrics.RequestTracker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -28,6 +29,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -267,11 +269,12 @@ public class UpstreamForwarder {
             HttpServerResponse response = server.response();
             response.setStatusCode(upstream.statusCode());
             response.setStatusMessage(upstream.statusMessage());
-            upstream.headers().forEach((name, value) -> {
-                if (!UpstreamRequests.HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                    response.headers().add(name, value);
+            MultiMap headers = response.headers();
+            for (Map.Entry<String, String> header : upstream.headers()) {
+                if (!UpstreamRequests.isHopByHop(header.getKey())) {
+                    headers.add(header.getKey(), header.getValue());
                 }
-            });
+            }
             String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
             if (isEventStream(contentType)) {
                 // nginx and other proxies in front of modelswap must not hold back tokens (llama-swap #236)

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,9 +20,8 @@ final class UpstreamRequests {
      * RFC 9110 hop-by-hop headers, never forwarded in either direction; and {@code Expect}, which modelswap answers
      * itself (a 100 Continue once it reads the body) and must not ask of the upstream again.
      */
-    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "expect");
+    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
+        "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect"};
 
     /** Methods whose requests never carry a body (an HTTP/2 request of another method may, without a length). */
     private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
@@ -42,16 +42,30 @@ final class UpstreamRequests {
         return server.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
+    /**
+     * Whether {@code name} is one of {@link #HOP_BY_HOP}, in any case, without making a lower-case copy (this runs for
+     * every header of every request and answer).
+     */
+    static boolean isHopByHop(String name) {
+        for (String hop : HOP_BY_HOP) {
+            if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The client's headers less hop-by-hop ones, with the upstream's own header rules applied. */
     static MultiMap headers(MultiMap incoming, boolean bodyReplaced, Upstream target) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        incoming.forEach((name, value) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(lower) && !(bodyReplaced && lower.equals("content-length"))
-                    && !target.removeHeaders().contains(lower)) {
-                headers.add(name, value);
+        boolean removals = !target.removeHeaders().isEmpty();
+        for (Map.Entry<String, String> header : incoming) {
+            String name = header.getKey();
+            if (!isHopByHop(name) && !(bodyReplaced && name.equalsIgnoreCase("content-length"))
+                    && !(removals && target.removeHeaders().contains(name.toLowerCase(Locale.ROOT)))) {
+                headers.add(name, header.getValue());
             }
-        });
+        }
         target.setHeaders().forEach(headers::set);
         return headers;
     }
