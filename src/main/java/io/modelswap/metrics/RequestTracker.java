@@ -86,6 +86,8 @@ public class RequestTracker {
         /** Set by {@link #failed}: the status and message of modelswap's own error answer. */
         int failedStatus;
         String failedMessage;
+        /** The activity row, once recorded: just before the answer's last bytes go out, or at the end. */
+        ActivityLog.Entry row;
 
         Tracked(LiveRequest live) {
             this.live = live;
@@ -102,9 +104,7 @@ public class RequestTracker {
         }
 
         void onEnd(HttpServerResponse response) {
-            int status;
-            Tokens tokens;
-            String error;
+            ActivityLog.Entry recorded;
             synchronized (this) {
                 ended = true;
                 if (granted) {
@@ -121,21 +121,29 @@ public class RequestTracker {
                                     .register(registry))
                             .increment();
                 }
-                tokens = scanner == null ? Tokens.NONE : scanner.finish();
-                status = failedStatus > 0 ? failedStatus : sent > 0 ? sent : CLIENT_CLOSED;
-                error = errorMessage(status, sent);
+                recorded = recordRow(sent);
             }
-            ActivityLog.Entry row = activity.record(live.arrived(), live.model(), live.path(), contentType, status,
-                    Duration.ofNanos(System.nanoTime() - submittedNanos).toMillis(), tokens, error);
             for (RequestObserver observer : observers) {
                 try {
-                    observer.ended(live, row);
+                    observer.ended(live, recorded);
                 } catch (RuntimeException e) {
                     LOG.debugf(e, "request observer %s failed", observer);
                 }
             }
             live.releaseCopies();
-            activity.announce(row);
+            activity.announce(recorded);
+        }
+
+        /** Records the activity row once; {@code sent} is the status the client gets, 0 when it got none. */
+        synchronized ActivityLog.Entry recordRow(int sent) {
+            if (row == null) {
+                Tokens tokens = scanner == null ? Tokens.NONE : scanner.finish();
+                int status = failedStatus > 0 ? failedStatus : sent > 0 ? sent : CLIENT_CLOSED;
+                row = activity.record(live.arrived(), live.model(), live.path(), contentType, status,
+                        Duration.ofNanos(System.nanoTime() - submittedNanos).toMillis(), tokens,
+                        errorMessage(status, sent));
+            }
+            return row;
         }
 
         /** What went wrong, for the activity row; null for a success. */
@@ -216,6 +224,18 @@ public class RequestTracker {
             t.live.copyChunk(chunk);
             changed(t.live);
         });
+    }
+
+    /**
+     * The answer to the request of {@code response} is complete and its last bytes are about to be written: its
+     * activity row is recorded now, so a client that has its answer finds its row, and one client's requests are
+     * numbered in the order it got their answers.
+     */
+    public void completing(HttpServerResponse response) {
+        Tracked t = tracked.get(response);
+        if (t != null) {
+            t.recordRow(response.getStatusCode());
+        }
     }
 
     /**

@@ -16,9 +16,12 @@ import io.vertx.core.streams.WriteStream;
 final class LiveResponse implements WriteStream<Buffer> {
 
     private final HttpServerResponse response;
+    private final Runnable beforeEnd;
 
-    LiveResponse(HttpServerResponse response) {
+    /** {@code beforeEnd} runs once the whole answer has been written, right before the response is ended. */
+    LiveResponse(HttpServerResponse response, Runnable beforeEnd) {
         this.response = response;
+        this.beforeEnd = beforeEnd;
     }
 
     private boolean gone() {
@@ -45,7 +48,11 @@ final class LiveResponse implements WriteStream<Buffer> {
 
     @Override
     public Future<Void> end() {
-        return gone() ? Future.succeededFuture() : response.end();
+        if (gone()) {
+            return Future.succeededFuture();
+        }
+        beforeEnd.run();
+        return response.end();
     }
 
     @Override

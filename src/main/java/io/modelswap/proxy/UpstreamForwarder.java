@@ -343,7 +343,7 @@ public class UpstreamForwarder {
     private void pipeBody(String model, HttpClientResponse upstream, HttpServerRequest server,
             boolean eventStream, Promise<Void> done) {
         HttpServerResponse response = server.response();
-        tracker.tap(response, upstream).pipe().endOnFailure(false).to(new LiveResponse(response)).onComplete(piped -> {
+        tracker.tap(response, upstream).pipe().endOnFailure(false).to(new LiveResponse(response, () -> tracker.completing(response))).onComplete(piped -> {
             // a cancelled exchange (done already) broke off on purpose: the proxy ends the client's exchange itself
             if (piped.failed() && !response.closed() && !response.ended() && !done.future().isComplete()) {
                 LOG.warnf("[%s] the upstream broke off its answer (%s); cutting the client's connection so that the"
