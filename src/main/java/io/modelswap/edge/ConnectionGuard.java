@@ -48,6 +48,7 @@ public class ConnectionGuard {
     private final Vertx vertx;
     private final int maxConnections;
     private final long headerTimeoutMillis;
+    private final long keepAliveTimeoutMillis;
     private final AtomicInteger open = new AtomicInteger();
 
     public ConnectionGuard(Vertx vertx, ModelswapSettings settings) {
@@ -55,6 +56,7 @@ public class ConnectionGuard {
         int configured = settings.http().maxConnections();
         this.maxConnections = configured > 0 ? configured : derivedCap(openFilesLimit());
         this.headerTimeoutMillis = settings.http().headerTimeout().toMillis();
+        this.keepAliveTimeoutMillis = settings.http().keepAliveTimeout().toMillis();
     }
 
     void register(@Observes Router web) {
@@ -108,8 +110,8 @@ public class ConnectionGuard {
                 }
             }
             if (installed > 0) {
-                LOG.infof("client connections: at most %d open, request heads within %d ms", maxConnections,
-                        headerTimeoutMillis);
+                LOG.infof("client connections: at most %d open, request heads within %d ms, idle for %d ms",
+                        maxConnections, headerTimeoutMillis, keepAliveTimeoutMillis);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warnf("client connection limits are not enforced (Vert.x internals changed?): %s", e.toString());
@@ -173,7 +175,7 @@ public class ConnectionGuard {
                 return;
             }
             child.closeFuture().addListener(closed -> open.decrementAndGet());
-            HeaderDeadline deadline = new HeaderDeadline(headerTimeoutMillis, plain);
+            HeaderDeadline deadline = new HeaderDeadline(headerTimeoutMillis, keepAliveTimeoutMillis, plain);
             child.attr(HeaderDeadline.OF_CHANNEL).set(deadline);
             child.pipeline().addFirst(DEADLINE_HANDLER, deadline);
             ctx.fireChannelRead(child);

@@ -13,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The first handler of a client connection's pipeline: while no request is in progress (the connection has just
- * opened, or its last response has ended), a request head must arrive within the timeout, however slowly its bytes
- * trickle in. A connection that misses it is closed; one that had sent part of a request first gets a 408 in the
- * OpenAI envelope. Requests report their start and end from the first route ({@link ConnectionGuard}); all state is
+ * The first handler of a client connection's pipeline: a request head must arrive within the header timeout of the
+ * connection opening, or of the first byte of a request on a kept-alive connection, however slowly its bytes trickle
+ * in; a connection that misses it is closed, after a 408 in the OpenAI envelope when it had sent part of a request. A
+ * kept-alive connection without a request in progress is closed after the keep-alive timeout (HTTP/2: with a GOAWAY,
+ * so the client opens its next stream elsewhere). Requests report their start and end from the first route ({@link ConnectionGuard}); all state is
  * touched on the channel's event loop only.
  */
 final class HeaderDeadline extends ChannelDuplexHandler {
@@ -25,13 +26,18 @@ final class HeaderDeadline extends ChannelDuplexHandler {
     /** The deadline of a client connection, for its requests to report to (see {@link ConnectionGuard}). */
     static final AttributeKey<HeaderDeadline> OF_CHANNEL = AttributeKey.valueOf("modelswap.header-deadline");
     private static final byte[] HTTP2_PREFACE_START = "PRI ".getBytes(StandardCharsets.US_ASCII);
+    /** The answer to an h2c upgrade request: what follows on the connection is HTTP/2. */
+    private static final byte[] SWITCHING_PROTOCOLS = "HTTP/1.1 101".getBytes(StandardCharsets.US_ASCII);
 
     private final long timeoutMillis;
+    private final long keepAliveMillis;
     private final boolean plain;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private int inFlight;
     private boolean bytesWhileIdle;
+    /** Whether the connection is idle after a response (the keep-alive timeout runs), not freshly opened. */
+    private boolean keptAlive;
     private boolean http2;
     private boolean firstBytes = true;
     /** Whether anything was written for the request in progress (then only a reset can end it). */
@@ -39,15 +45,16 @@ final class HeaderDeadline extends ChannelDuplexHandler {
     /** Set once this handler has answered a malformed request itself: Vert.x's own late answer is dropped. */
     private boolean answeredHere;
 
-    HeaderDeadline(long timeoutMillis, boolean plain) {
+    HeaderDeadline(long timeoutMillis, long keepAliveMillis, boolean plain) {
         this.timeoutMillis = timeoutMillis;
+        this.keepAliveMillis = keepAliveMillis;
         this.plain = plain;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        arm();
+        arm(timeoutMillis);
         ctx.fireChannelActive();
     }
 
@@ -64,8 +71,12 @@ final class HeaderDeadline extends ChannelDuplexHandler {
                 firstBytes = false;
                 http2 = startsWith(bytes, HTTP2_PREFACE_START);
             }
-            if (inFlight == 0) {
+            if (inFlight == 0 && !bytesWhileIdle && !http2) {
                 bytesWhileIdle = true;
+                if (keptAlive) {
+                    // the next request's head has begun: from now on it has the header timeout, not the keep-alive one
+                    arm(timeoutMillis);
+                }
             }
         }
         ctx.fireChannelRead(msg);
@@ -90,6 +101,9 @@ final class HeaderDeadline extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            if (!http2 && startsWith(bytes, SWITCHING_PROTOCOLS)) {
+                http2 = true; // an h2c upgrade: frames from now on, never an HTTP/1.1 answer of ours
+            }
             if (inFlight == 0 && !responseStarted && plain && !http2) {
                 ByteBuf replacement = enveloped(bytes);
                 if (replacement != null) {
@@ -158,7 +172,9 @@ final class HeaderDeadline extends ChannelDuplexHandler {
                 inFlight--;
             }
             if (inFlight == 0) {
-                arm();
+                bytesWhileIdle = false;
+                keptAlive = true;
+                arm(keepAliveMillis);
             }
         });
     }
@@ -174,10 +190,10 @@ final class HeaderDeadline extends ChannelDuplexHandler {
         }
     }
 
-    private void arm() {
+    private void arm(long millis) {
         disarm();
-        if (timeoutMillis > 0 && ctx.channel().isActive()) {
-            timer = ctx.executor().schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+        if (millis > 0 && ctx.channel().isActive()) {
+            timer = ctx.executor().schedule(this::expire, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -201,7 +217,8 @@ final class HeaderDeadline extends ChannelDuplexHandler {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        ctx.close();
+        // From the tail of the pipeline, so that an HTTP/2 connection's handler sends its GOAWAY first
+        ctx.channel().close();
     }
 
     /** A complete HTTP/1.1 error response in the OpenAI envelope, written below Vert.x (no request to answer). */

@@ -88,12 +88,21 @@ public interface ModelswapSettings {
         int maxConnections();
 
         /**
-         * Time a connection has to send a complete request head, counted from when it opens or its previous response
-         * ended; a connection that has not is closed (after a 408 if it had started a request). Bounds slowloris
-         * clients and idle keep-alive connections. Defaults to {@code 30s}.
+         * Time a connection has to send a complete request head, counted from when it opens or, on a kept-alive
+         * connection, from the first byte of its next request; a connection that has not is closed (after a 408 if it
+         * had started a request). Bounds slowloris clients. Defaults to {@code 30s}.
          */
         @WithDefault("30s")
         Duration headerTimeout();
+
+        /**
+         * How long a connection may stay idle between a response and the next request before it is closed (HTTP/2:
+         * with a GOAWAY). Longer than the idle timeouts of common client pools (Java 30 s, Go 90 s), so that a client
+         * closes an idle connection before the server does and never sends a request into one being closed.
+         * Defaults to {@code 120s}.
+         */
+        @WithDefault("120s")
+        Duration keepAliveTimeout();
     }
 
     interface Scheduling {

@@ -33,6 +33,7 @@ class HostileClientsIT {
 
     private static final int OPEN_FILES = 300;
     private static final String HEADER_TIMEOUT = "2s";
+    private static final Duration KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(8);
     private static final String CHAT = "{\"model\":\"alpha\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     private final List<Socket> sockets = new ArrayList<>();
@@ -43,7 +44,8 @@ class HostileClientsIT {
         FakeModels models = new FakeModels("healthCheckTimeout: 30").model("alpha", "");
         port = FakeUpstream.freePort();
         app = PackagedApp.startConstrained(OPEN_FILES, "256m", models.write(), port,
-                "-Dmodelswap.http.header-timeout=" + HEADER_TIMEOUT);
+                "-Dmodelswap.http.header-timeout=" + HEADER_TIMEOUT,
+                "-Dmodelswap.http.keep-alive-timeout=" + KEEP_ALIVE_TIMEOUT.toSeconds() + "s");
     }
 
     @AfterEach
@@ -123,6 +125,31 @@ class HostileClientsIT {
         }
         assertEquals(200, RawHttp.exchange(port, chatRequest(), 30_000).status());
         assertTrue(app.terminate(Duration.ofSeconds(30)), "modelswap ignored SIGTERM:\n" + app.log());
+    }
+
+    @Test
+    void aKeptAliveConnectionWaitsTheKeepAliveTimeoutAndItsNextHeadTheHeaderTimeout() throws Exception {
+        start();
+        Socket socket = open();
+        String health = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        send(socket, health);
+        assertEquals("200", fate(socket, 10_000));
+        // A client pool reuses a connection after longer than the header timeout (Java's idles 30 s, Go's 90 s): the
+        // server must not close it under the client's next request, which is what this client does after 3 s.
+        Thread.sleep(3_000);
+        send(socket, health);
+        assertEquals("200", fate(socket, 10_000), "a kept-alive connection idle past the header timeout was closed");
+        // a slow next head still has only the header timeout from its first byte
+        long started = System.nanoTime();
+        send(socket, "GET /health HTTP/1.1\r\n");
+        assertEquals("408", fate(socket, 10_000));
+        long waited = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertTrue(waited < KEEP_ALIVE_TIMEOUT.toMillis(), "the started head was given " + waited + " ms");
+        // and an idle one is closed once the keep-alive timeout has passed
+        Socket idle = open();
+        send(idle, health);
+        assertEquals("200", fate(idle, 10_000));
+        assertEquals("closed", fate(idle, 30_000));
     }
 
     @Test
