@@ -81,7 +81,7 @@ final class ConfigValidator {
         SwapConfig config = new SwapConfig(healthCheckTimeout, file.logLevel(), timeFormat, file.logToStdout(),
                 file.metricsMaxInMemory(), file.captureBuffer(), file.startPort(), file.sendLoadingState(),
                 file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys(), ignorePaths(),
-                new TreeMap<>(models), routing, preload(), peers, profiles, selectors);
+                new TreeMap<>(models), routing, preload(), peers, profiles, selectors, startupProfile(profiles));
         return new Result(config, settings());
     }
 
@@ -591,9 +591,12 @@ final class ConfigValidator {
         }
         tree.entries().forEach((name, node) -> {
             String path = Keys.join("profiles", name);
+            if (node.isSeq()) {
+                profiles.put(name, legacyProfile(name, path, node));
+                return;
+            }
             if (!node.isMap()) {
-                problems.error(node, path, "a profile must be a mapping with description and pins; the legacy list"
-                        + " syntax is no longer supported");
+                problems.error(node, path, "a profile must be a mapping with description and pins");
                 return;
             }
             LlamaSwapFile.Profile p = file.profiles().get(name);
@@ -621,6 +624,28 @@ final class ConfigValidator {
             profiles.put(name, new ProfileConfig(name, p == null ? "" : p.description().orElse(""), pins));
         });
         return profiles;
+    }
+
+    /**
+     * A list-shaped profile of older llama-swap versions ({@code aider: [qwen-coder-32B, QwQ]}, still in its docs'
+     * examples), whose clients asked for {@code aider:QwQ}: accepted (llama-swap now refuses it) as pins from those
+     * names to the models, with a warning that names the line and the syntax to write instead.
+     */
+    private ProfileConfig legacyProfile(String name, String path, YNode node) {
+        Map<String, String> pins = new LinkedHashMap<>();
+        for (YNode item : node.items()) {
+            String model = item.isScalar() && !item.isNull() ? item.value().strip() : "";
+            if (model.isEmpty() || !names.containsKey(model)) {
+                problems.error(item, path, "unknown model '" + model + "'");
+                continue;
+            }
+            pins.put(name + ":" + model, model);
+        }
+        problems.warn(node, path, "a list-shaped profile is the legacy syntax (llama-swap refuses it now); accepted"
+                + " as pins " + pins + " that apply while the profile is active. Write instead: " + path
+                + ": {description: \"...\", pins: {requested-name: model}}; to run models side by side, put them in"
+                + " a group with swap: false");
+        return new ProfileConfig(name, "", pins);
     }
 
     // ---------------------------------------------------------------- small global settings
@@ -680,6 +705,18 @@ final class ConfigValidator {
             }
         }
         return preload;
+    }
+
+    /** {@code hooks.on_startup.profile}: a profile that does not exist is a warning, and none is activated. */
+    private String startupProfile(Map<String, ProfileConfig> profiles) {
+        String name = file.hooks().flatMap(LlamaSwapFile.Hooks::on_startup).flatMap(LlamaSwapFile.OnStartup::profile)
+                .map(String::strip).orElse("");
+        if (!name.isEmpty() && !profiles.containsKey(name)) {
+            problems.warn(nearest("hooks.on_startup.profile"), "hooks.on_startup.profile", "unknown profile '" + name
+                    + "', none is activated");
+            return "";
+        }
+        return name;
     }
 
     private ServerSettings settings() {

@@ -264,6 +264,9 @@ public interface LlamaSwapFile {
 
     interface OnStartup {
         Optional<List<String>> preload();
+
+        /** The profile activated at start and after each reload that applies. */
+        Optional<String> profile();
     }
 
     interface Profile {

@@ -183,8 +183,8 @@ public class UpstreamForwarder {
                 return;
             }
             if (requested.failed()) {
-                sink.fail(response, 502, "[" + model + "] upstream not reachable at " + target.address() + ": "
-                        + requested.cause().getMessage(), done);
+                sink.fail(response, 502, failurePrefix(target) + "[" + model + "] upstream not reachable at "
+                        + target.address() + ": " + requested.cause().getMessage(), done);
                 return;
             }
             HttpClientRequest upstream = requested.result();
@@ -226,7 +226,7 @@ public class UpstreamForwarder {
                         // a server dying as it accepted the connection: the body can be sent again, to a new one
                         done.fail(new UpstreamLostException(model, answered.cause().getMessage(), true));
                     } else {
-                        sink.fail(response, 502, "[" + model + "] upstream failed: "
+                        sink.fail(response, 502, failurePrefix(target) + "[" + model + "] upstream failed: "
                                 + answered.cause().getMessage(), done);
                     }
                     return;
@@ -265,6 +265,11 @@ public class UpstreamForwarder {
             return !BODILESS.contains(server.method());
         }
         return server.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+
+    /** What a failure to reach a peer starts with, as llama-swap words it ("peer proxy error: ..."). */
+    private static String failurePrefix(Upstream target) {
+        return "peer".equals(target.kind()) ? "peer proxy error: " : "";
     }
 
     /** A connection refused: nothing listens on the upstream's port (as opposed to a timeout or a reset). */
