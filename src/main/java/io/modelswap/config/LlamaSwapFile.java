@@ -293,6 +293,9 @@ public interface LlamaSwapFile {
     interface SelectorSettings {
         @WithDefault("1")
         int spillover();
+
+        /** modelswap's {@code failover} strategy: seconds a target that failed is skipped (default 30). */
+        Optional<Integer> backoff();
     }
 
     interface Peer {

@@ -103,8 +103,9 @@ final class PeerChecks {
             String strategy = s == null ? "" : s.strategy().orElse("");
             if (strategy.isEmpty()) {
                 report.error(path + ".strategy", "is required");
-            } else if (!List.of("warm", "pin", "spillover").contains(strategy)) {
-                report.error(path + ".strategy", "unknown strategy '" + strategy + "' (valid: warm, pin, spillover)");
+            } else if (!SelectorConfig.STRATEGIES.contains(strategy)) {
+                report.error(path + ".strategy", "unknown strategy '" + strategy + "' (valid: "
+                        + String.join(", ", SelectorConfig.STRATEGIES) + ")");
             }
             List<String> targets = s == null ? List.of() : s.targets().orElse(List.of());
             if (targets.isEmpty()) {
@@ -121,7 +122,8 @@ final class PeerChecks {
                     report.error(at, "unknown model '" + target + "'");
                 } else if (strategy.equals("warm") && !local) {
                     report.error(at, "must be a local model for strategy 'warm'");
-                } else if (strategy.equals("spillover") && !resolved.add(local ? names.get(target) : target)) {
+                } else if ((strategy.equals("spillover") || strategy.equals(SelectorConfig.FAILOVER))
+                        && !resolved.add(local ? names.get(target) : target)) {
                     report.error(at, "duplicate resolved model '" + (local ? names.get(target) : target) + "'");
                 }
             }
@@ -129,9 +131,12 @@ final class PeerChecks {
             if (strategy.equals("spillover")) {
                 report.atLeast(path + ".settings.spillover", spillover, 1);
             }
+            int backoff = s == null ? SelectorConfig.DEFAULT_BACKOFF : s.settings()
+                    .flatMap(LlamaSwapFile.SelectorSettings::backoff).orElse(SelectorConfig.DEFAULT_BACKOFF);
+            report.atLeast(path + ".settings.backoff", backoff, 0);
             selectors.put(id, new SelectorConfig(id, strategy, targets, spillover,
                     s == null ? "" : s.name().orElse(""), s == null ? "" : s.description().orElse(""),
-                    s != null && s.unlisted(), report.freeForm(path + ".metadata")));
+                    s != null && s.unlisted(), report.freeForm(path + ".metadata"), Math.max(0, backoff)));
         }
         return selectors;
     }

@@ -77,7 +77,10 @@ public class ProxyRoutes {
                 ServedModel model = resolution.model();
                 String uri = model.useModelName().isEmpty() ? upstreamUri : route.upstreamPath() + "?"
                         + ModelRename.query(request.query(), model.useModelName());
-                dispatch(rc, resolution, uri, null, false);
+                String query = request.query();
+                Reshape reshape = target -> new Reshape.Shaped(target.useModelName().isEmpty() ? upstreamUri
+                        : route.upstreamPath() + "?" + ModelRename.query(query, target.useModelName()), null);
+                dispatch(rc, resolution, uri, null, false, reshape);
             });
             return;
         }
@@ -89,7 +92,8 @@ public class ProxyRoutes {
                     Buffer body = read.result();
                     if (body.length() <= INLINE_PARSE_BYTES) {
                         Prepared prepared = prepare(route, body, request.getHeader(HttpHeaders.CONTENT_TYPE));
-                        dispatch(rc, prepared.resolution(), upstreamUri, prepared.body(), prepared.mayShowLoading());
+                        dispatch(rc, prepared.resolution(), upstreamUri, prepared.body(), prepared.mayShowLoading(),
+                                prepared.reshape(upstreamUri));
                         return;
                     }
                     // a large body's parse takes time proportional to its size: not on the event loop
@@ -100,13 +104,32 @@ public class ProxyRoutes {
                                     throw prepared.cause();
                                 }
                                 Prepared ready = prepared.result();
-                                dispatch(rc, ready.resolution(), upstreamUri, ready.body(), ready.mayShowLoading());
+                                dispatch(rc, ready.resolution(), upstreamUri, ready.body(), ready.mayShowLoading(),
+                                        ready.reshape(upstreamUri));
                             }));
                 }));
     }
 
     /** A body read, its model found, and the body rewritten for that model if it asks for it. */
-    private record Prepared(Resolution resolution, Buffer body, boolean mayShowLoading) {
+    private record Prepared(Resolution resolution, Buffer body, boolean mayShowLoading, Buffer original,
+            String contentType, boolean json) {
+
+        /** Another target's body: the client's, rewritten for it (on the event loop: one more parse at most). */
+        Reshape reshape(String upstreamUri) {
+            return target -> new Reshape.Shaped(upstreamUri, shape(original, contentType, json, target,
+                    target.useModelName().isEmpty() ? target.id() : target.useModelName()));
+        }
+    }
+
+    /** The body as {@code model}, requested as {@code name}, needs it: its useModelName or name, its filters. */
+    private static Buffer shape(Buffer body, String contentType, boolean json, ServedModel model, String name) {
+        if (json && RequestRewriter.needsRewrite(model)) {
+            return RequestRewriter.rewriteJson(body, model, name);
+        }
+        if (!json && !model.useModelName().isEmpty()) {
+            return ModelRename.form(contentType, body, model.useModelName());
+        }
+        return body;
     }
 
     /** Pure and thread-safe (the backends resolve from immutable snapshots): runs on the event loop or on a worker. */
@@ -115,15 +138,10 @@ public class ProxyRoutes {
         Resolution resolution = resolver.resolve(requested.name());
         try {
             ServedModel model = resolution.model();
-            Buffer forwarded = body;
-            if (requested.json() && RequestRewriter.needsRewrite(model)) {
-                forwarded = RequestRewriter.rewriteJson(body, model, resolution.name());
-            } else if (!requested.json() && !model.useModelName().isEmpty()) {
-                forwarded = ModelRename.form(contentType, body, model.useModelName());
-            }
+            Buffer forwarded = shape(body, contentType, requested.json(), model, resolution.name());
             boolean mayShowLoading = requested.stream() && model.sendLoadingState()
                     && route.upstreamPath().endsWith(CHAT_COMPLETIONS);
-            return new Prepared(resolution, forwarded, mayShowLoading);
+            return new Prepared(resolution, forwarded, mayShowLoading, body, contentType, requested.json());
         } catch (RuntimeException e) {
             resolution.release().run();
             throw e;
@@ -155,7 +173,7 @@ public class ProxyRoutes {
             ServedModel model = path.get().model();
             String uri = model.backend().upstreamPrefix(model, path.get().requested()) + path.get().rest()
                     + (request.query() == null ? "" : "?" + request.query());
-            dispatch(rc, new Resolution(model, path.get().requested(), () -> { }), uri, null, false);
+            dispatch(rc, new Resolution(model, path.get().requested(), () -> { }), uri, null, false, Reshape.NONE);
         } catch (BadRequestException e) {
             RequestGuard.answer(rc.response(), "routing an upstream request", e);
         }
@@ -166,12 +184,13 @@ public class ProxyRoutes {
      * exchange is over, whichever way it ends (llama-swap releases it when its handler returns).
      */
     private void dispatch(RoutingContext rc, Resolution resolution, String upstreamUri, Buffer body,
-            boolean mayShowLoading) {
+            boolean mayShowLoading, Reshape reshape) {
         if (rc.response().closed()) {
             resolution.release().run(); // the client left while the body was parsed: no end handler would run
             return;
         }
         rc.addEndHandler(ended -> resolution.release().run());
-        ProxyExchange.start(vertx, rc, forwarder, tracker, resolution.model(), upstreamUri, body, mayShowLoading);
+        ProxyExchange.start(vertx, rc, forwarder, tracker, resolution.model(), upstreamUri, body, mayShowLoading,
+                reshape);
     }
 }

@@ -14,11 +14,13 @@ import io.modelswap.profile.ActiveProfile;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,7 +44,17 @@ public class ModelResolver {
     private record Counts(SwapConfig config, Map<String, SpilloverCounts> bySelector) {
     }
 
-    public ModelResolver(Backends backends, Router router, ActiveProfile profiles, PeerBackend peers) {
+    /** The failover selectors' back-offs for the configuration they were made for; remade when it changes. */
+    private volatile FailoverStates failoverStates = new FailoverStates(null, new ConcurrentHashMap<>());
+
+    private record FailoverStates(SwapConfig config, Map<String, FailoverState> bySelector) {
+    }
+
+    private final Failovers failovers;
+
+    public ModelResolver(Backends backends, Router router, ActiveProfile profiles, PeerBackend peers,
+            Failovers failovers) {
+        this.failovers = failovers;
         this.backends = backends;
         this.router = router;
         this.profiles = profiles;
@@ -64,6 +76,9 @@ public class ModelResolver {
         }
         Runnable release = () -> { };
         SelectorConfig selector = view == null ? null : view.config().selectors().get(name);
+        if (selector != null && selector.strategy().equals(SelectorConfig.FAILOVER)) {
+            return failover(view.config(), selector, requested);
+        }
         if (selector != null) {
             Choice choice = choose(view, selector);
             LOG.debugf("selector %s (%s) chose %s", selector.id(), selector.strategy(), choice.target());
@@ -81,6 +96,47 @@ public class ModelResolver {
             model = new ServedModel(model.backend(), model.id(), name, model.filters(), model.sendLoadingState());
         }
         return new Resolution(model, name, release);
+    }
+
+    /**
+     * A {@code failover} selector: its targets not backing off, in order, each under its own name; the request is
+     * acquired through a {@link FailoverBackend} that moves on from one to the next (see {@link FailoverAcquisition}).
+     * Activity and metrics show the request under the selector's name.
+     */
+    private Resolution failover(SwapConfig config, SelectorConfig selector, String requested) {
+        FailoverState state = failoverStateOf(config, selector);
+        List<ServedModel> candidates = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String target : state.order(selector.targets())) {
+            backends.find(target).ifPresent(model -> {
+                candidates.add(model.useModelName().isEmpty() ? new ServedModel(model.backend(), model.id(), target,
+                        model.filters(), model.sendLoadingState()) : model);
+                names.add(target);
+            });
+        }
+        if (candidates.isEmpty()) {
+            throw new BadRequestException(404, FailureCause.UNKNOWN_MODEL.code(), "model '" + requested
+                    + "' not found; GET /v1/models lists the configured models");
+        }
+        ServedModel first = candidates.get(0);
+        FailoverBackend backend = new FailoverBackend(new FailoverAcquisition.Chain(failovers, state, selector.id(),
+                candidates));
+        return new Resolution(new ServedModel(backend, selector.id(), first.useModelName(), first.filters(),
+                first.sendLoadingState()), names.get(0), () -> { });
+    }
+
+    private FailoverState failoverStateOf(SwapConfig config, SelectorConfig selector) {
+        FailoverStates current = failoverStates;
+        if (current.config() != config) {
+            synchronized (this) {
+                if (failoverStates.config() != config) {
+                    failoverStates = new FailoverStates(config, new ConcurrentHashMap<>());
+                }
+                current = failoverStates;
+            }
+        }
+        return current.bySelector().computeIfAbsent(selector.id(), id -> new FailoverState(
+                Duration.ofSeconds(selector.backoffSeconds()), System::nanoTime));
     }
 
     /** A path's model ({@code /upstream/<name>/}): the profile's pins apply, selectors do not (as in llama-swap). */

@@ -61,7 +61,8 @@ class PeersIT {
         int nobodyPort = FakeUpstream.freePort();
 
         FakeModels frontModels = new FakeModels("healthCheckTimeout: 30\napiKeys: [" + FRONT_KEY + "]")
-                .model("m2", ""); // a local model shadows the peer's bare m2
+                .model("m2", "") // a local model shadows the peer's bare m2
+                .model("broken", "--exit-at-start 1");
         String yaml = frontModels.yaml() + """
                 peers:
                   back:
@@ -80,6 +81,21 @@ class PeersIT {
                     models: [slow]
                     timeouts:
                       responseHeader: 1
+                selectors:
+                  fo-start:
+                    strategy: failover
+                    targets: [broken, back/m1]
+                  fo-unreachable:
+                    strategy: failover
+                    targets: [gone/ghost, back/m1]
+                  fo-silent:
+                    strategy: failover
+                    targets: [silent/slow, back/m1]
+                    settings:
+                      backoff: 0
+                  fo-late:
+                    strategy: failover
+                    targets: [back/dying, back/m1]
                 """.formatted(back.port(), BACK_KEY, openaiPort, OPENAI_KEY, nobodyPort, silentPort);
         Path config = Files.createTempDirectory("modelswap-front").resolve("config.yaml");
         Files.writeString(config, yaml);
@@ -285,5 +301,60 @@ class PeersIT {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(activity.contains("\"model\":\"back/m1\""), activity);
         });
+    }
+
+    // ------------------------------------------------------------ failover (modelswap's, beyond llama-swap)
+
+    private static String metrics() throws Exception {
+        return HTTP.send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The count of one failover series; -1 (with the series listed) when it is absent. */
+    private static double failovers(String selector, String from, String to, String cause) throws Exception {
+        List<String> labels = List.of("cause=\"" + cause + "\"", "from=\"" + from + "\"",
+                "selector=\"" + selector + "\"", "to=\"" + to + "\"");
+        List<String> series = metrics().lines().filter(l -> l.startsWith("modelswap_failovers_total{")).toList();
+        return series.stream().filter(l -> labels.stream().allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no failover series " + labels + " in " + series));
+    }
+
+    @Test
+    void aLocalTargetThatCannotStartFailsOverAndIsSkippedDuringItsBackoff() throws Exception {
+        HttpResponse<String> first = chat("fo-start");
+        assertEquals(200, first.statusCode(), first.body());
+        assertTrue(answer(first).startsWith("m1 answered: received model=m1 "), first.body());
+        assertEquals(1.0, failovers("fo-start", "broken", "back/m1", "upstream_start_failed"));
+
+        HttpResponse<String> second = chat("fo-start");
+        assertEquals(200, second.statusCode(), second.body());
+        // broken backs off: the second request went straight to m1, no second failover
+        assertEquals(1.0, failovers("fo-start", "broken", "back/m1", "upstream_start_failed"));
+    }
+
+    @Test
+    void anUnreachablePeerFailsOverAndAStreamStillArrivesWhole() throws Exception {
+        HttpResponse<String> response = post("/v1/chat/completions", "application/json",
+                "{\"model\":\"fo-unreachable\",\"stream\":true,\"messages\":[]}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("data: [DONE]"), response.body());
+        assertEquals(1.0, failovers("fo-unreachable", "gone/ghost", "back/m1", "upstream_unreachable"));
+    }
+
+    @Test
+    void aPeerSilentPastItsResponseHeaderTimeoutFailsOver() throws Exception {
+        HttpResponse<String> response = chat("fo-silent");
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(answer(response).startsWith("m1 answered: received model=m1 "), response.body());
+        assertTrue(failovers("fo-silent", "silent/slow", "back/m1", "upstream_no_response") >= 1.0);
+    }
+
+    @Test
+    void nothingFailsOverOnceAByteReachedTheClient() throws Exception {
+        HttpRequest dying = request("/v1/chat/completions").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"fo-late\",\"stream\":true,\"messages\":[]}")).build();
+        assertThrows(IOException.class, () -> HTTP.send(dying, HttpResponse.BodyHandlers.ofString()));
+        assertFalse(metrics().contains("selector=\"fo-late\""), "no failover after the first chunk");
     }
 }
