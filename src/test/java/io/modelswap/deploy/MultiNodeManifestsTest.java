@@ -99,6 +99,14 @@ class MultiNodeManifestsTest {
     }
 
     @Test
+    void theFrontsSelectorFailsOverAcrossNodes() {
+        var chat = frontConfig.selectors().get("chat");
+        assertEquals("failover", chat.strategy());
+        assertEquals(List.of("gpu-node-1", "gpu-node-2"), chat.targets().stream()
+                .map(t -> t.substring(0, t.indexOf('/'))).toList(), "one target per node, each by its FQN");
+    }
+
+    @Test
     void theFrontHoldsNoGpuRunsNoModelAndNoNodeServiceSelectsIt() {
         assertTrue(frontConfig.models().isEmpty());
         Map<String, Object> deployment = front.get("Deployment");
