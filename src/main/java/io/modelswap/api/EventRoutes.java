@@ -12,6 +12,7 @@ import io.modelswap.process.LogRing;
 import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
+import io.modelswap.profile.ActiveProfile;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.quarkus.runtime.StartupEvent;
@@ -35,7 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * finished proxied request, {@code inflight} frames ({@code snapshot} first, then {@code upsert}/{@code remove})
  * for the requests under way, a {@code swap} frame for each decision of the router and its outcome, and after each
  * configuration load a {@code configReload} frame (its outcome) and, when it was applied, {@code uiConfig} and
- * {@code modelStatus} again. The first burst ends with {@code uiConfig} and the {@code inflight} snapshot. Fan-out never waits for a client: one that falls behind is dropped (see
+ * {@code modelStatus} again, and a {@code profileChanged} frame ({@code {"active": name or null}}, followed by
+ * {@code modelStatus}) whenever the active profile changes. The first burst ends with {@code uiConfig}, the active
+ * profile and the {@code inflight} snapshot. Fan-out never waits for a client: one that falls behind is dropped (see
  * {@link LineSubscriber}).
  */
 @ApplicationScoped
@@ -48,10 +51,12 @@ public class EventRoutes {
     private final InflightRequests inflight;
     private final SwapHistory swaps;
     private final UiConfig uiConfig;
+    private final ActiveProfile profile;
     private final Set<LineSubscriber> subscribers = ConcurrentHashMap.newKeySet();
 
     public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity, InflightRequests inflight,
-            SwapHistory swaps, UiConfig uiConfig) {
+            SwapHistory swaps, UiConfig uiConfig, ActiveProfile profile) {
+        this.profile = profile;
         this.router = router;
         this.vertx = vertx;
         this.logs = logs;
@@ -87,6 +92,12 @@ public class EventRoutes {
                 }
             }
         });
+        profile.subscribe(name -> {
+            if (!subscribers.isEmpty()) {
+                broadcast(profileFrame(name));
+                broadcast(frame("modelStatus", modelStatus(router.view()).encode()));
+            }
+        });
         swaps.subscribe(decision -> {
             if (!subscribers.isEmpty()) {
                 broadcast(frame("swap", SwapHistory.json(decision).encode()));
@@ -118,6 +129,7 @@ public class EventRoutes {
         }
         subscriber.send(frame("modelStatus", modelStatus(router.view()).encode()));
         subscriber.send(frame("uiConfig", uiConfig.json().encode()));
+        subscriber.send(profileFrame(profile.active()));
         // the snapshot and the live in-flight frames meet without a gap: no frame is told while this runs
         inflight.atomically(() -> {
             subscriber.send(frame("inflight", inflight.snapshot().encode()));
@@ -138,6 +150,11 @@ public class EventRoutes {
                 subscribers.remove(subscriber);
             }
         }
+    }
+
+    /** llama-swap's {@code profileChanged} frame: {@code {"active": name or null}}. */
+    private static String profileFrame(String name) {
+        return frame("profileChanged", new JsonObject().put("active", name.isEmpty() ? null : name).encode());
     }
 
     /** One SSE frame in llama-swap's envelope. */

@@ -3,6 +3,10 @@ package io.modelswap.api;
 import io.modelswap.config.Capabilities;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
+import io.modelswap.config.ProfileConfig;
+import io.modelswap.peer.PeerListing;
+import io.modelswap.profile.ActiveProfile;
+import io.modelswap.selector.SelectorListing;
 import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
 import io.modelswap.router.Router;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code GET /v1/models} and {@code GET /models}: the configured models in OpenAI's list shape, with their status. */
 @Path("/")
@@ -25,24 +30,30 @@ public class ModelListResource {
     private static final long CREATED = System.currentTimeMillis() / 1000;
 
     private final Router router;
+    private final ActiveProfile profile;
 
-    public ModelListResource(Router router) {
+    public ModelListResource(Router router, ActiveProfile profile) {
         this.router = router;
+        this.profile = profile;
     }
 
     @GET
     @Path("v1/models")
     public Map<String, Object> v1Models() {
-        return list(router.view());
+        return list(router.view(), profile.current());
     }
 
     @GET
     @Path("models")
     public Map<String, Object> models() {
-        return list(router.view());
+        return list(router.view(), profile.current());
     }
 
     static Map<String, Object> list(RouterView view) {
+        return list(view, Optional.empty());
+    }
+
+    static Map<String, Object> list(RouterView view, Optional<ProfileConfig> activeProfile) {
         List<Map<String, Object>> data = new ArrayList<>();
         SwapConfig config = view.config();
         for (ModelConfig model : config.models().values()) {
@@ -58,6 +69,8 @@ public class ModelListResource {
                 }
             }
         }
+        data.addAll(PeerListing.entries(config, CREATED));
+        data.addAll(SelectorListing.entries(view, activeProfile, CREATED));
         data.sort((a, b) -> ((String) a.get("id")).compareTo((String) b.get("id")));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("object", "list");

@@ -18,6 +18,22 @@ public interface Lease {
      */
     Acquisition retryAfterLoss(boolean requestSent);
 
+    /**
+     * The model this lease is for when it may differ from the one acquired (a failover selector's candidate): the
+     * request is reshaped for it (its {@code model} name, its filters). Null: the model acquired.
+     */
+    default ServedModel served() {
+        return null;
+    }
+
+    /**
+     * Whether a connection that fails before any byte of the answer (unreachable, lost, no response header in time)
+     * moves the request to another target through {@link #retryAfterLoss}, rather than being answered as an error.
+     */
+    default boolean failsOver() {
+        return false;
+    }
+
     /** The request is finished (successfully or not); every call after the first does nothing. */
     void release();
 }

@@ -33,6 +33,15 @@ public interface ModelBackend {
     Acquisition acquire(ServedModel model);
 
     /**
+     * The path an {@code /upstream/<name>/<rest>} request for {@code model} (requested as {@code name}) keeps in front
+     * of {@code <rest>} when forwarded: nothing for a server that serves the model at its root (a local process); a
+     * peer, which routes {@code /upstream/} paths itself, gets {@code /upstream/<its own ID>}.
+     */
+    default String upstreamPrefix(ServedModel model, String name) {
+        return "";
+    }
+
+    /**
      * Whether {@code model} could be used at once: advisory, read for display only (it chooses what a waiting client
      * sees, a loading stream or nothing), never to decide anything the backend itself decides.
      */

@@ -68,7 +68,7 @@ final class ConfigValidator {
         SwapConfig config = new SwapConfig(healthCheckTimeout, file.logLevel(), timeFormat, file.logToStdout(),
                 file.metricsMaxInMemory(), file.captureBuffer(), file.startPort(), file.sendLoadingState(),
                 file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys(), ignorePaths(),
-                new TreeMap<>(models), routing, preload(), peers, profiles, selectors);
+                new TreeMap<>(models), routing, preload(), peers, profiles, selectors, startupProfile(profiles));
         return new Result(config, settings());
     }
 
@@ -128,6 +128,17 @@ final class ConfigValidator {
             }
         }
         return preload;
+    }
+
+    /** {@code hooks.on_startup.profile}: a profile that does not exist is a warning, and none is activated. */
+    private String startupProfile(Map<String, ProfileConfig> profiles) {
+        String name = file.hooks().flatMap(LlamaSwapFile.Hooks::on_startup).flatMap(LlamaSwapFile.OnStartup::profile)
+                .map(String::strip).orElse("");
+        if (!name.isEmpty() && !profiles.containsKey(name)) {
+            report.warn("hooks.on_startup.profile", "unknown profile '" + name + "', none is activated");
+            return "";
+        }
+        return name;
     }
 
     private ServerSettings settings() {

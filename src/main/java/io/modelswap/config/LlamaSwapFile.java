@@ -264,6 +264,9 @@ public interface LlamaSwapFile {
 
     interface OnStartup {
         Optional<List<String>> preload();
+
+        /** The profile activated at start and after each reload that applies. */
+        Optional<String> profile();
     }
 
     interface Profile {
@@ -290,6 +293,9 @@ public interface LlamaSwapFile {
     interface SelectorSettings {
         @WithDefault("1")
         int spillover();
+
+        /** modelswap's {@code failover} strategy: seconds a target that failed is skipped (default 30). */
+        Optional<Integer> backoff();
     }
 
     interface Peer {

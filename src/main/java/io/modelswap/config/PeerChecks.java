@@ -103,8 +103,9 @@ final class PeerChecks {
             String strategy = s == null ? "" : s.strategy().orElse("");
             if (strategy.isEmpty()) {
                 report.error(path + ".strategy", "is required");
-            } else if (!List.of("warm", "pin", "spillover").contains(strategy)) {
-                report.error(path + ".strategy", "unknown strategy '" + strategy + "' (valid: warm, pin, spillover)");
+            } else if (!SelectorConfig.STRATEGIES.contains(strategy)) {
+                report.error(path + ".strategy", "unknown strategy '" + strategy + "' (valid: "
+                        + String.join(", ", SelectorConfig.STRATEGIES) + ")");
             }
             List<String> targets = s == null ? List.of() : s.targets().orElse(List.of());
             if (targets.isEmpty()) {
@@ -121,7 +122,8 @@ final class PeerChecks {
                     report.error(at, "unknown model '" + target + "'");
                 } else if (strategy.equals("warm") && !local) {
                     report.error(at, "must be a local model for strategy 'warm'");
-                } else if (strategy.equals("spillover") && !resolved.add(local ? names.get(target) : target)) {
+                } else if ((strategy.equals("spillover") || strategy.equals(SelectorConfig.FAILOVER))
+                        && !resolved.add(local ? names.get(target) : target)) {
                     report.error(at, "duplicate resolved model '" + (local ? names.get(target) : target) + "'");
                 }
             }
@@ -129,9 +131,12 @@ final class PeerChecks {
             if (strategy.equals("spillover")) {
                 report.atLeast(path + ".settings.spillover", spillover, 1);
             }
+            int backoff = s == null ? SelectorConfig.DEFAULT_BACKOFF : s.settings()
+                    .flatMap(LlamaSwapFile.SelectorSettings::backoff).orElse(SelectorConfig.DEFAULT_BACKOFF);
+            report.atLeast(path + ".settings.backoff", backoff, 0);
             selectors.put(id, new SelectorConfig(id, strategy, targets, spillover,
                     s == null ? "" : s.name().orElse(""), s == null ? "" : s.description().orElse(""),
-                    s != null && s.unlisted(), report.freeForm(path + ".metadata")));
+                    s != null && s.unlisted(), report.freeForm(path + ".metadata"), Math.max(0, backoff)));
         }
         return selectors;
     }
@@ -144,9 +149,12 @@ final class PeerChecks {
         }
         tree.entries().forEach((name, node) -> {
             String path = Keys.join("profiles", name);
+            if (node.isSeq()) {
+                profiles.put(name, legacyProfile(name, path, node));
+                return;
+            }
             if (!node.isMap()) {
-                report.error(node, path, "a profile must be a mapping with description and pins; the legacy list"
-                        + " syntax is no longer supported");
+                report.error(node, path, "a profile must be a mapping with description and pins");
                 return;
             }
             LlamaSwapFile.Profile p = file.profiles().get(name);
@@ -174,5 +182,27 @@ final class PeerChecks {
             profiles.put(name, new ProfileConfig(name, p == null ? "" : p.description().orElse(""), pins));
         });
         return profiles;
+    }
+
+    /**
+     * A list-shaped profile of older llama-swap versions ({@code aider: [qwen-coder-32B, QwQ]}, still in its docs'
+     * examples), whose clients asked for {@code aider:QwQ}: accepted (llama-swap now refuses it) as pins from those
+     * names to the models, with a warning that names the line and the syntax to write instead.
+     */
+    private ProfileConfig legacyProfile(String name, String path, YNode node) {
+        Map<String, String> pins = new LinkedHashMap<>();
+        for (YNode item : node.items()) {
+            String model = item.isScalar() && !item.isNull() ? item.value().strip() : "";
+            if (model.isEmpty() || !names.containsKey(model)) {
+                report.error(item, path, "unknown model '" + model + "'");
+                continue;
+            }
+            pins.put(name + ":" + model, model);
+        }
+        report.warn(path, "a list-shaped profile is the legacy syntax (llama-swap refuses it now); accepted as pins "
+                + pins + " that apply while the profile is active. Write instead: " + path
+                + ": {description: \"...\", pins: {requested-name: model}}; to run models side by side, put them in"
+                + " a group with swap: false");
+        return new ProfileConfig(name, "", pins);
     }
 }

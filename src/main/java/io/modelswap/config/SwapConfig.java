@@ -30,6 +30,8 @@ import java.util.TreeMap;
  * @param peers               remote servers
  * @param profiles            named pin sets
  * @param selectors           virtual models
+ * @param startupProfile      the profile activated at start and after each reload ({@code hooks.on_startup.profile});
+ *                            empty for none
  */
 public record SwapConfig(
         int healthCheckTimeoutSeconds,
@@ -50,7 +52,8 @@ public record SwapConfig(
         List<String> preload,
         Map<String, PeerConfig> peers,
         Map<String, ProfileConfig> profiles,
-        Map<String, SelectorConfig> selectors) {
+        Map<String, SelectorConfig> selectors,
+        String startupProfile) {
 
     public SwapConfig {
         apiKeys = List.copyOf(apiKeys);

@@ -22,10 +22,6 @@ final class UnimplementedKeys {
                     + " (quarkus.log.category.\"io.modelswap.upstream\".level=DEBUG) and served at GET /logs"),
             new Entry("logTimeFormat", "set the log line format with -Dquarkus.log.console.format"),
             new Entry("logRequests", "deprecated in llama-swap; GET /api/metrics/activity lists the requests"),
-            new Entry("peers", "peers are not routed: run one modelswap per machine and send each model's"
-                    + " requests to the machine that serves it"),
-            new Entry("profiles", "profiles are not routed: request the model IDs themselves"),
-            new Entry("selectors", "selectors are not routed: request a model ID or an alias"),
             new Entry("upstream.ignorePaths", "every /upstream/<model>/ path starts its model"),
             new Entry("models.*.compat.ignoreWebsockets", "websocket upgrades are not proxied; the key has no"
                     + " effect"),

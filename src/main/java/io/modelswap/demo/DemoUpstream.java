@@ -44,6 +44,8 @@ import java.util.stream.Collectors;
  * --log-lines N          print N lines at start
  * --chatty               print a line per request
  * --ansi                 colour the lines it prints (ANSI escapes, as llama-server's log does on a terminal)
+ * --require-key K        answer 401 to every request but GET /health unless it carries "Authorization: Bearer K"
+ *                        and "x-api-key: K" (an OpenAI-compatible service checking the key a peer injects)
  * --reasoning N          in a stream, send N reasoning_content chunks before the answer (as llama-server does for
  *                        thinking models)
  * </pre>
@@ -61,6 +63,9 @@ public final class DemoUpstream {
     private static final List<String> ECHO_PATHS = List.of("/v1/completions", "/completion", "/v1/embeddings",
             "/v1/responses", "/v1/messages", "/v1/rerank", "/infill", "/v1/audio/transcriptions");
     private static final Pattern MODEL_FIELD = Pattern.compile("\"model\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** The model field of a multipart form (group 1) or of a URL-encoded one (group 2). */
+    private static final Pattern FORM_MODEL = Pattern.compile(
+            "name=\"model\"\r\n\r\n([^\r]*)\r\n|(?:^|&)model=([^&]*)");
     private static final Pattern STREAM_TRUE = Pattern.compile("\"stream\"\\s*:\\s*true");
 
     private static final Map<String, String> flags = new LinkedHashMap<>();
@@ -147,6 +152,12 @@ public final class DemoUpstream {
             boolean healthy = !flags.containsKey("never-healthy")
                     && System.currentTimeMillis() - startedAt >= intFlag("healthy-after-ms", 0);
             return healthy ? json(ex, 200, "{\"status\":\"ok\"}") : json(ex, 503, "{\"status\":\"loading\"}");
+        }
+        String requiredKey = flags.get("require-key");
+        if (requiredKey != null && (!("Bearer " + requiredKey).equals(ex.getRequestHeaders().getFirst("Authorization"))
+                || !requiredKey.equals(ex.getRequestHeaders().getFirst("x-api-key")))) {
+            return json(ex, 401, "{\"error\":{\"message\":\"invalid api key\",\"type\":\"authentication_error\","
+                    + "\"code\":\"invalid_api_key\"}}");
         }
         if (flags.containsKey("never-answer") && !path.equals("/pids")) {
             System.out.println("never answering " + method + " " + path + " (--never-answer)");
@@ -338,6 +349,7 @@ public final class DemoUpstream {
     private static String echo(HttpExchange ex, String method, byte[] body) {
         String contentType = ex.getRequestHeaders().getFirst("Content-Type");
         String authorization = ex.getRequestHeaders().getFirst("Authorization");
+        String apiKey = ex.getRequestHeaders().getFirst("x-api-key");
         String query = ex.getRequestURI().getRawQuery();
         return "{\"model_name\":" + str(modelName()) + ",\"method\":" + str(method)
                 + ",\"path\":" + str(ex.getRequestURI().getPath())
@@ -346,7 +358,8 @@ public final class DemoUpstream {
                 + ",\"body_length\":" + body.length + ",\"body_sha256\":" + str(sha256(body))
                 + ",\"model\":" + str(requestedModel(new String(body, StandardCharsets.UTF_8)))
                 + ",\"content_type\":" + (contentType == null ? "null" : str(contentType))
-                + ",\"authorization\":" + (authorization == null ? "null" : str(authorization)) + "}";
+                + ",\"authorization\":" + (authorization == null ? "null" : str(authorization))
+                + ",\"x_api_key\":" + (apiKey == null ? "null" : str(apiKey)) + "}";
     }
 
     private static int json(HttpExchange ex, int status, String body) throws IOException {
@@ -373,7 +386,14 @@ public final class DemoUpstream {
 
     private static String requestedModel(String body) {
         Matcher m = MODEL_FIELD.matcher(body);
-        return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : "";
+        if (m.find()) {
+            return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        Matcher form = FORM_MODEL.matcher(body);
+        if (form.find()) {
+            return form.group(1) != null ? form.group(1) : URLDecoder.decode(form.group(2), StandardCharsets.UTF_8);
+        }
+        return "";
     }
 
     private static String modelName() {

@@ -18,6 +18,10 @@ public enum FailureCause {
     START_TIMEOUT(504, "upstream_start_timeout"),
     /** The running upstream lost the connection of a request it may have received; it is not sent twice. */
     UPSTREAM_FAILED(502, "bad_gateway"),
+    /** A peer (another modelswap, llama-swap or OpenAI-compatible server) could not be reached or lost the request. */
+    PEER_FAILED(502, "peer_proxy_error"),
+    /** A selector found none of its targets available. */
+    NO_TARGET(503, "no_target_available"),
     /** The model was unloaded while the request waited. */
     UNLOADED(503, "model_unloaded"),
     /** The model was removed from the configuration while the request waited. */

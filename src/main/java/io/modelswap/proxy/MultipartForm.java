@@ -65,6 +65,30 @@ final class MultipartForm {
      * part that happens to be called {@code name} is not a field and is skipped.
      */
     static String field(Buffer body, String boundary, String name) {
+        int[] range = locate(body, boundary, name);
+        return range == null ? null
+                : body.getByteBuf().toString(range[0], range[1] - range[0], StandardCharsets.UTF_8).trim();
+    }
+
+    /**
+     * The form with the value of the text field {@code name} replaced by {@code value} (a peer's own model ID, a
+     * {@code useModelName}); every other byte as the client sent it. The form unchanged when it has no such field.
+     */
+    static Buffer withField(Buffer body, String boundary, String name, String value) {
+        int[] range = locate(body, boundary, name);
+        if (range == null) {
+            return body;
+        }
+        ByteBuf buf = body.getByteBuf();
+        int base = buf.readerIndex();
+        return Buffer.buffer()
+                .appendBuffer(body, 0, range[0] - base)
+                .appendString(value, "UTF-8")
+                .appendBuffer(body, range[1] - base, buf.readableBytes() - (range[1] - base));
+    }
+
+    /** The absolute byte range of the content of text field {@code name} in the body's buffer, or null. */
+    private static int[] locate(Buffer body, String boundary, String name) {
         ByteBuf buf = body.getByteBuf();
         int base = buf.readerIndex();
         int end = base + buf.readableBytes();
@@ -104,7 +128,7 @@ final class MultipartForm {
                 throw new BadRequestException(400, "malformed multipart body: missing closing boundary");
             }
             if (isField(headers, name)) {
-                return buf.toString(contentStart, next - contentStart, StandardCharsets.UTF_8).trim();
+                return new int[] {contentStart, next};
             }
             at = next + 2;
         }

@@ -39,6 +39,7 @@ final class ProxyExchange {
     private final ServedModel model;
     private final String upstreamUri;
     private final Buffer body;
+    private final Reshape reshape;
 
     /** The acquisition in force: the first, or the one asked for after a lost connection. */
     private Acquisition acquisition;
@@ -48,7 +49,8 @@ final class ProxyExchange {
     private boolean over;
 
     private ProxyExchange(Vertx vertx, RoutingContext rc, UpstreamForwarder forwarder, RequestTracker tracker,
-            ServedModel model, String upstreamUri, Buffer body) {
+            ServedModel model, String upstreamUri, Buffer body, Reshape reshape) {
+        this.reshape = reshape;
         this.vertx = vertx;
         this.rc = rc;
         this.response = rc.response();
@@ -66,8 +68,8 @@ final class ProxyExchange {
      * admitted; admission errors such as 429 still come first, as plain HTTP errors. Call on the request's context.
      */
     static void start(Vertx vertx, RoutingContext rc, UpstreamForwarder forwarder, RequestTracker tracker,
-            ServedModel model, String upstreamUri, Buffer body, boolean mayShowLoading) {
-        ProxyExchange exchange = new ProxyExchange(vertx, rc, forwarder, tracker, model, upstreamUri, body);
+            ServedModel model, String upstreamUri, Buffer body, boolean mayShowLoading, Reshape reshape) {
+        ProxyExchange exchange = new ProxyExchange(vertx, rc, forwarder, tracker, model, upstreamUri, body, reshape);
         // Whether the model looks ready only chooses what the client sees while waiting: an advisory read.
         boolean showLoading = mayShowLoading && !model.backend().looksReady(model);
         exchange.acquisition = model.acquire();
@@ -140,17 +142,27 @@ final class ProxyExchange {
      * to a new instance); a second loss is answered as the upstream failure it is.
      */
     private void forward(Lease lease, boolean intoLoadingStream, boolean mayRetry) {
+        String uri = upstreamUri;
+        Buffer out = body;
+        Reshape.Shaped shaped = lease.served() == null ? null : reshape.forTarget(lease.served());
+        if (shaped != null) {
+            uri = shaped.uri();
+            out = shaped.body();
+        }
+        // a lease that fails over moves on at any failure before the answer's first byte, however often it did
         forwarding = intoLoadingStream
-                ? forwarder.forwardBody(rc.request(), lease.upstream(), upstreamUri, body, mayRetry)
-                : forwarder.forward(rc.request(), lease.upstream(), upstreamUri, body, mayRetry);
+                ? forwarder.forwardBody(rc.request(), lease.upstream(), uri, out, mayRetry, lease.failsOver())
+                : forwarder.forward(rc.request(), lease.upstream(), uri, out, mayRetry, lease.failsOver());
         forwarding.done().onComplete(done -> onHttp("forwarding the request", () -> {
             forwarding = null;
             if (over || done.succeeded() || !(done.cause() instanceof UpstreamLostException lost)) {
                 lease.release();
                 return;
             }
-            LOG.infof("%s; the model is restarted if its server is gone, then the request is sent again",
-                    lost.getMessage());
+            if (!lease.failsOver()) {
+                LOG.infof("%s; the model is restarted if its server is gone, then the request is sent again",
+                        lost.getMessage());
+            }
             acquisition = lease.retryAfterLoss(lost.requestSent());
             acquisition.lease().onComplete(leased -> onHttp("forwarding the request", () -> {
                 if (leased.failed()) {

@@ -2,6 +2,8 @@ package io.modelswap.proxy;
 
 import io.modelswap.backend.Backends;
 import io.modelswap.backend.ServedModel;
+import io.modelswap.selector.ModelResolver;
+import io.modelswap.selector.Resolution;
 import io.modelswap.failure.FailureCause;
 import io.modelswap.http.BadRequestException;
 import io.modelswap.http.BodyBudget;
@@ -36,13 +38,15 @@ public class ProxyRoutes {
 
     private final Vertx vertx;
     private final Backends backends;
+    private final ModelResolver resolver;
     private final UpstreamForwarder forwarder;
     private final RequestTracker tracker;
     private final long maxBodyBytes;
     private final BodyBudget budget;
 
-    public ProxyRoutes(Vertx vertx, Backends backends, UpstreamForwarder forwarder, RequestTracker tracker,
-            ModelswapSettings settings, BodyBudget budget) {
+    public ProxyRoutes(Vertx vertx, Backends backends, ModelResolver resolver, UpstreamForwarder forwarder,
+            RequestTracker tracker, ModelswapSettings settings, BodyBudget budget) {
+        this.resolver = resolver;
         this.budget = budget;
         this.vertx = vertx;
         this.backends = backends;
@@ -69,7 +73,14 @@ public class ProxyRoutes {
         if (request.method() == HttpMethod.GET) {
             RequestGuard.run(rc.response(), "routing the request", () -> {
                 RequestedModel requested = ModelExtractor.fromQuery(request.params());
-                dispatch(rc, find(requested.name()), upstreamUri, null, false);
+                Resolution resolution = resolver.resolve(requested.name());
+                ServedModel model = resolution.model();
+                String uri = model.useModelName().isEmpty() ? upstreamUri : route.upstreamPath() + "?"
+                        + ModelRename.query(request.query(), model.useModelName());
+                String query = request.query();
+                Reshape reshape = target -> new Reshape.Shaped(target.useModelName().isEmpty() ? upstreamUri
+                        : route.upstreamPath() + "?" + ModelRename.query(query, target.useModelName()), null);
+                dispatch(rc, resolution, uri, null, false, reshape);
             });
             return;
         }
@@ -81,7 +92,8 @@ public class ProxyRoutes {
                     Buffer body = read.result();
                     if (body.length() <= INLINE_PARSE_BYTES) {
                         Prepared prepared = prepare(route, body, request.getHeader(HttpHeaders.CONTENT_TYPE));
-                        dispatch(rc, prepared.model(), upstreamUri, prepared.body(), prepared.mayShowLoading());
+                        dispatch(rc, prepared.resolution(), upstreamUri, prepared.body(), prepared.mayShowLoading(),
+                                prepared.reshape(upstreamUri));
                         return;
                     }
                     // a large body's parse takes time proportional to its size: not on the event loop
@@ -92,26 +104,48 @@ public class ProxyRoutes {
                                     throw prepared.cause();
                                 }
                                 Prepared ready = prepared.result();
-                                dispatch(rc, ready.model(), upstreamUri, ready.body(), ready.mayShowLoading());
+                                dispatch(rc, ready.resolution(), upstreamUri, ready.body(), ready.mayShowLoading(),
+                                        ready.reshape(upstreamUri));
                             }));
                 }));
     }
 
     /** A body read, its model found, and the body rewritten for that model if it asks for it. */
-    private record Prepared(ServedModel model, Buffer body, boolean mayShowLoading) {
+    private record Prepared(Resolution resolution, Buffer body, boolean mayShowLoading, Buffer original,
+            String contentType, boolean json) {
+
+        /** Another target's body: the client's, rewritten for it (on the event loop: one more parse at most). */
+        Reshape reshape(String upstreamUri) {
+            return target -> new Reshape.Shaped(upstreamUri, shape(original, contentType, json, target,
+                    target.useModelName().isEmpty() ? target.id() : target.useModelName()));
+        }
+    }
+
+    /** The body as {@code model}, requested as {@code name}, needs it: its useModelName or name, its filters. */
+    private static Buffer shape(Buffer body, String contentType, boolean json, ServedModel model, String name) {
+        if (json && RequestRewriter.needsRewrite(model)) {
+            return RequestRewriter.rewriteJson(body, model, name);
+        }
+        if (!json && !model.useModelName().isEmpty()) {
+            return ModelRename.form(contentType, body, model.useModelName());
+        }
+        return body;
     }
 
     /** Pure and thread-safe (the backends resolve from immutable snapshots): runs on the event loop or on a worker. */
     private Prepared prepare(ModelRoutes.Route route, Buffer body, String contentType) {
         RequestedModel requested = ModelExtractor.fromBody(contentType, body);
-        ServedModel model = find(requested.name());
-        Buffer forwarded = body;
-        if (requested.json() && RequestRewriter.needsRewrite(model)) {
-            forwarded = RequestRewriter.rewriteJson(body, model, requested.name());
+        Resolution resolution = resolver.resolve(requested.name());
+        try {
+            ServedModel model = resolution.model();
+            Buffer forwarded = shape(body, contentType, requested.json(), model, resolution.name());
+            boolean mayShowLoading = requested.stream() && model.sendLoadingState()
+                    && route.upstreamPath().endsWith(CHAT_COMPLETIONS);
+            return new Prepared(resolution, forwarded, mayShowLoading, body, contentType, requested.json());
+        } catch (RuntimeException e) {
+            resolution.release().run();
+            throw e;
         }
-        boolean mayShowLoading = requested.stream() && model.sendLoadingState()
-                && route.upstreamPath().endsWith(CHAT_COMPLETIONS);
-        return new Prepared(model, forwarded, mayShowLoading);
     }
 
     private void onUpstream(RoutingContext rc) {
@@ -122,7 +156,7 @@ public class ProxyRoutes {
             return;
         }
         try {
-            Optional<UpstreamPath> path = UpstreamPath.match(request.path(), backends::find);
+            Optional<UpstreamPath> path = UpstreamPath.match(request.path(), resolver::resolvePath);
             if (path.isEmpty()) {
                 throw new BadRequestException(404, FailureCause.UNKNOWN_MODEL.code(), "no configured model matches "
                         + request.path() + "; GET /v1/models lists them");
@@ -136,21 +170,27 @@ public class ProxyRoutes {
                         .end();
                 return;
             }
-            String uri = path.get().rest() + (request.query() == null ? "" : "?" + request.query());
-            dispatch(rc, path.get().model(), uri, null, false);
+            ServedModel model = path.get().model();
+            String uri = model.backend().upstreamPrefix(model, path.get().requested()) + path.get().rest()
+                    + (request.query() == null ? "" : "?" + request.query());
+            dispatch(rc, new Resolution(model, path.get().requested(), () -> { }), uri, null, false, Reshape.NONE);
         } catch (BadRequestException e) {
             RequestGuard.answer(rc.response(), "routing an upstream request", e);
         }
     }
 
-    private void dispatch(RoutingContext rc, ServedModel model, String upstreamUri, Buffer body,
-            boolean mayShowLoading) {
-        ProxyExchange.start(vertx, rc, forwarder, tracker, model, upstreamUri, body, mayShowLoading);
-    }
-
-    private ServedModel find(String requested) {
-        return backends.find(requested).orElseThrow(() -> new BadRequestException(404,
-                FailureCause.UNKNOWN_MODEL.code(),
-                "model '" + requested + "' not found; GET /v1/models lists the configured models"));
+    /**
+     * Serves the resolved request. What choosing its model took (a spillover selector's count) is given back when the
+     * exchange is over, whichever way it ends (llama-swap releases it when its handler returns).
+     */
+    private void dispatch(RoutingContext rc, Resolution resolution, String upstreamUri, Buffer body,
+            boolean mayShowLoading, Reshape reshape) {
+        if (rc.response().closed()) {
+            resolution.release().run(); // the client left while the body was parsed: no end handler would run
+            return;
+        }
+        rc.addEndHandler(ended -> resolution.release().run());
+        ProxyExchange.start(vertx, rc, forwarder, tracker, resolution.model(), upstreamUri, body, mayShowLoading,
+                reshape);
     }
 }

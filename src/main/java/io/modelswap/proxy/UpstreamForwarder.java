@@ -98,7 +98,19 @@ public class UpstreamForwarder {
      */
     public Forwarding forward(HttpServerRequest server, Upstream upstream, String path, Buffer body,
             boolean refusalRetried) {
-        return exchange(server, upstream, path, body, wholeAnswer, refusalRetried);
+        return exchange(server, upstream, path, body, wholeAnswer, refusalRetried, false);
+    }
+
+    /**
+     * Like {@link #forward}; with {@code failsOver} (the lease can move the request to another target) every failure
+     * before the first byte of the answer ends the exchange with {@link UpstreamLostException} and tells the client
+     * nothing: a connection that cannot be made (refused, timed out, no route), one lost before any response header
+     * (buffered bodies only: a piped one cannot be sent again), and no response header within
+     * {@code timeouts.responseHeader}.
+     */
+    public Forwarding forward(HttpServerRequest server, Upstream upstream, String path, Buffer body,
+            boolean refusalRetried, boolean failsOver) {
+        return exchange(server, upstream, path, body, wholeAnswer, refusalRetried || failsOver, failsOver);
     }
 
     /**
@@ -107,8 +119,8 @@ public class UpstreamForwarder {
      * reached, is told as a last {@code data: {"error":...}} event, since the status line cannot change any more.
      */
     public Forwarding forwardBody(HttpServerRequest server, Upstream upstream, String path, Buffer body,
-            boolean refusalRetried) {
-        return exchange(server, upstream, path, body, bodyOnly, refusalRetried);
+            boolean refusalRetried, boolean failsOver) {
+        return exchange(server, upstream, path, body, bodyOnly, refusalRetried || failsOver, failsOver);
     }
 
     /** The state of one exchange; touched on the request's context only. */
@@ -140,7 +152,7 @@ public class UpstreamForwarder {
     }
 
     private Forwarding exchange(HttpServerRequest server, Upstream target, String path, Buffer body,
-            AnswerSink sink, boolean refusalRetried) {
+            AnswerSink sink, boolean refusalRetried, boolean failsOver) {
         Exchange exchange = new Exchange();
         Promise<Void> done = exchange.done;
         HttpServerResponse response = server.response();
@@ -165,13 +177,14 @@ public class UpstreamForwarder {
                 }
                 return;
             }
-            if (requested.failed() && refusalRetried && refused(requested.cause()) && !response.closed()) {
+            if (requested.failed() && refusalRetried && (failsOver || refused(requested.cause()))
+                    && !response.closed()) {
                 done.fail(new UpstreamLostException(model, requested.cause().getMessage(), false));
                 return;
             }
             if (requested.failed()) {
-                sink.fail(response, 502, "[" + model + "] upstream not reachable at " + target.address() + ": "
-                        + requested.cause().getMessage(), done);
+                sink.fail(response, 502, failurePrefix(target) + "[" + model + "] upstream not reachable at "
+                        + target.address() + ": " + requested.cause().getMessage(), done);
                 return;
             }
             HttpClientRequest upstream = requested.result();
@@ -192,8 +205,13 @@ public class UpstreamForwarder {
             long headerTimer = timeouts.responseHeader() <= 0 ? -1
                     : vertx.setTimer(timeouts.responseHeader() * 1000L, id -> {
                         timedOut.set(true);
-                        sink.fail(response, 504, "[" + model + "] upstream sent no response within "
-                                + timeouts.responseHeader() + "s (timeouts.responseHeader)", done);
+                        String silent = "[" + model + "] upstream sent no response within "
+                                + timeouts.responseHeader() + "s (timeouts.responseHeader)";
+                        if (failsOver && body != null && !response.closed()) {
+                            done.fail(new UpstreamLostException(model, silent, true));
+                        } else {
+                            sink.fail(response, 504, silent, done);
+                        }
                         upstream.reset();
                     });
             upstream.response().onComplete(answered -> {
@@ -209,11 +227,11 @@ public class UpstreamForwarder {
                 if (answered.failed()) {
                     if (response.closed() || exchange.cancelled) {
                         done.tryComplete(); // our own reset after the client left: nobody to tell
-                    } else if (refusalRetried && body != null && connectionLost(answered.cause())) {
+                    } else if (refusalRetried && body != null && (failsOver || connectionLost(answered.cause()))) {
                         // a server dying as it accepted the connection: the body can be sent again, to a new one
                         done.fail(new UpstreamLostException(model, answered.cause().getMessage(), true));
                     } else {
-                        sink.fail(response, 502, "[" + model + "] upstream failed: "
+                        sink.fail(response, 502, failurePrefix(target) + "[" + model + "] upstream failed: "
                                 + answered.cause().getMessage(), done);
                     }
                     return;
@@ -240,6 +258,11 @@ public class UpstreamForwarder {
             }
         });
         return exchange;
+    }
+
+    /** What a failure to reach a peer starts with, as llama-swap words it ("peer proxy error: ..."). */
+    private static String failurePrefix(Upstream target) {
+        return "peer".equals(target.kind()) ? "peer proxy error: " : "";
     }
 
     /** A connection refused: nothing listens on the upstream's port (as opposed to a timeout or a reset). */

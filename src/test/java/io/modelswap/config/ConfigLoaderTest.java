@@ -183,10 +183,37 @@ class ConfigLoaderTest {
         assertEquals(List.of("application.yaml:1: logLevel: parsed but not acted on by modelswap yet; instead:"
                         + " modelswap logs through Quarkus: -Dquarkus.log.level=DEBUG (or QUARKUS_LOG_LEVEL=DEBUG)",
                 "application.yaml:6: models.a.compat.ignoreWebsockets: parsed but not acted on by modelswap yet;"
-                        + " instead: websocket upgrades are not proxied; the key has no effect",
-                "application.yaml:9: peers: parsed but not acted on by modelswap yet; instead: peers are not routed:"
-                        + " run one modelswap per machine and send each model's requests to the machine that serves it"),
+                        + " instead: websocket upgrades are not proxied; the key has no effect"),
                 result.warnings().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void aLegacyListShapedProfileIsAcceptedAsPinsWithAWarningNamingItsLineAndTheNewSyntax() {
+        LoadResult result = load("models:\n  a:\n    cmd: x ${PORT}\n  b:\n    cmd: y ${PORT}\nprofiles:\n"
+                + "  aider: [a, b]\n");
+        assertTrue(result.ok(), result.errorReport());
+        assertEquals(Map.of("aider:a", "a", "aider:b", "b"), result.config().get().profiles().get("aider").pins());
+        assertEquals(1, result.warnings().size(), result.warnings().toString());
+        String warning = result.warnings().get(0).toString();
+        assertTrue(warning.startsWith("application.yaml:7: profiles.aider: a list-shaped profile is the legacy"
+                + " syntax"), warning);
+        assertTrue(warning.contains("profiles.aider: {description: \"...\", pins: {requested-name: model}}"), warning);
+    }
+
+    @Test
+    void aLegacyProfileNamingAnUnknownModelIsRefused() {
+        assertError("models:\n  a:\n    cmd: x ${PORT}\nprofiles:\n  aider: [a, ghost]\n",
+                "application.yaml:5: profiles.aider: unknown model 'ghost'");
+    }
+
+    @Test
+    void theStartupProfileMustExistOrNoneIsActivated() {
+        String models = "models:\n  a:\n    cmd: x ${PORT}\nprofiles:\n  p:\n    pins:\n      chat: a\n";
+        assertEquals("p", load(models + "hooks:\n  on_startup:\n    profile: p\n").config().get().startupProfile());
+        LoadResult unknown = load(models + "hooks:\n  on_startup:\n    profile: q\n");
+        assertEquals("", unknown.config().get().startupProfile());
+        assertEquals(List.of("application.yaml:10: hooks.on_startup.profile: unknown profile 'q', none is activated"),
+                unknown.warnings().stream().map(ConfigProblem::toString).toList());
     }
 
     @Test

@@ -134,6 +134,10 @@ final class PackagedApp implements AutoCloseable {
         }
     }
 
+    int port() {
+        return port;
+    }
+
     Process process() {
         return process;
     }

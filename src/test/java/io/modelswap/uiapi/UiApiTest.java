@@ -481,7 +481,9 @@ class UiApiTest {
         String original = java.nio.file.Files.readString(file);
         try (EventStream events = EventStream.open()) {
             events.await("inflight", f -> f.getString("operation").equals("snapshot"));
-            assertEquals(List.of("logData", "logData", "modelStatus", "uiConfig", "inflight"), events.types().subList(0, 5));
+            assertEquals(List.of("logData", "logData", "modelStatus", "uiConfig", "profileChanged", "inflight"),
+                    events.types().subList(0, 6));
+            assertEquals(new JsonObject().putNull("active"), events.data("profileChanged").get(0));
             JsonObject ui = (JsonObject) events.data("uiConfig").get(0);
             assertEquals(new JsonArray().add(UiApiTestResource.SESSION_HEADER),
                     ui.getJsonObject("activity").getJsonArray("session_id"));
