@@ -81,7 +81,9 @@ final class ConfigValidator {
         SwapConfig config = new SwapConfig(healthCheckTimeout, file.logLevel(), timeFormat, file.logToStdout(),
                 file.metricsMaxInMemory(), file.captureBuffer(), file.startPort(), file.sendLoadingState(),
                 file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys(), ignorePaths(),
-                new TreeMap<>(models), routing, preload(), peers, profiles, selectors);
+                new TreeMap<>(models), routing, preload(), peers, profiles, selectors,
+                ResourcesReader.read(file, root.get("resources") != null, models, routing, problems,
+                        this::nearest));
         return new Result(config, settings());
     }
 

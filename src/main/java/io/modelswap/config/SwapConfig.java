@@ -30,6 +30,7 @@ import java.util.TreeMap;
  * @param peers               remote servers
  * @param profiles            named pin sets
  * @param selectors           virtual models
+ * @param resources           memory-aware placement ({@link ResourcesConfig#OFF} without a {@code resources} key)
  */
 public record SwapConfig(
         int healthCheckTimeoutSeconds,
@@ -50,7 +51,8 @@ public record SwapConfig(
         List<String> preload,
         Map<String, PeerConfig> peers,
         Map<String, ProfileConfig> profiles,
-        Map<String, SelectorConfig> selectors) {
+        Map<String, SelectorConfig> selectors,
+        ResourcesConfig resources) {
 
     public SwapConfig {
         apiKeys = List.copyOf(apiKeys);
