@@ -44,4 +44,28 @@ public record MemoryView(boolean enabled, List<Gpu> gpus, Map<String, Model> mod
     public Model model(String id) {
         return models.get(id);
     }
+
+    /**
+     * The {@code memory} object of a model in {@code /running} and {@code /v1/models}; null when placement is off or
+     * nothing is known of the model.
+     */
+    public java.util.Map<String, Object> json(String id) {
+        Model m = enabled ? models.get(id) : null;
+        if (m == null) {
+            return null;
+        }
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("bytes", m.effective());
+        out.put("source", m.source());
+        out.put("declared_bytes", m.declared());
+        out.put("observed_bytes", m.observed());
+        if (m.guess() > 0) {
+            out.put("guess_bytes", m.guess());
+        }
+        out.put("gpus", m.gpus());
+        if (m.reloadMs() >= 0) {
+            out.put("reload_ms", m.reloadMs());
+        }
+        return out;
+    }
 }
