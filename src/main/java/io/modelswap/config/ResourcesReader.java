@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Reads the top-level {@code resources} key and each model's {@code resources} into a {@link ResourcesConfig}:
@@ -16,32 +15,22 @@ import java.util.function.Function;
  */
 final class ResourcesReader {
 
+    private final ProblemReporter report;
     private final LlamaSwapFile file;
-    private final Problems problems;
-    private final Function<String, YNode> at;
 
-    private ResourcesReader(LlamaSwapFile file, Problems problems, Function<String, YNode> at) {
+    ResourcesReader(ProblemReporter report, LlamaSwapFile file) {
+        this.report = report;
         this.file = file;
-        this.problems = problems;
-        this.at = at;
     }
 
-    /**
-     * @param present whether the file has a top-level {@code resources} key ({@code resources: {}} turns placement on
-     *                with every default, and maps to nothing)
-     * @param at      the node of a key path (or its nearest ancestor), for located problems
-     */
-    static ResourcesConfig read(LlamaSwapFile file, boolean present, Map<String, ModelConfig> models,
-            RoutingConfig routing, Problems problems, Function<String, YNode> at) {
-        return new ResourcesReader(file, problems, at).read(present, models, routing);
-    }
-
-    private ResourcesConfig read(boolean present, Map<String, ModelConfig> models, RoutingConfig routing) {
+    /** Placement is on when the file has a top-level {@code resources} key ({@code resources: {}} maps to nothing). */
+    ResourcesConfig read(Map<String, ModelConfig> models, RoutingConfig routing) {
+        boolean present = report.at("resources") != null;
         Optional<LlamaSwapFile.Resources> top = file.resources();
         if (!present) {
             for (String id : models.keySet()) {
                 if (file.models().get(id) != null && file.models().get(id).resources().isPresent()) {
-                    problems.warn(at.apply("models." + id + ".resources"), "models." + id + ".resources",
+                    report.warn("models." + id + ".resources",
                             "ignored: memory-aware placement is off without a top-level 'resources' key");
                 }
             }
@@ -191,10 +180,10 @@ final class ResourcesReader {
     }
 
     private void error(String path, String message) {
-        problems.error(at.apply(path), path, message);
+        report.error(path, message);
     }
 
     private void warn(String path, String message) {
-        problems.warn(at.apply(path), path, message);
+        report.warn(path, message);
     }
 }
