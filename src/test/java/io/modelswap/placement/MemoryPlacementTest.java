@@ -47,7 +47,7 @@ class MemoryPlacementTest {
     void modelsSwapByMemoryNotByGroup() {
         chat("a").then().statusCode(200);
         chat("b").then().statusCode(200);
-        assertEquals(List.of("a", "b"), running());
+        assertEquals(java.util.Set.of("a", "b"), java.util.Set.copyOf(running()), "they fit together");
 
         chat("c").then().statusCode(200);
         List<String> after = running();
@@ -62,6 +62,7 @@ class MemoryPlacementTest {
         String rule = (String) evictions.get(0).get("rule");
         assertTrue(rule.startsWith("evicted " + evicted + " (10 GiB, reloads in ") && rule.endsWith(" to fit c (12 GiB)"),
                 rule);
+        assertEquals("memory: " + rule, swapToC.get("note"));
     }
 
     @Test
