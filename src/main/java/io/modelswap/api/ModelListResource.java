@@ -9,6 +9,8 @@ import io.modelswap.profile.ActiveProfile;
 import io.modelswap.selector.SelectorListing;
 import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
+import io.modelswap.placement.MemoryBoard;
+import io.modelswap.placement.MemoryView;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import jakarta.ws.rs.GET;
@@ -32,21 +34,44 @@ public class ModelListResource {
     private final Router router;
     private final ActiveProfile profile;
 
-    public ModelListResource(Router router, ActiveProfile profile) {
+    private final MemoryBoard memory;
+
+    public ModelListResource(Router router, ActiveProfile profile, MemoryBoard memory) {
         this.router = router;
         this.profile = profile;
+        this.memory = memory;
     }
 
     @GET
     @Path("v1/models")
     public Map<String, Object> v1Models() {
-        return list(router.view(), profile.current());
+        return withMemory(list(router.view(), profile.current()));
     }
 
     @GET
     @Path("models")
     public Map<String, Object> models() {
-        return list(router.view(), profile.current());
+        return withMemory(list(router.view(), profile.current()));
+    }
+
+    /** Each entry's {@code memory} (memory-aware placement's figures), when placement knows any. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> withMemory(Map<String, Object> list) {
+        MemoryView view = memory.view();
+        if (!view.enabled()) {
+            return list;
+        }
+        for (Map<String, Object> entry : (List<Map<String, Object>>) list.get("data")) {
+            Map<String, Object> meta = (Map<String, Object>) entry.get("meta");
+            Object type = meta == null ? null : ((Map<String, Object>) meta.get("llamaswap")).get("type");
+            Object model = "alias".equals(type) ? ((Map<String, Object>) meta.get("llamaswap")).get("model")
+                    : entry.get("id");
+            Map<String, Object> held = view.json(String.valueOf(model));
+            if (held != null) {
+                entry.put("memory", held);
+            }
+        }
+        return list;
     }
 
     static Map<String, Object> list(RouterView view) {

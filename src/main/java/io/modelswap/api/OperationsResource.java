@@ -4,6 +4,7 @@ import io.modelswap.http.ApiErrors;
 import io.modelswap.cli.Version;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.ProcessView;
+import io.modelswap.placement.MemoryBoard;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import jakarta.ws.rs.GET;
@@ -25,7 +26,10 @@ public class OperationsResource {
 
     private final Router router;
 
-    public OperationsResource(Router router) {
+    private final MemoryBoard memory;
+
+    public OperationsResource(Router router, MemoryBoard memory) {
+        this.memory = memory;
         this.router = router;
     }
 
@@ -55,6 +59,10 @@ public class OperationsResource {
             entry.put("ttl", model.ttlSeconds());
             entry.put("name", model.name());
             entry.put("description", model.description());
+            Map<String, Object> held = memory.view().json(model.id());
+            if (held != null) {
+                entry.put("memory", held);
+            }
             running.add(entry);
         }
         return Map.of("running", running);

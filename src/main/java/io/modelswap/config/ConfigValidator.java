@@ -68,7 +68,8 @@ final class ConfigValidator {
         SwapConfig config = new SwapConfig(healthCheckTimeout, file.logLevel(), timeFormat, file.logToStdout(),
                 file.metricsMaxInMemory(), file.captureBuffer(), file.startPort(), file.sendLoadingState(),
                 file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys(), ignorePaths(),
-                new TreeMap<>(models), routing, preload(), peers, profiles, selectors, startupProfile(profiles));
+                new TreeMap<>(models), routing, preload(), peers, profiles, selectors, startupProfile(profiles),
+                new ResourcesReader(report, file).read(models, routing));
         return new Result(config, settings());
     }
 

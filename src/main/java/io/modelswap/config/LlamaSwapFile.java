@@ -90,6 +90,9 @@ public interface LlamaSwapFile {
 
     Optional<Upstream> upstream();
 
+    /** Memory-aware placement; absent = off (models placed by groups or matrix only, as in llama-swap). */
+    Optional<Resources> resources();
+
     interface Store {
         Optional<String> path();
     }
@@ -158,6 +161,9 @@ public interface LlamaSwapFile {
 
         /** Accepted because llama-swap's struct has it; always replaced by the global value, as there. */
         Optional<Integer> healthCheckTimeout();
+
+        /** The model's GPU memory and GPUs (memory-aware placement). */
+        Optional<ModelResources> resources();
     }
 
     interface Filters {
@@ -312,5 +318,27 @@ public interface LlamaSwapFile {
 
     interface Upstream {
         Optional<List<String>> ignorePaths();
+    }
+
+    interface Resources {
+        /** The GPUs to place models on; absent = found with nvidia-smi. */
+        Optional<List<Gpu>> gpus();
+
+        /** A size ({@code 2GiB}) kept free on every GPU; parsed by the loader. */
+        Optional<String> reserve();
+    }
+
+    interface Gpu {
+        int id();
+
+        /** A size ({@code 80GiB}); parsed by the loader. */
+        String memory();
+    }
+
+    interface ModelResources {
+        /** A size ({@code 24GiB}); parsed by the loader. */
+        Optional<String> memory();
+
+        Optional<List<Integer>> gpus();
     }
 }

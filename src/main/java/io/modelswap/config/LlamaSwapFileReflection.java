@@ -32,7 +32,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         LlamaSwapFile.Selector.class,
         LlamaSwapFile.SelectorSettings.class,
         LlamaSwapFile.Peer.class,
-        LlamaSwapFile.Upstream.class })
+        LlamaSwapFile.Upstream.class,
+        LlamaSwapFile.Resources.class,
+        LlamaSwapFile.Gpu.class,
+        LlamaSwapFile.ModelResources.class })
 final class LlamaSwapFileReflection {
 
     private LlamaSwapFileReflection() {

@@ -32,6 +32,7 @@ import java.util.TreeMap;
  * @param selectors           virtual models
  * @param startupProfile      the profile activated at start and after each reload ({@code hooks.on_startup.profile});
  *                            empty for none
+ * @param resources           memory-aware placement ({@link ResourcesConfig#OFF} without a {@code resources} key)
  */
 public record SwapConfig(
         int healthCheckTimeoutSeconds,
@@ -53,7 +54,8 @@ public record SwapConfig(
         Map<String, PeerConfig> peers,
         Map<String, ProfileConfig> profiles,
         Map<String, SelectorConfig> selectors,
-        String startupProfile) {
+        String startupProfile,
+        ResourcesConfig resources) {
 
     public SwapConfig {
         apiKeys = List.copyOf(apiKeys);

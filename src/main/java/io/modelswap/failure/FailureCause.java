@@ -26,6 +26,8 @@ public enum FailureCause {
     UNLOADED(503, "model_unloaded"),
     /** The model was removed from the configuration while the request waited. */
     MODEL_REMOVED(404, "model_not_found"),
+    /** The model does not fit in GPU memory even with every other model stopped (memory-aware placement). */
+    INSUFFICIENT_MEMORY(503, "insufficient_gpu_memory"),
     /** The client went away (or the request was cancelled): nobody is left to tell; activity records 499. */
     CANCELLED(499, "cancelled");
 

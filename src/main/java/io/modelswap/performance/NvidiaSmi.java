@@ -43,6 +43,11 @@ final class NvidiaSmi {
         this.command = command;
     }
 
+    /** The setting's value {@code off}: never run it (no GPU samples, no memory measurements). */
+    boolean off() {
+        return "off".equalsIgnoreCase(command.strip());
+    }
+
     List<Gpu> gpus() throws IOException {
         List<Gpu> out = new ArrayList<>();
         for (String[] f : query("--query-gpu=" + GPU_FIELDS)) {
@@ -66,6 +71,9 @@ final class NvidiaSmi {
 
     /** {@link #HARDWARE_FIELDS} rows. */
     List<String[]> hardware() throws IOException {
+        if (off()) {
+            return List.of();
+        }
         return query("--query-gpu=" + HARDWARE_FIELDS);
     }
 

@@ -3,6 +3,7 @@ package io.modelswap.performance;
 import io.modelswap.app.ConfigReloader;
 import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.ServerSettings;
+import io.modelswap.placement.GpuSample;
 import io.modelswap.process.ProcessView;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
@@ -45,6 +46,8 @@ public class PerformanceMonitor {
     /** After {@code nvidia-smi} could not be run, how long before it is tried again. */
     static final Duration GPU_RETRY = Duration.ofMinutes(1);
     private static final Path PROC = Path.of("/proc");
+    /** nvidia-smi's memory unit (MiB) in bytes. */
+    private static final long MIB = 1024L * 1024;
 
     private final ConfigReloader config;
     private final Router router;
@@ -126,6 +129,10 @@ public class PerformanceMonitor {
                     gpu.clear();
                 }
                 lastCores = null;
+                RouterView view = router.view();
+                if (view != null && view.config().resources().enabled()) {
+                    gpus(Instant.now()); // memory-aware placement still needs its readings
+                }
             } else {
                 sample(settings.performanceEvery());
             }
@@ -204,7 +211,7 @@ public class PerformanceMonitor {
 
     /** One GPU round, or null when {@code nvidia-smi} cannot be run (then not tried again for a while). */
     private List<JsonObject> gpus(Instant now) {
-        if (System.nanoTime() < gpuRetryAtNanos) {
+        if (nvidia.off() || System.nanoTime() < gpuRetryAtNanos) {
             return null;
         }
         List<NvidiaSmi.Gpu> gpus;
@@ -220,6 +227,7 @@ public class PerformanceMonitor {
             return null;
         }
         Map<Long, String> owners = processOwners();
+        router.gpuSampled(placementSample(gpus, apps, owners));
         List<JsonObject> round = new ArrayList<>();
         for (NvidiaSmi.Gpu g : gpus) {
             Map<String, Long> byModel = new java.util.TreeMap<>();
@@ -249,7 +257,29 @@ public class PerformanceMonitor {
         return round;
     }
 
-    /** Every pid of every model's process tree, to its model (read for display only). */
+    /** The same reading for memory-aware placement: bytes, GPUs by index, processes attributed to their models. */
+    static GpuSample placementSample(List<NvidiaSmi.Gpu> gpus, List<NvidiaSmi.App> apps, Map<Long, String> owners) {
+        List<GpuSample.Gpu> read = new ArrayList<>();
+        Map<String, Integer> indexOf = new HashMap<>();
+        for (NvidiaSmi.Gpu g : gpus) {
+            read.add(new GpuSample.Gpu(g.index(), g.memTotalMb() * MIB, g.memUsedMb() * MIB));
+            indexOf.put(g.uuid(), g.index());
+        }
+        Map<String, Map<Integer, Long>> models = new HashMap<>();
+        for (NvidiaSmi.App app : apps) {
+            String model = owners.get(app.pid());
+            Integer index = indexOf.get(app.gpuUuid());
+            if (model != null && index != null) {
+                models.computeIfAbsent(model, m -> new HashMap<>()).merge(index, app.memUsedMb() * MIB, Long::sum);
+            }
+        }
+        return new GpuSample(read, models);
+    }
+
+    /**
+     * Every pid of every model's process tree, to its model. Read for display, and for placement's attribution of
+     * GPU memory, which the run loop receives as a message; nothing here decides anything.
+     */
     private Map<Long, String> processOwners() {
         Map<Long, String> owners = new HashMap<>();
         RouterView view = router.view();

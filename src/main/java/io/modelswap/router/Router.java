@@ -3,6 +3,9 @@ package io.modelswap.router;
 import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.bus.LocalCodec;
 import io.modelswap.config.SwapConfig;
+import io.modelswap.placement.GpuSample;
+import io.modelswap.placement.MemoryBoard;
+import io.modelswap.placement.MemoryLedger;
 import io.modelswap.process.ModelProcess;
 import io.modelswap.process.ProcessOwner;
 import io.modelswap.process.ProcessTimings;
@@ -34,9 +37,12 @@ public class Router {
     private volatile RouterView view;
     private volatile long tickTimer = -1;
 
-    public Router(Vertx vertx, ModelswapSettings settings) {
+    private final MemoryBoard memoryBoard;
+
+    public Router(Vertx vertx, ModelswapSettings settings, MemoryBoard memoryBoard) {
         this.vertx = vertx;
         this.settings = settings;
+        this.memoryBoard = memoryBoard;
     }
 
     /**
@@ -66,7 +72,8 @@ public class Router {
             EventBus bus = vertx.eventBus();
             ModelswapSettings.Scheduling scheduling = settings.scheduling();
             RouterLoop loop = new RouterLoop(owners,
-                    new SchedulerSettingsFactory(scheduling.starvationTimeout(), scheduling.minResidency()),
+                    new SchedulerSettingsFactory(scheduling.starvationTimeout(), scheduling.minResidency(),
+                            new MemoryLedger(memoryBoard::publish)),
                     initial, InstantSource.system(), Router.this::send, published -> view = published,
                     decision -> bus.publish(SwapDecision.ADDRESS, decision, LocalCodec.LOCAL));
             bus.<RouterCommand>localConsumer(RouterCommand.ADDRESS, message -> message.body().applyTo(loop));
@@ -139,6 +146,11 @@ public class Router {
         Promise<List<String>> done = Promise.promise();
         send(new RouterCommand.Unload(List.of(), true, done));
         return done.future();
+    }
+
+    /** A reading of the GPUs (memory-aware placement learns from it). */
+    public void gpuSampled(GpuSample sample) {
+        send(new RouterCommand.GpuSampled(sample));
     }
 
     /** Applies a new configuration as a difference: unchanged models keep running. */

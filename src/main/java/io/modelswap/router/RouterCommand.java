@@ -68,6 +68,13 @@ interface RouterCommand {
         }
     }
 
+    /** A reading of the GPUs, for memory-aware placement. */
+    record GpuSampled(io.modelswap.placement.GpuSample sample) implements RouterCommand {
+        public void applyTo(RouterLoop loop) {
+            loop.onGpuSample(sample);
+        }
+    }
+
     record ApplyConfig(SwapConfig config, Promise<Void> done) implements RouterCommand {
         public void applyTo(RouterLoop loop) {
             loop.onApplyConfig(config, done);

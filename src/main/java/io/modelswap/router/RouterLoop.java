@@ -4,6 +4,7 @@ import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
 import io.modelswap.failure.FailureCause;
 import io.modelswap.failure.ServeFailure;
+import io.modelswap.placement.GpuSample;
 import io.modelswap.process.ProcessOwner;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StartFailedException;
@@ -81,6 +82,7 @@ final class RouterLoop implements Effects {
         this.journal = new SwapJournal(decisions, clock);
         this.config = initial;
         this.owners = new ProcessOwners(owners, initial);
+        settingsFactory.memory().configure(initial, List.of());
         this.schedulerSettings = settingsFactory.from(initial);
         this.scheduler = new FifoScheduler(schedulerSettings, clock, this);
         publishView();
@@ -141,6 +143,7 @@ final class RouterLoop implements Effects {
 
     void onStateChange(StateChange change) {
         owners.onStateChange(change);
+        settingsFactory.memory().stateChanged(change);
         publishView();
         for (PendingRequest request : pending.values()) {
             if (request.model().equals(change.model()) && !request.grant().isComplete()) {
@@ -177,6 +180,7 @@ final class RouterLoop implements Effects {
     void onApplyConfig(SwapConfig next, Promise<Void> done) {
         Set<String> changed = owners.apply(next);
         config = next;
+        settingsFactory.memory().configure(next, changed);
         schedulerSettings = settingsFactory.from(next);
         scheduler.onSettings(schedulerSettings, changed);
         publishView();
@@ -199,6 +203,12 @@ final class RouterLoop implements Effects {
 
     void onTick() {
         scheduler.onTick();
+    }
+
+    /** A GPU reading: what placement counts changes, and a request that waited for room may fit now. */
+    void onGpuSample(GpuSample sample) {
+        settingsFactory.memory().sample(sample);
+        scheduler.onResourcesChanged();
     }
 
     SchedulerSnapshot snapshot() {
@@ -251,9 +261,9 @@ final class RouterLoop implements Effects {
         }
         if (!evict.isEmpty()) {
             LOG.infof("[%s] swapping in, stopping %s", model, evict);
-            if (plan.summary() != null) {
-                LOG.info(plan.summary());
-            }
+        }
+        if (plan.summary() != null) {
+            LOG.info(plan.summary());
         }
         journal.swapStarted(model, plan, pending.values());
         // The evictions' futures complete on this loop's context, so the check below reads loop state safely.

@@ -2,6 +2,8 @@ package io.modelswap.router;
 
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
+import io.modelswap.placement.MemoryLedger;
+import io.modelswap.placement.MemorySwapper;
 import io.modelswap.router.scheduler.GroupSwapper;
 import io.modelswap.router.scheduler.MatrixSwapper;
 import io.modelswap.router.scheduler.ModelPolicy;
@@ -16,10 +18,22 @@ final class SchedulerSettingsFactory {
 
     private final Duration starvationTimeout;
     private final Duration minResidency;
+    private final MemoryLedger memory;
 
     SchedulerSettingsFactory(Duration starvationTimeout, Duration minResidency) {
+        this(starvationTimeout, minResidency, MemoryLedger.unpublished());
+    }
+
+    /** @param memory the run loop's memory ledger: every swapper made here places by its picture */
+    SchedulerSettingsFactory(Duration starvationTimeout, Duration minResidency, MemoryLedger memory) {
         this.starvationTimeout = starvationTimeout;
         this.minResidency = minResidency;
+        this.memory = memory;
+    }
+
+    /** The memory ledger the swappers read, owned by the run loop that owns this factory. */
+    MemoryLedger memory() {
+        return memory;
     }
 
     SchedulerSettings from(SwapConfig config) {
@@ -30,7 +44,9 @@ final class SchedulerSettingsFactory {
                     Duration.ofSeconds(model.ttlSeconds()),
                     Duration.ofSeconds(model.unloadTimeoutSeconds())));
         }
-        return new SchedulerSettings(policies, swapperFor(config), starvationTimeout, minResidency);
+        Swapper swapper = config.resources().enabled()
+                ? new MemorySwapper(swapperFor(config), memory::picture) : swapperFor(config);
+        return new SchedulerSettings(policies, swapper, starvationTimeout, minResidency);
     }
 
     private static Swapper swapperFor(SwapConfig config) {

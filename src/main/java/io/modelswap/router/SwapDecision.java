@@ -18,9 +18,11 @@ import java.util.List;
  * @param outcome     a swap: {@code loading}, then {@code ready}, {@code failed} or {@code cancelled}; a stop:
  *                    {@code stopping}
  * @param error       why a swap failed; null otherwise
+ * @param note        a swap's line for a person beyond its evictions (the matrix's set and cost, memory-aware
+ *                    placement's evictions or its advisory about pinned models); null when there is none
  */
 public record SwapDecision(long id, Instant at, String kind, String model, List<Eviction> evicted, long queueWaitMs,
-        Long loadMs, String outcome, String error) {
+        Long loadMs, String outcome, String error, String note) {
 
     /** Event-bus address of every decision and every outcome. */
     public static final String ADDRESS = "modelswap.router.decision";

@@ -50,7 +50,7 @@ final class SwapJournal {
             evicted.add(new SwapDecision.Eviction(victim.model(), StopCause.SWAP.label(), victim.rule()));
         }
         SwapDecision decision = new SwapDecision(++nextId, now, SwapDecision.SWAP, model, evicted,
-                Duration.between(oldest, now).toMillis(), null, "loading", null);
+                Duration.between(oldest, now).toMillis(), null, "loading", null, plan.summary());
         loading.put(model, decision);
         publish(decision);
     }
@@ -66,7 +66,7 @@ final class SwapJournal {
                         ? "cancelled" : "failed";
         publish(new SwapDecision(started.id(), started.at(), started.kind(), model, started.evicted(),
                 started.queueWaitMs(), Duration.between(started.at(), clock.instant()).toMillis(), outcome,
-                error.map(e -> e.getMessage() == null ? e.toString() : e.getMessage()).orElse(null)));
+                error.map(e -> e.getMessage() == null ? e.toString() : e.getMessage()).orElse(null), started.note()));
     }
 
     /** The loop stops {@code models} for {@code cause}; {@code rule} says what for each. */
@@ -79,7 +79,7 @@ final class SwapJournal {
             evicted.add(new SwapDecision.Eviction(model, cause.label(), rule.apply(model)));
         }
         publish(new SwapDecision(++nextId, clock.instant(), SwapDecision.STOP, null, evicted, 0, null, "stopping",
-                null));
+                null, null));
     }
 
     private void publish(SwapDecision decision) {

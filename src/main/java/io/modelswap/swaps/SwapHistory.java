@@ -87,6 +87,7 @@ public class SwapHistory {
                 .put("queue_wait_ms", d.queueWaitMs())
                 .put("load_ms", d.loadMs())
                 .put("outcome", d.outcome())
-                .put("error", d.error());
+                .put("error", d.error())
+                .put("note", d.note());
     }
 }

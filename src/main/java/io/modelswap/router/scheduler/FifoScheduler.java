@@ -216,6 +216,11 @@ public final class FifoScheduler {
         drain(); // starvation and residency deadlines may have passed
     }
 
+    /** What the swapper knows about memory changed (a GPU reading): requests that waited for room may fit now. */
+    public void onResourcesChanged() {
+        drain();
+    }
+
     public void onSettings(SchedulerSettings next, Set<String> changedModels) {
         SchedulerSettings old = settings;
         settings = Objects.requireNonNull(next);
@@ -253,6 +258,10 @@ public final class FifoScheduler {
             return false; // the instance is on its way out after a reload; wait for its successor
         }
         SwapPlan plan = settings.swapper().plan(model, residents(model));
+        if (plan.refusal() != null) {
+            endWithoutGrant(t, new ServeFailure(FailureCause.INSUFFICIENT_MEMORY, model, plan.refusal()));
+            return true;
+        }
         List<String> evict = plan.evict();
         if (book.state == ProcessState.READY && !book.stopIssued && evict.isEmpty() && !swaps.isEvicting(model)) {
             if (blocksStarved(model, ahead)) {

@@ -33,7 +33,7 @@ public abstract class RunningSetSwapper implements Swapper {
         // Policies may answer in any order; callers compare and log these lists, so sort once here.
         List<SwapPlan.Victim> sorted = new ArrayList<>(plan.victims());
         sorted.sort(Comparator.comparing(SwapPlan.Victim::model));
-        return new SwapPlan(sorted, plan.summary());
+        return new SwapPlan(sorted, plan.summary(), plan.refusal());
     }
 
     /**

@@ -9,11 +9,22 @@ import java.util.List;
  *
  * @param victims what must stop, in a deterministic order
  * @param summary a line for the log when something is stopped (the matrix's set and cost), or null
+ * @param refusal why the target can never run here as things stand (it does not fit in GPU memory), said to its
+ *                requests at once; null when it can
  */
-public record SwapPlan(List<Victim> victims, String summary) {
+public record SwapPlan(List<Victim> victims, String summary, String refusal) {
 
     /** Nothing needs to stop. */
     public static final SwapPlan NOTHING = new SwapPlan(List.of(), null);
+
+    public SwapPlan(List<Victim> victims, String summary) {
+        this(victims, summary, null);
+    }
+
+    /** The target cannot run: its requests fail with {@code why}. */
+    public static SwapPlan refusing(String why) {
+        return new SwapPlan(List.of(), null, why);
+    }
 
     /**
      * One model to stop.
