@@ -42,6 +42,7 @@ final class ConfigValidator {
     private final LlamaSwapFile file;
     private final Map<String, YNode> index;
     private final Problems problems;
+    private final FastSwapKeys fastSwap;
 
     /** Requested name (model ID, alias, setParamsByID key) to model ID. */
     private final Map<String, String> names = new LinkedHashMap<>();
@@ -51,6 +52,7 @@ final class ConfigValidator {
         this.file = file;
         this.index = ConfigMapper.index(root);
         this.problems = problems;
+        this.fastSwap = new FastSwapKeys(problems);
     }
 
     record Result(SwapConfig config, ServerSettings settings) {
@@ -170,7 +172,9 @@ final class ConfigValidator {
                 healthCheckTimeout, aliases, env, m.useModelName().orElse(""), m.name().orElse(""),
                 m.description().orElse(""), m.unlisted(), concurrency,
                 m.sendLoadingState().orElse(file.sendLoadingState()), filters, freeForm(path + ".metadata"),
-                timeouts(path + ".timeouts", m.timeouts(), 0), ignoreWebsockets, capabilities(path, m.capabilities()));
+                timeouts(path + ".timeouts", m.timeouts(), 0), ignoreWebsockets, capabilities(path, m.capabilities()))
+                .withFastSwap(fastSwap.sleep(root.path(path(path)), path), fastSwap.slots(root.path(path(path)), path,
+                        cmd));
     }
 
     /** Registers a requested name of {@code id}; names are unique across models, aliases and setParamsByID keys. */

@@ -306,7 +306,7 @@ public final class FifoScheduler {
     List<Resident> residents(String exclude) {
         TreeSet<String> names = new TreeSet<>(swaps.targetsExcept(exclude));
         for (ModelBook b : books.values()) {
-            if (b.state.isRunning()) {
+            if (b.state.holdsAccelerator()) { // a sleeping model makes no room by being evicted
                 names.add(b.model);
             }
         }
@@ -348,7 +348,8 @@ public final class FifoScheduler {
     private boolean ttlExpired(ModelBook b, Instant now) {
         ModelPolicy p = settings.models().get(b.model);
         if (p == null || p.ttl().isZero() || b.stopIssued || b.retire != Retire.NONE
-                || b.state != ProcessState.READY || b.admitted > 0 || b.inFlight > 0
+                || (b.state != ProcessState.READY && b.state != ProcessState.SLEEPING) // asleep: stopped for real
+                || b.admitted > 0 || b.inFlight > 0
                 || swaps.get(b.model) != null || swaps.isEvicting(b.model)) {
             return false;
         }
