@@ -23,9 +23,9 @@ final class FastSwapKeys {
     private static final Pattern SLOT_SAVE_PATH = Pattern.compile("--slot-save-path(?:=|\\s+)(\"[^\"]*\"|'[^']*'|\\S+)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KB|MB|GB|KiB|MiB|GiB|TiB)");
 
-    private final Problems problems;
+    private final ProblemReporter problems;
 
-    FastSwapKeys(Problems problems) {
+    FastSwapKeys(ProblemReporter problems) {
         this.problems = problems;
     }
 
@@ -199,7 +199,7 @@ final class FastSwapKeys {
     private void unknownKeys(YNode node, String path, Set<String> known) {
         for (Map.Entry<String, YNode> entry : node.entries().entrySet()) {
             if (!known.contains(entry.getKey())) {
-                problems.warn(entry.getValue(), Keys.join(path, entry.getKey()), "unknown key, ignored (known: "
+                problems.warn(Keys.join(path, entry.getKey()), "unknown key, ignored (known: "
                         + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
         }

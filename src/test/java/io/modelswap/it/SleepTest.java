@@ -1,7 +1,5 @@
 package io.modelswap.it;
 
-import static io.modelswap.it.Calls.chatNow;
-import static io.modelswap.it.Calls.pidOf;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -42,10 +40,10 @@ class SleepTest {
 
     @Test
     void aSwapAwayAndBackPutsTheModelToSleepAndWakesTheSameProcess() {
-        long first = pidOf(chatNow("va"));
+        long first = pid("va");
         assertEquals(2000, stats("va").getInteger("gpu_memory_mib"));
 
-        pidOf(chatNow("vb")); // evicts va: it sleeps instead of stopping
+        pid("vb"); // evicts va: it sleeps instead of stopping
         assertEquals("sleeping", state("va"));
         JsonObject asleep = stats("va");
         assertTrue(asleep.getBoolean("sleeping"), asleep.encode());
@@ -57,8 +55,7 @@ class SleepTest {
         assertEquals(503, direct.statusCode(), "a sleeping vLLM refuses work: " + direct.body());
         assertTrue(direct.body().contains("ModelSleepingError"), direct.body());
 
-        HttpResponse<String> again = chatNow("va"); // wakes it
-        assertEquals(first, pidOf(again), "the same process answers after waking");
+        assertEquals(first, pid("va"), "the same process answers after waking (the request woke it)");
         JsonObject awake = stats("va");
         assertEquals(1, awake.getInteger("sleeps"));
         assertEquals(1, awake.getInteger("wakes"));
@@ -77,11 +74,11 @@ class SleepTest {
 
     @Test
     void aFailedWakeStopsTheModelAndStartsItCold() {
-        long first = pidOf(chatNow("groggy"));
-        pidOf(chatNow("plain"));
+        long first = pid("groggy");
+        pid("plain");
         assertEquals("sleeping", state("groggy"));
 
-        long second = pidOf(chatNow("groggy")); // the wake fails (500): stopped, then started afresh
+        long second = pid("groggy"); // the wake fails (500): stopped, then started afresh
         assertNotEquals(first, second);
         await().atMost(PATIENCE).until(() -> !FakeUpstream.alive(first));
         assertEquals("ready", state("groggy"));
@@ -89,8 +86,8 @@ class SleepTest {
 
     @Test
     void aFailedSleepStopsTheModelInstead() {
-        long pid = pidOf(chatNow("insomniac"));
-        pidOf(chatNow("plain")); // the eviction waits for the failed sleep and the stop that follows it
+        long pid = pid("insomniac");
+        pid("plain"); // the eviction waits for the failed sleep and the stop that follows it
         assertFalse(FakeUpstream.alive(pid));
         assertEquals("stopped", state("insomniac"));
         String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
@@ -100,8 +97,8 @@ class SleepTest {
 
     @Test
     void theTtlOfASleepingModelStopsItForReal() {
-        long pid = pidOf(chatNow("dozy"));
-        pidOf(chatNow("plain")); // well within its ttl of 5s
+        long pid = pid("dozy");
+        pid("plain"); // well within its ttl of 5s
         assertEquals("sleeping", state("dozy"));
         await().atMost(PATIENCE).until(() -> !FakeUpstream.alive(pid));
         assertEquals("stopped", state("dozy"));
@@ -109,8 +106,8 @@ class SleepTest {
 
     @Test
     void unloadStopsASleepingModelForReal() {
-        long pid = pidOf(chatNow("vb"));
-        pidOf(chatNow("plain"));
+        long pid = pid("vb");
+        pid("plain");
         assertEquals("sleeping", state("vb"));
 
         given().get("/unload").then().statusCode(200);
@@ -120,8 +117,8 @@ class SleepTest {
 
     @Test
     void aModelAsleepLongerThanMaxAsleepIsStopped() {
-        long pid = pidOf(chatNow("napper"));
-        pidOf(chatNow("plain"));
+        long pid = pid("napper");
+        pid("plain");
         await().atMost(PATIENCE).until(() -> !FakeUpstream.alive(pid));
         assertEquals("stopped", state("napper"));
     }
@@ -134,7 +131,7 @@ class SleepTest {
         int full = firstTimings.getInteger("prompt_n");
         assertTrue(full > 200, firstTimings.encode());
 
-        long pid = pidOf(chatNow("plain")); // evicts chatty: it is stopped, its slot saved first
+        long pid = pid("plain"); // evicts chatty: it is stopped, its slot saved first
         assertTrue(pid > 0);
         assertEquals("stopped", state("chatty"));
         try (Stream<java.nio.file.Path> files = Files.list(SleepTestResource.SLOT_DIR)) {
@@ -188,6 +185,12 @@ class SleepTest {
                 .body("{\"model\":\"" + model + "\",\"messages\":[" + messages + "]}")
                 .post("/v1/chat/completions").then().statusCode(200).extract().asString();
         return body;
+    }
+
+    /** Chats with {@code model} through modelswap (HTTP/1.1) and returns the pid of the fake that answered. */
+    private static long pid(String model) {
+        String answer = chat(model, "{\"role\":\"user\",\"content\":\"hi\"}");
+        return new JsonObject(answer).getJsonObject("echo").getLong("pid");
     }
 
     private static JsonObject timings(String answer) {
