@@ -152,6 +152,26 @@ class SleepTest {
                 "model=\"chatty\"", "outcome=\"ok\""), metrics);
     }
 
+    @Test
+    void aModelLoadedBeforeShowsItsEstimatedProgressInTheLoadingStreamAndTheLoadEndpoint() throws Exception {
+        pid("slowpoke"); // the first load teaches how long it takes
+        given().get("/unload").then().statusCode(200);
+
+        String streamed = given().contentType("application/json").body("{\"model\":\"slowpoke\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200).extract().asString();
+        assertTrue(streamed.matches("(?s).*\\\\nloading slowpoke: \\d+ % \\(about \\d+ s left\\).*"), streamed);
+        assertFalse(streamed.contains("\"reasoning_content\":\".\""), "no dots once the load is estimated: " + streamed);
+        assertTrue(streamed.contains("Done! ("), streamed);
+        given().get("/unload").then().statusCode(200);
+
+        String events = given().accept("text/event-stream").post("/api/models/load/slowpoke")
+                .then().statusCode(200).extract().asString();
+        assertTrue(events.contains("event: progress\ndata: {\"model\":\"slowpoke\",\"progress\":"), events);
+        assertTrue(events.contains("\"eta\":"), events);
+        assertTrue(events.contains("event: ready"), events);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static String state(String model) {

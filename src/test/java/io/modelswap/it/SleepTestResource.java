@@ -24,6 +24,7 @@ public class SleepTestResource implements QuarkusTestResourceLifecycleManager {
             .model("insomniac", "", "sleep: vllm") // no --enable-sleep-mode: POST /sleep is a 404
             .model("dozy", "--enable-sleep-mode", "sleep: vllm", "ttl: 5")
             .model("plain", "")
+            .model("slowpoke", "--start-delay-ms 1500", "sendLoadingState: true")
             .model("chatty", "--parallel 2 --slot-save-path " + SLOT_DIR, "slots:", "  save: true",
                     "  maxFiles: 3");
 
