@@ -53,11 +53,16 @@ public class EventRoutes {
     private final UiConfig uiConfig;
     private final ActiveProfile profile;
     private final Set<LineSubscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final io.modelswap.progress.LoadTimes loadTimes;
+
+    /** How often a {@code modelStatus} with fresh {@code progress} is sent while a model loads. */
+    static final long PROGRESS_INTERVAL_MILLIS = 1000;
 
     public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity, InflightRequests inflight,
-            SwapHistory swaps, UiConfig uiConfig, ActiveProfile profile) {
+            SwapHistory swaps, UiConfig uiConfig, ActiveProfile profile, io.modelswap.progress.LoadTimes loadTimes) {
         this.profile = profile;
         this.router = router;
+        this.loadTimes = loadTimes;
         this.vertx = vertx;
         this.logs = logs;
         this.activity = activity;
@@ -69,7 +74,12 @@ public class EventRoutes {
     void start(@Observes StartupEvent event) {
         vertx.eventBus().<StateChange>localConsumer(StateChange.ADDRESS, message -> {
             if (!subscribers.isEmpty()) {
-                broadcast(frame("modelStatus", modelStatus(router.view()).encode()));
+                broadcast(frame("modelStatus", modelStatus(router.view(), loadTimes).encode()));
+            }
+        });
+        vertx.setPeriodic(PROGRESS_INTERVAL_MILLIS, id -> {
+            if (!subscribers.isEmpty() && loadTimes.anyUnderWay()) {
+                broadcast(frame("modelStatus", modelStatus(router.view(), loadTimes).encode()));
             }
         });
         activity.subscribe(entry -> {
@@ -88,7 +98,7 @@ public class EventRoutes {
                 broadcast(frame("configReload", UiConfig.reload(message.body()).encode()));
                 if (message.body().ok()) {
                     broadcast(frame("uiConfig", uiConfig.json().encode()));
-                    broadcast(frame("modelStatus", modelStatus(router.view()).encode()));
+                    broadcast(frame("modelStatus", modelStatus(router.view(), loadTimes).encode()));
                 }
             }
         });
@@ -127,7 +137,7 @@ public class EventRoutes {
                 subscriber.onClose(upstream.subscribe(line -> subscriber.send(logData("upstream", line + "\n"))));
             }
         }
-        subscriber.send(frame("modelStatus", modelStatus(router.view()).encode()));
+        subscriber.send(frame("modelStatus", modelStatus(router.view(), loadTimes).encode()));
         subscriber.send(frame("uiConfig", uiConfig.json().encode()));
         subscriber.send(profileFrame(profile.active()));
         // the snapshot and the live in-flight frames meet without a gap: no frame is told while this runs
@@ -162,8 +172,11 @@ public class EventRoutes {
         return "event: message\ndata: " + new JsonObject().put("type", type).put("data", data).encode() + "\n\n";
     }
 
-    /** Every configured model with its state, as llama-swap's {@code modelStatus} payload. */
-    static JsonArray modelStatus(RouterView view) {
+    /**
+     * Every configured model with its state, as llama-swap's {@code modelStatus} payload; a model loading or waking
+     * whose load time is known also carries {@code progress} (0 to 0.95) and {@code eta} (seconds left).
+     */
+    static JsonArray modelStatus(RouterView view, io.modelswap.progress.LoadTimes loadTimes) {
         JsonArray models = new JsonArray();
         if (view == null) {
             return models;
@@ -171,13 +184,19 @@ public class EventRoutes {
         for (ModelConfig model : view.config().models().values()) {
             ProcessView process = view.processes().get(model.id());
             ProcessState state = process == null ? ProcessState.STOPPED : process.state();
-            models.add(new JsonObject()
+            JsonObject entry = new JsonObject()
                     .put("id", model.id())
                     .put("name", model.name())
                     .put("description", model.description())
                     .put("state", state.apiName())
                     .put("unlisted", model.unlisted())
-                    .put("aliases", new JsonArray(model.aliases())));
+                    .put("aliases", new JsonArray(model.aliases()));
+            if (state == ProcessState.STARTING) {
+                loadTimes.estimate(model.id(), java.time.Instant.now()).ifPresent(estimate -> entry
+                        .put("progress", Math.round(estimate.fraction() * 100) / 100.0)
+                        .put("eta", estimate.secondsLeft()));
+            }
+            models.add(entry);
         }
         return models;
     }

@@ -43,6 +43,8 @@ public class ModelControlRoutes {
     /** Management bodies are tiny; anything bigger is refused unread. */
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final String LOAD_PREFIX = "/api/models/load/";
+    /** How often a streamed load tells its estimated progress. */
+    static final long PROGRESS_INTERVAL_MILLIS = 1000;
 
     private final Router router;
     private final Backends backends;
@@ -113,6 +115,19 @@ public class ModelControlRoutes {
                         .put("state", step.state()).put("reason", step.reason())));
             }
         });
+        // while the load under way can be estimated, a progress event every second
+        java.util.concurrent.atomic.AtomicReference<io.modelswap.backend.LoadProgress> current =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        acquisition.onLoadProgress(current::set);
+        long ticker = vertx.setPeriodic(PROGRESS_INTERVAL_MILLIS, id -> {
+            io.modelswap.backend.LoadProgress step = current.get();
+            if (step != null && !subscriber.isClosed()) {
+                step.estimate(java.time.Instant.now()).ifPresent(e -> subscriber.send(sse("progress", new JsonObject()
+                        .put("model", step.model()).put("progress", Math.round(e.fraction() * 100) / 100.0)
+                        .put("eta", e.secondsLeft()))));
+            }
+        });
+        subscriber.onClose(() -> vertx.cancelTimer(ticker));
         acquisition.loadOnly().onComplete(loaded -> http.runOnContext(v -> subscriber.end(
                 loaded.succeeded() ? sse("ready", new JsonObject().put("msg", "ok"))
                         : sse("error", FailureAnswer.of(loaded.cause()).body()))));

@@ -19,6 +19,7 @@ final class KnownKeys {
 
     /** Keys (as {@code Interface.key}) whose contents are free-form, read from the tree rather than mapped. */
     static final Set<String> FREE_FORM = Set.of("LlamaSwapFile.macros", "Model.macros", "Model.metadata",
+            "Model.sleep", "Model.slots",
             "Filters.setParams", "Filters.setParamsByID", "Selector.metadata");
 
     private KnownKeys() {

@@ -275,7 +275,7 @@ final class Macros {
             return;
         }
         model.entries().forEach((field, value) -> checkLeftovers(value, Keys.join(path, field),
-                field.equals("cmdStop"), true, defined));
+                field.equals("cmdStop") || field.equals("sleep"), true, defined));
         YNode byId = model.path("filters", "setParamsByID");
         if (byId != null && byId.isMap()) {
             byId.entries().forEach((key, value) -> {
@@ -312,7 +312,7 @@ final class Macros {
     private static String leftoverMessage(String name, boolean inModel, List<String> defined) {
         switch (name) {
             case "PID":
-                return "${PID} is only available in cmdStop";
+                return "${PID} is only available in cmdStop and in sleep.cmdSleep / sleep.cmdWake";
             case "PORT":
                 return inModel ? "${PORT} is only available in a model whose cmd uses ${PORT}"
                         : "${PORT} is only available inside a model";

@@ -21,12 +21,14 @@ final class ModelChecks {
     private static final Set<String> MODALITIES = Set.of("text", "audio", "image");
 
     private final ProblemReporter report;
+    private final FastSwapKeys fastSwap;
     private final LlamaSwapFile file;
     /** Requested name (model ID, alias, setParamsByID key) to model ID; names are unique across all three. */
     private final Map<String, String> names;
 
     ModelChecks(ProblemReporter report, LlamaSwapFile file, Map<String, String> names) {
         this.report = report;
+        this.fastSwap = new FastSwapKeys(report);
         this.file = file;
         this.names = names;
     }
@@ -114,7 +116,8 @@ final class ModelChecks {
                 healthCheckTimeout, aliases, env, m.useModelName().orElse(""), m.name().orElse(""),
                 m.description().orElse(""), m.unlisted(), concurrency,
                 m.sendLoadingState().orElse(file.sendLoadingState()), filters, report.freeForm(path + ".metadata"),
-                timeouts(path + ".timeouts", m.timeouts(), 0), ignoreWebsockets, capabilities(path, m.capabilities()));
+                timeouts(path + ".timeouts", m.timeouts(), 0), ignoreWebsockets, capabilities(path, m.capabilities()))
+                .withFastSwap(fastSwap.sleep(report.at(path), path), fastSwap.slots(report.at(path), path, cmd));
     }
 
     /** Registers a requested name of {@code id}; names are unique across models, aliases and setParamsByID keys. */

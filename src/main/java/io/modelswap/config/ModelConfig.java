@@ -29,6 +29,8 @@ import java.util.Map;
  * @param timeouts           upstream connection timeouts
  * @param ignoreWebsockets   websocket upgrades bypass swapping (llama-swap's {@code compat.ignoreWebsockets})
  * @param capabilities       what the model can do, rendered into {@code /v1/models}
+ * @param sleep              how to put it to sleep instead of stopping it when it is evicted; null = stop it
+ * @param slots              where its llama-server slots are saved across a stop or sleep; null = not saved
  */
 public record ModelConfig(
         String id,
@@ -51,7 +53,9 @@ public record ModelConfig(
         Map<String, Object> metadata,
         UpstreamTimeouts timeouts,
         boolean ignoreWebsockets,
-        Capabilities capabilities) {
+        Capabilities capabilities,
+        SleepConfig sleep,
+        SlotsConfig slots) {
 
     /** llama-swap's value of {@code checkEndpoint} that turns health checking off. */
     public static final String NO_HEALTH_CHECK = "none";
@@ -62,6 +66,25 @@ public record ModelConfig(
         metadata = Map.copyOf(metadata);
     }
 
+    /** A model that neither sleeps nor keeps its slots (the shape before {@code sleep} and {@code slots} existed). */
+    public ModelConfig(String id, String cmd, String cmdStop, String proxy, String checkEndpoint, int ttlSeconds,
+            int unloadTimeoutSeconds, int healthCheckTimeoutSeconds, List<String> aliases, List<String> env,
+            String useModelName, String name, String description, boolean unlisted, int concurrencyLimit,
+            boolean sendLoadingState, ModelFilters filters, Map<String, Object> metadata, UpstreamTimeouts timeouts,
+            boolean ignoreWebsockets, Capabilities capabilities) {
+        this(id, cmd, cmdStop, proxy, checkEndpoint, ttlSeconds, unloadTimeoutSeconds, healthCheckTimeoutSeconds,
+                aliases, env, useModelName, name, description, unlisted, concurrencyLimit, sendLoadingState, filters,
+                metadata, timeouts, ignoreWebsockets, capabilities, null, null);
+    }
+
+    /** The same definition with {@code sleep} and {@code slots} set. */
+    public ModelConfig withFastSwap(SleepConfig sleepConfig, SlotsConfig slotsConfig) {
+        return new ModelConfig(id, cmd, cmdStop, proxy, checkEndpoint, ttlSeconds, unloadTimeoutSeconds,
+                healthCheckTimeoutSeconds, aliases, env, useModelName, name, description, unlisted, concurrencyLimit,
+                sendLoadingState, filters, metadata, timeouts, ignoreWebsockets, capabilities, sleepConfig,
+                slotsConfig);
+    }
+
     /** Whether the process must be polled before it is ready. */
     public boolean hasHealthCheck() {
         return !NO_HEALTH_CHECK.equalsIgnoreCase(checkEndpoint) && !checkEndpoint.isEmpty();
@@ -69,11 +92,12 @@ public record ModelConfig(
 
     /**
      * Whether a running instance of {@code this} can keep serving under {@code next}: everything that shapes the
-     * process (command, environment, address, health, stop) is the same. Listing-only fields may differ.
+     * process (command, environment, address, health, stop, sleep, slot files) is the same. Listing-only fields may differ.
      */
     public boolean sameProcessAs(ModelConfig next) {
         return cmd.equals(next.cmd) && cmdStop.equals(next.cmdStop) && proxy.equals(next.proxy)
                 && checkEndpoint.equals(next.checkEndpoint) && env.equals(next.env)
-                && healthCheckTimeoutSeconds == next.healthCheckTimeoutSeconds;
+                && healthCheckTimeoutSeconds == next.healthCheckTimeoutSeconds
+                && java.util.Objects.equals(sleep, next.sleep) && java.util.Objects.equals(slots, next.slots);
     }
 }

@@ -48,6 +48,11 @@ import java.util.stream.Collectors;
  *                        and "x-api-key: K" (an OpenAI-compatible service checking the key a peer injects)
  * --reasoning N          in a stream, send N reasoning_content chunks before the answer (as llama-server does for
  *                        thinking models)
+ * --enable-sleep-mode    vLLM's sleep mode: POST /sleep?level=N, POST /wake_up, GET /is_sleeping (see DemoSleepMode)
+ * --sleep-ms N           a sleep takes N ms;  --wake-ms N  a wake takes N ms;  --fail-wake  /wake_up answers 500
+ * --gpu-memory-mib N     the accelerator memory it reports in GET /stats while awake (default 1000)
+ * --parallel N           llama-server's slots with a prompt cache each (see DemoSlots); GET /slots lists them
+ * --slot-save-path DIR   llama-server's POST /slots/{id}?action=save|restore|erase, files in DIR
  * </pre>
  *
  * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models,
@@ -80,6 +85,13 @@ public final class DemoUpstream {
     /** Chat completions received, for --die-on-request. */
     private static final java.util.concurrent.atomic.AtomicInteger chatRequests =
             new java.util.concurrent.atomic.AtomicInteger();
+    /** vLLM's sleep mode (set in main). */
+    private static DemoSleepMode sleepMode;
+    /** llama-server's slots, with --parallel or --slot-save-path; null without (set in main). */
+    private static DemoSlots slots;
+    /** Paths that need the weights: a sleeping vLLM refuses them. */
+    private static final List<String> NEED_WEIGHTS = List.of("/v1/chat/completions", "/v1/completions",
+            "/v1/embeddings", "/v1/audio/transcriptions", "/v1/rerank", "/rerank", "/pooling", "/score", "/v1/score");
 
     private DemoUpstream() {
     }
@@ -101,6 +113,12 @@ public final class DemoUpstream {
             usage("--port is required");
         }
         int port = intFlag("port", 0);
+        sleepMode = new DemoSleepMode(flags.containsKey("enable-sleep-mode"), intFlag("sleep-ms", 0),
+                intFlag("wake-ms", 0), flags.containsKey("fail-wake"), intFlag("gpu-memory-mib", 1000));
+        if (flags.containsKey("parallel") || flags.containsKey("slot-save-path")) {
+            String dir = flags.get("slot-save-path");
+            slots = new DemoSlots(dir == null ? null : java.nio.file.Path.of(dir), intFlag("parallel", 1));
+        }
         if (flags.containsKey("exit-at-start")) {
             System.out.println("exiting at start with code " + flags.get("exit-at-start") + " (--exit-at-start)");
             System.exit(intFlag("exit-at-start", 1));
@@ -163,6 +181,22 @@ public final class DemoUpstream {
             System.out.println("never answering " + method + " " + path + " (--never-answer)");
             sleep(Long.MAX_VALUE);
         }
+        DemoSleepMode.Answer sleepAnswer = sleepMode.handle(method, path, query(ex).get("level"));
+        if (sleepAnswer != null) {
+            return json(ex, sleepAnswer.status(), sleepAnswer.body());
+        }
+        if (sleepMode.sleeping() && NEED_WEIGHTS.contains(path)) {
+            DemoSleepMode.Answer asleep = DemoSleepMode.asleepError();
+            return json(ex, asleep.status(), asleep.body());
+        }
+        if (slots != null && path.equals("/slots") && method.equals("GET")) {
+            return json(ex, 200, slots.list());
+        }
+        if (slots != null && path.startsWith("/slots/") && method.equals("POST")) {
+            DemoSleepMode.Answer answer = slots.action(path.substring("/slots/".length()),
+                    query(ex).getOrDefault("action", ""), text);
+            return json(ex, answer.status(), answer.body());
+        }
         if (path.equals("/v1/chat/completions") && method.equals("POST")) {
             if (chatRequests.incrementAndGet() == intFlag("die-on-request", -1)) {
                 System.out.println("dying on chat request " + chatRequests.get() + " (--die-on-request)");
@@ -189,7 +223,7 @@ public final class DemoUpstream {
             }
         }
         if (path.equals("/stats")) {
-            return json(ex, 200, "{\"aborted_streams\":" + abortedStreams.get() + "}");
+            return json(ex, 200, "{\"aborted_streams\":" + abortedStreams.get() + "," + sleepMode.statsJson() + "}");
         }
         if (path.equals("/pids")) {
             String descendants = ProcessHandle.current().descendants()
@@ -337,8 +371,19 @@ public final class DemoUpstream {
                 + (prompt + tokens) + "}";
     }
 
-    /** llama.cpp's per-response timings, which modelswap's metrics read. */
+    /**
+     * llama.cpp's per-response timings, which modelswap's metrics read. With slots, {@code prompt_n} counts only the
+     * prompt tokens past the slot's cached prefix, and {@code cache_n} those reused.
+     */
     private static String timings(String request, int tokens) {
+        if (slots != null) {
+            DemoSlots.PromptUse use = slots.process(request, tokens);
+            long predictedMs = Math.max(1, tokens * intFlag("token-delay-ms", 30));
+            return "{\"cache_n\":" + use.cached() + ",\"prompt_n\":" + use.processed() + ",\"prompt_ms\":"
+                    + use.processed() + ".0,\"prompt_per_second\":1000.0,\"predicted_n\":" + tokens
+                    + ",\"predicted_ms\":" + predictedMs + ".0,\"predicted_per_second\":"
+                    + tokens * 1000.0 / predictedMs + "}";
+        }
         int prompt = Math.max(1, request.length() / 4);
         long predictedMs = Math.max(1, tokens * intFlag("token-delay-ms", 30));
         return "{\"prompt_n\":" + prompt + ",\"prompt_ms\":1.0,\"prompt_per_second\":" + prompt * 1000.0
@@ -413,7 +458,7 @@ public final class DemoUpstream {
         }
     }
 
-    private static String str(String s) {
+    static String str(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {
@@ -444,6 +489,11 @@ public final class DemoUpstream {
 
     private static long now() {
         return System.currentTimeMillis() / 1000;
+    }
+
+    /** Waits {@code ms} (a sleep or wake taking its time). */
+    static void pause(long ms) {
+        sleep(ms);
     }
 
     private static void sleep(long ms) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.modelswap.process.ProcessView;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
+import io.modelswap.process.SwapStep;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.quarkus.runtime.StartupEvent;
@@ -23,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Swap metrics fed by the process owners' {@link StateChange}s on the event bus: swaps started and failed, load time,
- * evictions by reason, and each model's state as a gauge. Every label value is a configured model ID or one of a
+ * evictions by reason, each model's state as a gauge; and the {@link SwapStep}s that make swaps cheaper (sleeps, wakes,
+ * slot saves and restores), counted by outcome and timed. A wake is counted as a wake, not as a start. Every label value is a configured model ID or one of a
  * fixed set of words, never anything a client sent.
  */
 @ApplicationScoped
@@ -38,6 +40,8 @@ public class SwapMetrics {
     private final RequestTracker requests;
     /** When each model's current start began (STARTING entered). */
     private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    /** Models being woken (STARTING entered from SLEEPING): that start is a wake, counted among the swap steps. */
+    private final Set<String> waking = ConcurrentHashMap.newKeySet();
     /** Models whose per-model gauges are registered. */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
@@ -50,6 +54,7 @@ public class SwapMetrics {
 
     void listen(@Observes StartupEvent event) {
         vertx.eventBus().<StateChange>localConsumer(StateChange.ADDRESS, message -> onStateChange(message.body()));
+        vertx.eventBus().<SwapStep>localConsumer(SwapStep.ADDRESS, message -> onSwapStep(message.body()));
     }
 
     /** Before each scrape of {@code /metrics}: models a reload added get their series (at 0) at once. */
@@ -68,7 +73,11 @@ public class SwapMetrics {
             startedAt.remove(model);
             return;
         }
-        if (change.to() == ProcessState.STARTING) {
+        if (change.to() == ProcessState.STARTING && change.from() == ProcessState.SLEEPING) {
+            waking.add(model);
+        } else if (change.from() == ProcessState.STARTING && waking.remove(model)) {
+            // the end of a wake: its SwapStep counted it
+        } else if (change.to() == ProcessState.STARTING) {
             startedAt.put(model, change.at());
             Counter.builder("modelswap.swaps.started").description("Model starts (loads) begun")
                     .tag("model", model).register(registry).increment();
@@ -91,6 +100,19 @@ public class SwapMetrics {
         }
     }
 
+    void onSwapStep(SwapStep step) {
+        registerModels();
+        if (!known.contains(step.model())) {
+            return;
+        }
+        Counter.builder("modelswap.swap.steps").description("Sleeps, wakes, slot saves and slot restores, by outcome")
+                .tag("model", step.model()).tag("action", step.kind().label())
+                .tag("outcome", step.succeeded() ? "ok" : "failed").register(registry).increment();
+        Timer.builder("modelswap.swap.step.duration").description("Time a sleep, wake, slot save or restore took")
+                .tag("model", step.model()).tag("action", step.kind().label())
+                .serviceLevelObjectives(SWAP_BUCKETS).register(registry).record(step.took());
+    }
+
     private Timer swapTimer(String model) {
         return Timer.builder("modelswap.swap.duration").description("Time from start to ready of a model's upstream")
                 .tag("model", model).serviceLevelObjectives(SWAP_BUCKETS).register(registry);
@@ -110,6 +132,7 @@ public class SwapMetrics {
         for (String model : known) {
             if (!configured.contains(model) && known.remove(model)) {
                 startedAt.remove(model);
+                waking.remove(model);
                 requests.forgetModel(model);
                 removeSeries(registry, model);
             }

@@ -20,7 +20,9 @@ import io.vertx.core.Vertx;
  * The one owner of one model's upstream process: spawns it, polls its health check, stops it with its whole process
  * tree, keeps its output, and publishes a {@link StateChange} on {@link StateChange#ADDRESS} for every real
  * transition ({@code stopped → starting → ready → stopping → stopped}; a failed start {@code starting → stopped};
- * {@code shutdown} is terminal).
+ * {@code shutdown} is terminal). A model with {@code sleep:} evicted by a swap goes {@code ready → stopping → sleeping}
+ * and wakes {@code sleeping → starting → ready} (see {@link SwapSteps}); with {@code slots:} its llama-server slots are
+ * saved before it stops or sleeps and restored after its next start, before anyone is told it is ready.
  * <p>
  * Every field below the "owner" line is read and written only on {@link #owner}, the event-loop context of a verticle
  * of its own ({@link OwnerContext}): that serializes all mutation without locks. Anything that may block (spawning,
@@ -38,6 +40,7 @@ public final class ModelProcess implements ProcessOwner {
     private final LogRing logs = new LogRing();
     private final Logger upstreamLog;
     private final HealthCheck health;
+    private final SwapSteps steps;
 
     private volatile ProcessState state = ProcessState.STOPPED;
     private volatile long pid = -1;
@@ -58,6 +61,7 @@ public final class ModelProcess implements ProcessOwner {
         this.owner = OwnerContext.deploy(vertx);
         this.upstreamLog = Logger.getLogger("io.modelswap.upstream." + config.id());
         this.health = new HealthCheck(vertx, config.proxy(), config.checkEndpoint(), timings, config.id());
+        this.steps = new SwapSteps(config, vertx);
         LocalCodec.registerOn(vertx.eventBus());
     }
 
@@ -97,6 +101,8 @@ public final class ModelProcess implements ProcessOwner {
                 waiters.add(result);
                 if (state == ProcessState.STOPPED) {
                     startRun();
+                } else if (state == ProcessState.SLEEPING) {
+                    wakeRun(run);
                 }
             }
         });
@@ -184,6 +190,13 @@ public final class ModelProcess implements ProcessOwner {
         owner.close();
     }
 
+    /** Like {@link #close()}, and deletes the slot files the model kept: it was removed from the configuration. */
+    @Override
+    public void discard() {
+        steps.deleteSlotFiles();
+        close();
+    }
+
     // ---- owner context from here on ----
 
     private Future<Void> stopOnOwner(Duration grace, StopCause cause, String reason) {
@@ -192,6 +205,10 @@ public final class ModelProcess implements ProcessOwner {
                 return Future.succeededFuture();
             case STOPPING:
                 failWaiters(StartFailedException.Kind.ABORTED, StartFailures.aborted(config, reason));
+                if (run != null && run.fallingAsleep && cause != StopCause.SWAP) {
+                    // a stop for real while it falls asleep: it follows once the sleep (or the stop instead) is done
+                    return stopDone.future().compose(v -> stopOnOwner(grace, cause, reason));
+                }
                 return stopDone.future();
             case STARTING:
                 failWaiters(StartFailedException.Kind.ABORTED, StartFailures.aborted(config, reason));
@@ -202,9 +219,16 @@ public final class ModelProcess implements ProcessOwner {
                 transition(ProcessState.STOPPING, "start aborted: " + reason, cause);
                 return killRun(run, grace);
             case READY:
+                if (cause == StopCause.SWAP && steps.canSleep()) {
+                    return fallAsleep(grace, reason);
+                }
                 run.endReason = reason;
                 transition(ProcessState.STOPPING, reason, cause);
-                return killRun(run, grace);
+                return killRun(run, grace, steps.keepsSlots());
+            case SLEEPING:
+                run.endReason = reason;
+                transition(ProcessState.STOPPING, reason, cause);
+                return killRun(run, grace, false); // its slots were saved before it fell asleep
             default:
                 throw new IllegalStateException("unknown state " + state);
         }
@@ -279,9 +303,15 @@ public final class ModelProcess implements ProcessOwner {
             return; // a stop under way reaps it and makes the transition
         }
         int code = r.process.exitValue();
-        if (state == ProcessState.READY) {
+        if (r.waking) {
+            wakeFailed(r, "its process exited with code " + code);
+            return;
+        }
+        if (state == ProcessState.READY || state == ProcessState.SLEEPING || r.fallingAsleep) {
             r.killing = true;
-            stopDone = Promise.promise();
+            if (stopDone == null) {
+                stopDone = Promise.promise(); // one falling asleep keeps the promise its eviction waits for
+            }
             String exited = "exited unexpectedly (code " + code + ")";
             LOG.warnf("model %s: upstream process %s; it will start again on the next request. Its last output"
                     + " is under /logs", config.id(), exited);
@@ -339,7 +369,7 @@ public final class ModelProcess implements ProcessOwner {
                     failStart(r, StartFailedException.Kind.PORT_TAKEN, StartFailures.portTaken(config, squatter.get()));
                 } else if (r.process.isAlive()) {
                     // a process that already exited is not ready, whatever answered on its port: onExited takes over
-                    becomeReady(r, reason);
+                    restoreSlotsThenBecomeReady(r, reason);
                 }
             });
         });
@@ -350,6 +380,108 @@ public final class ModelProcess implements ProcessOwner {
         ProcessTree.BLOCKING.execute(() -> r.recordForked(config.id()));
     }
 
+    /** With {@code slots:}, the saved prompt caches go back in before the first request is let through. */
+    private void restoreSlotsThenBecomeReady(UpstreamRun r, String reason) {
+        if (!steps.keepsSlots()) {
+            becomeReady(r, reason);
+            return;
+        }
+        steps.restoreSlots().onComplete(ar -> owner.run(v -> {
+            if (run == r && !r.killing && r.process.isAlive()) {
+                becomeReady(r, reason);
+            }
+        }));
+    }
+
+    /**
+     * Evicted by a swap with {@code sleep:}: {@code ready → stopping}, its slots saved, the sleep call, then
+     * {@code sleeping}; a failed sleep stops it instead. The returned future completes once it sleeps or is stopped.
+     */
+    private Future<Void> fallAsleep(Duration grace, String reason) {
+        UpstreamRun r = run;
+        r.fallingAsleep = true;
+        r.sleepGrace = grace;
+        Promise<Void> done = Promise.promise();
+        stopDone = done;
+        transition(ProcessState.STOPPING, "putting it to sleep: " + reason, StopCause.SWAP);
+        steps.saveSlots().compose(v -> steps.sleep(r.process.pid()))
+                .onComplete(ar -> owner.run(v -> onAsleep(r, ar, done)));
+        return done.future();
+    }
+
+    private void onAsleep(UpstreamRun r, AsyncResult<Void> ar, Promise<Void> done) {
+        r.fallingAsleep = false;
+        if (run != r || r.killing) {
+            return; // it exited meanwhile: the cleanup of that exit completes the eviction's promise
+        }
+        stopDone = null;
+        if (ar.failed()) {
+            LOG.warnf("model %s: could not be put to sleep (%s); stopping it instead", config.id(),
+                    ar.cause().getMessage());
+            r.endReason = "sleep failed, stopped instead";
+            killRun(r, r.sleepGrace, false).onComplete(done);
+            return;
+        }
+        transition(ProcessState.SLEEPING, "asleep (" + config.sleep().sleep().describe() + ")");
+        Duration maxAsleep = config.sleep().maxAsleep();
+        if (!maxAsleep.isZero()) {
+            r.asleepTimer = vertx.setTimer(Math.max(1, maxAsleep.toMillis()), id -> owner.run(v -> {
+                r.asleepTimer = -1;
+                if (run == r && state == ProcessState.SLEEPING) {
+                    stopOnOwner(r.sleepGrace, StopCause.MAX_ASLEEP, StopCause.MAX_ASLEEP.reason(
+                            maxAsleep.toSeconds() + "s"));
+                }
+            }));
+        }
+        done.complete();
+        if (!waiters.isEmpty()) {
+            wakeRun(r); // a request came while it fell asleep
+        }
+    }
+
+    /** A request for a sleeping model: {@code sleeping → starting}, the wake call, the health check, {@code ready}. */
+    private void wakeRun(UpstreamRun r) {
+        r.cancelAsleepTimer(vertx);
+        r.waking = true;
+        transition(ProcessState.STARTING, "waking it (" + config.sleep().wake().describe() + ")");
+        steps.wake(r.process.pid()).onComplete(ar -> owner.run(v -> onWoken(r, ar)));
+    }
+
+    private void onWoken(UpstreamRun r, AsyncResult<Void> ar) {
+        if (run != r || r.killing) {
+            return;
+        }
+        if (ar.failed()) {
+            wakeFailed(r, ar.cause().getMessage());
+        } else if (!config.hasHealthCheck()) {
+            r.waking = false;
+            becomeReady(r, "woke up");
+        } else {
+            r.health = health.poll(System.nanoTime() + TimeUnit.SECONDS.toNanos(healthTimeoutSeconds()));
+            r.health.result().onComplete(h -> owner.run(v -> {
+                if (run != r || r.killing) {
+                    return;
+                }
+                if (h.succeeded()) {
+                    r.waking = false;
+                    becomeReady(r, "woke up, health check passed");
+                } else {
+                    wakeFailed(r, "GET " + health.url() + " did not answer 200 after waking ("
+                            + h.cause().getMessage() + ")");
+                }
+            }));
+        }
+    }
+
+    /** A wake that failed stops the process; its waiters stay, so the stop is followed by a cold start. */
+    private void wakeFailed(UpstreamRun r, String why) {
+        LOG.warnf("model %s: waking it failed (%s); stopping it and starting it afresh", config.id(), why);
+        r.waking = false;
+        r.endReason = "wake failed";
+        transition(ProcessState.STOPPING, "wake failed: " + why);
+        killRun(r, ProcessTimings.FAILED_START_GRACE);
+    }
+
     private void becomeReady(UpstreamRun r, String reason) {
         transition(ProcessState.READY, reason);
         waiters.completeAll();
@@ -357,6 +489,11 @@ public final class ModelProcess implements ProcessOwner {
 
     /** Stops the run's process tree off the owner context, then finishes the run; joins a stop under way. */
     private Future<Void> killRun(UpstreamRun r, Duration grace) {
+        return killRun(r, grace, false);
+    }
+
+    /** Like {@link #killRun(UpstreamRun, Duration)}; with {@code saveSlotsFirst}, its slots are saved before. */
+    private Future<Void> killRun(UpstreamRun r, Duration grace, boolean saveSlotsFirst) {
         if (r.killing) {
             return stopDone.future();
         }
@@ -369,7 +506,8 @@ public final class ModelProcess implements ProcessOwner {
                 owner.run(v -> finishRun(r));
                 return;
             }
-            terminateOffLoop(r, grace, r.knownDescendants);
+            (saveSlotsFirst ? steps.saveSlots() : Future.<Void>succeededFuture())
+                    .onComplete(saved -> terminateOffLoop(r, grace, r.knownDescendants));
         });
         return done.future();
     }
@@ -393,6 +531,7 @@ public final class ModelProcess implements ProcessOwner {
         }
         run = null;
         pid = -1;
+        r.cancelAsleepTimer(vertx);
         ProcessTree.BLOCKING.execute(() -> r.ledger.close(r.ledgerRun));
         Promise<Void> done = stopDone;
         stopDone = null;

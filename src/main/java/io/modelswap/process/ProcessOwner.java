@@ -35,6 +35,11 @@ public interface ProcessOwner extends ProcessView {
     /** Releases what a stopped owner keeps between runs; for an owner a reload replaced or removed. */
     void close();
 
+    /** Like {@link #close()}, for an owner whose model a reload removed: also deletes what it kept on disk. */
+    default void discard() {
+        close();
+    }
+
     /** Makes the owner of a model's definition (the run loop's only way to get one, so tests can give fakes). */
     @FunctionalInterface
     interface Factory {

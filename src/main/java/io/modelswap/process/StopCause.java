@@ -18,6 +18,8 @@ public enum StopCause {
     RELOAD("configuration reloaded"),
     /** Its load was cancelled: every request waiting for it went away. */
     CANCELLED("load cancelled: every request waiting for it went away"),
+    /** Asleep for longer than its {@code sleep.maxAsleep}: the process owner stops it for real. */
+    MAX_ASLEEP("asleep for longer than its maxAsleep of "),
     /** modelswap is shutting down (the process owner's own shutdown uses the same words). */
     SHUTDOWN("shutting down");
 

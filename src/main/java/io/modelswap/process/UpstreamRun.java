@@ -35,6 +35,14 @@ final class UpstreamRun {
     /** Why the run ends, for the final transition to STOPPED. */
     String endReason = "stopped";
     HealthCheck.Poll health;
+    /** Being put to sleep: the sleep call (and the slot saves before it) is under way; state is STOPPING. */
+    boolean fallingAsleep;
+    /** Being woken: the wake call (or the health check after it) is under way; state is STARTING. */
+    boolean waking;
+    /** The grace a stop for real gets when it ends a sleep (the one the eviction was given). */
+    java.time.Duration sleepGrace;
+    /** The timer that stops it for real after {@code sleep.maxAsleep}; -1 when none. */
+    long asleepTimer = -1;
     /** Descendants listed when it became ready (written by a blocking thread, hence volatile). */
     volatile List<ProcessHandle> knownDescendants = List.of();
 
@@ -81,8 +89,17 @@ final class UpstreamRun {
         return PortOwnership.squatter(proxy, withRoot, process.toHandle());
     }
 
-    /** Stops watching the run: its health poll and the timer that records its processes. Owner context. */
+    /** Cancels the timer that ends a sleep after {@code maxAsleep}, if set. Owner context. */
+    void cancelAsleepTimer(Vertx vertx) {
+        if (asleepTimer >= 0) {
+            vertx.cancelTimer(asleepTimer);
+            asleepTimer = -1;
+        }
+    }
+
+    /** Stops watching the run: its health poll, the timer that records its processes, the one that ends a sleep. */
     void stopWatching(Vertx vertx) {
+        cancelAsleepTimer(vertx);
         if (health != null) {
             health.cancel();
         }

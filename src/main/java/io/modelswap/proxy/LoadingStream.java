@@ -11,8 +11,9 @@ import java.util.Locale;
 /**
  * llama-swap's {@code sendLoadingState}: while a streaming chat request waits for its model, the client gets a 200
  * {@code text/event-stream} at once, and the wait is told as {@code reasoning_content} deltas (which chat UIs show in
- * their "thinking" box): the model being loaded, a dot every {@link #TICK}, the queue position when it changes, and
- * "Done!" with the time it took. The real answer then continues on the same response (see
+ * their "thinking" box): the model being loaded, a dot every {@link #TICK_MILLIS} (or, once the load's length can be
+ * estimated from the model's recent loads, "loading m: 40 % (about 12 s left)" each time another tenth is done), the
+ * queue position when it changes, and "Done!" with the time it took. The real answer then continues on the same response (see
  * {@link UpstreamForwarder#forwardBody}).
  *
  * <p>Every method runs on the request's context (the timer is set from it), so the state needs no lock; after
@@ -32,6 +33,10 @@ final class LoadingStream {
     private final long startedNanos = System.nanoTime();
     private long timer = -1;
     private int toldPosition;
+    /** The step that began the load under way, when its length can be estimated; null otherwise. */
+    private io.modelswap.backend.LoadProgress estimated;
+    /** The tenth of the estimate last said, so a line is said per tenth, not per tick. */
+    private int toldTenth = -1;
     private boolean over;
 
     private LoadingStream(Vertx vertx, HttpServerResponse response, String model) {
@@ -50,7 +55,7 @@ final class LoadingStream {
                 .putHeader("X-Accel-Buffering", "no")
                 .setChunked(true);
         stream.say("modelswap loading model: " + model + "\n");
-        stream.timer = vertx.setPeriodic(TICK_MILLIS, id -> stream.say("."));
+        stream.timer = vertx.setPeriodic(TICK_MILLIS, id -> stream.tick());
         return stream;
     }
 
@@ -60,6 +65,34 @@ final class LoadingStream {
             toldPosition = position;
             say("\nQueue position: #" + position + "\n");
         }
+    }
+
+    /** A step of the model's load: one that begins a load of a known length turns the dots into an estimate. */
+    void loadStep(io.modelswap.backend.LoadProgress step) {
+        estimated = step.estimate(java.time.Instant.now()).isPresent() ? step : null;
+        toldTenth = -1;
+        if (estimated != null) {
+            tick();
+        }
+    }
+
+    private void tick() {
+        java.util.Optional<io.modelswap.backend.LoadProgress.Estimate> estimate = estimated == null
+                ? java.util.Optional.empty() : estimated.estimate(java.time.Instant.now());
+        if (estimate.isEmpty()) {
+            say(".");
+            return;
+        }
+        int tenth = estimate.get().percent() / 10;
+        if (tenth != toldTenth) {
+            toldTenth = tenth;
+            say("\n" + describe(model, estimate.get()));
+        }
+    }
+
+    /** "loading qwen-32b: 40 % (about 12 s left)". */
+    static String describe(String model, io.modelswap.backend.LoadProgress.Estimate estimate) {
+        return "loading " + model + ": " + estimate.percent() + " % (about " + estimate.secondsLeft() + " s left)";
     }
 
     /** The model is ready: say how long it took and hand the response over to the upstream's answer. */

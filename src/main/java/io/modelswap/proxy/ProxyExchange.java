@@ -113,6 +113,7 @@ final class ProxyExchange {
         }
         loading = LoadingStream.start(vertx, response, model.id());
         acquisition.onQueuePosition(position -> http.runOnContext(x -> loading.queuePosition(position)));
+        acquisition.onLoadProgress(step -> http.runOnContext(x -> loading.loadStep(step)));
         acquisition.lease().onComplete(leased -> onHttp("waiting for the model", () -> {
             if (leased.failed()) {
                 FailureAnswer error = FailureAnswer.of(leased.cause());

@@ -174,7 +174,7 @@ final class ProcessOwners {
     private void drop(String model) {
         ProcessOwner old = owners.remove(model);
         if (old != null) {
-            old.close();
+            old.discard(); // removed from the configuration: its saved slots go too
         }
         observed.remove(model);
     }

@@ -352,7 +352,7 @@ class ConfigLoaderTest {
     void pidOnlyInCmdStopAndLeftoversAreErrors() {
         SwapConfig c = ok("models:\n  a:\n    cmd: x ${PORT}\n    cmdStop: kill ${PID}\n");
         assertEquals("kill ${PID}", c.models().get("a").cmdStop());
-        assertError("models:\n  a:\n    cmd: x ${PORT} ${PID}\n", "application.yaml:3: models.a.cmd: ${PID} is only available in cmdStop");
+        assertError("models:\n  a:\n    cmd: x ${PORT} ${PID}\n", "application.yaml:3: models.a.cmd: ${PID} is only available in cmdStop and in sleep.cmdSleep / sleep.cmdWake");
         assertError("logLevel: ${MODEL_ID}\n", "application.yaml:1: logLevel: ${MODEL_ID} is only available inside a model");
         assertError("models:\n  a:\n    cmd: x ${PORT}\n    name: ${nope}\n",
                 "application.yaml:4: models.a.name: macro '${nope}' is not defined (neither in macros nor in this model's"

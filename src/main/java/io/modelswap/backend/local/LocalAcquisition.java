@@ -24,14 +24,17 @@ import java.util.function.IntConsumer;
 final class LocalAcquisition implements Acquisition {
 
     private final Router router;
+    private final io.modelswap.progress.LoadTimes loadTimes;
     private final ServedModel model;
     private final PendingRequest pending;
     private final Future<Lease> lease;
     /** Set by the first of release, cancel-after-grant and retry: the grant is handed back once. */
     private final AtomicBoolean handedBack = new AtomicBoolean();
 
-    LocalAcquisition(Router router, ServedModel model, PendingRequest pending) {
+    LocalAcquisition(Router router, io.modelswap.progress.LoadTimes loadTimes, ServedModel model,
+            PendingRequest pending) {
         this.router = router;
+        this.loadTimes = loadTimes;
         this.model = model;
         this.pending = pending;
         this.lease = pending.grant().map(LocalLease::new);
@@ -59,8 +62,11 @@ final class LocalAcquisition implements Acquisition {
 
     @Override
     public void onLoadProgress(Consumer<LoadProgress> listener) {
+        // a load (or wake) that begins carries how long the last ones took, so its progress can be estimated
         pending.onLoadProgress(change -> listener.accept(new LoadProgress(change.model(), change.from().apiName(),
-                change.to().apiName(), change.reason())));
+                change.to().apiName(), change.reason(), change.at(),
+                loadTimes.expected(change.model(), change.from() == io.modelswap.process.ProcessState.SLEEPING)
+                        .orElse(null))));
     }
 
     @Override
@@ -96,7 +102,7 @@ final class LocalAcquisition implements Acquisition {
             if (!handedBack.compareAndSet(false, true)) {
                 throw new IllegalStateException("the lease of " + model.id() + " was released already");
             }
-            return new LocalAcquisition(router, model, router.retryAfterRefusal(pending, requestSent));
+            return new LocalAcquisition(router, loadTimes, model, router.retryAfterRefusal(pending, requestSent));
         }
 
         @Override

@@ -22,9 +22,11 @@ public class LocalBackend implements ModelBackend {
     public static final String KIND = "local";
 
     private final Router router;
+    private final io.modelswap.progress.LoadTimes loadTimes;
 
-    public LocalBackend(Router router) {
+    public LocalBackend(Router router, io.modelswap.progress.LoadTimes loadTimes) {
         this.router = router;
+        this.loadTimes = loadTimes;
     }
 
     @Override
@@ -55,7 +57,7 @@ public class LocalBackend implements ModelBackend {
 
     @Override
     public Acquisition acquire(ServedModel model) {
-        return new LocalAcquisition(router, model, router.submit(model.id()));
+        return new LocalAcquisition(router, loadTimes, model, router.submit(model.id()));
     }
 
     @Override

@@ -341,7 +341,8 @@ public final class FifoScheduler {
     private boolean ttlExpired(ModelBook b, Instant now) {
         ModelPolicy p = settings.models().get(b.model);
         if (p == null || p.ttl().isZero() || b.stopIssued || b.retire != Retire.NONE
-                || b.state != ProcessState.READY || b.admitted > 0 || b.inFlight > 0
+                || (b.state != ProcessState.READY && b.state != ProcessState.SLEEPING) // asleep: stopped for real
+                || b.admitted > 0 || b.inFlight > 0
                 || swaps.get(b.model) != null || swaps.isEvicting(b.model)) {
             return false;
         }

@@ -71,7 +71,8 @@ final class ReloadRules {
     private void thinToCompatible(Swapper swapper, Instant now) {
         List<ModelBook> candidates = new ArrayList<>();
         for (ModelBook b : s.books().values()) {
-            boolean live = (b.state.isRunning() && b.state != io.modelswap.process.ProcessState.STOPPING)
+            // a sleeping model holds no room, so it is compatible with anything
+            boolean live = (b.state.holdsAccelerator() && b.state != io.modelswap.process.ProcessState.STOPPING)
                     || s.swaps().get(b.model) != null;
             if (live && b.retire == Retire.NONE) {
                 candidates.add(b);

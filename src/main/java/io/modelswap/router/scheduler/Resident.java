@@ -30,7 +30,7 @@ public record Resident(String model, int inFlight, Instant lastUsed, boolean loa
     static List<Resident> of(Map<String, ModelBook> books, SwapTable swaps, String exclude) {
         TreeSet<String> names = new TreeSet<>(swaps.targetsExcept(exclude));
         for (ModelBook b : books.values()) {
-            if (b.state.isRunning()) {
+            if (b.state.holdsAccelerator()) { // a sleeping model makes no room by being evicted
                 names.add(b.model);
             }
         }
