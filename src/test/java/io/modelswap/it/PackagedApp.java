@@ -36,7 +36,8 @@ final class PackagedApp implements AutoCloseable {
 
     static List<String> launcher() {
         String nativeImage = System.getProperty("native.image.path");
-        if (nativeImage != null && Files.isExecutable(Path.of(nativeImage))) {
+        if (nativeImage != null && !nativeImage.isBlank() && Files.isRegularFile(Path.of(nativeImage))
+                && Files.isExecutable(Path.of(nativeImage))) {
             return List.of(nativeImage);
         }
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
