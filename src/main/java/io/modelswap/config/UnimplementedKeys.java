@@ -26,9 +26,6 @@ final class UnimplementedKeys {
                     + " requests to the machine that serves it"),
             new Entry("profiles", "profiles are not routed: request the model IDs themselves"),
             new Entry("selectors", "selectors are not routed: request a model ID or an alias"),
-            new Entry("upstream.ignorePaths", "every /upstream/<model>/ path starts its model"),
-            new Entry("models.*.compat.ignoreWebsockets", "websocket upgrades are not proxied; the key has no"
-                    + " effect"),
             new Entry("models.*.timeouts.keepalive", "only timeouts.connect, responseHeader and idleConn apply"),
             new Entry("models.*.timeouts.tlsHandshake", "only timeouts.connect, responseHeader and idleConn apply"),
             new Entry("models.*.timeouts.expectContinue", "only timeouts.connect, responseHeader and idleConn"

@@ -10,6 +10,7 @@ import io.modelswap.http.OpenAiError;
 import io.modelswap.http.RequestGuard;
 import io.modelswap.metrics.RequestTracker;
 import io.modelswap.settings.ModelswapSettings;
+import io.modelswap.websocket.WebSocketProxy;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -40,10 +41,12 @@ public class ProxyRoutes {
     private final RequestTracker tracker;
     private final long maxBodyBytes;
     private final BodyBudget budget;
+    private final WebSocketProxy websockets;
 
     public ProxyRoutes(Vertx vertx, Backends backends, UpstreamForwarder forwarder, RequestTracker tracker,
-            ModelswapSettings settings, BodyBudget budget) {
+            ModelswapSettings settings, BodyBudget budget, WebSocketProxy websockets) {
         this.budget = budget;
+        this.websockets = websockets;
         this.vertx = vertx;
         this.backends = backends;
         this.forwarder = forwarder;
@@ -56,6 +59,8 @@ public class ProxyRoutes {
             web.route(HttpMethod.valueOf(route.method()), route.path()).handler(rc -> onModelRoute(rc, route));
         }
         web.route("/upstream/*").handler(this::onUpstream);
+        web.route(ComfyUi.PREFIX).handler(rc -> ComfyUi.redirect(rc));
+        web.route(ComfyUi.PREFIX + "/*").handler(this::onComfyUi);
     }
 
     private void onModelRoute(RoutingContext rc, ModelRoutes.Route route) {
@@ -69,7 +74,12 @@ public class ProxyRoutes {
         if (request.method() == HttpMethod.GET) {
             RequestGuard.run(rc.response(), "routing the request", () -> {
                 RequestedModel requested = ModelExtractor.fromQuery(request.params());
-                dispatch(rc, find(requested.name()), upstreamUri, null, false);
+                ServedModel model = find(requested.name());
+                if (WebSocketProxy.isUpgrade(request)) {
+                    websockets.proxy(rc, model, upstreamUri);
+                    return;
+                }
+                dispatch(rc, model, upstreamUri, null, false);
             });
             return;
         }
@@ -136,11 +146,53 @@ public class ProxyRoutes {
                         .end();
                 return;
             }
-            String uri = path.get().rest() + (request.query() == null ? "" : "?" + request.query());
-            dispatch(rc, path.get().model(), uri, null, false);
+            ServedModel model = path.get().model();
+            if (!model.backend().mayStartFor(model, path.get().rest()) && !model.backend().looksReady(model)) {
+                // llama-swap's upstream.ignorePaths: a UI's assets and polls must not load a model that was unloaded
+                throw new BadRequestException(409, "model " + model.id()
+                        + " is not loaded; path matches upstream.ignorePaths");
+            }
+            forwardUnderPrefix(rc, model, path.get().rest());
         } catch (BadRequestException e) {
             RequestGuard.answer(rc.response(), "routing an upstream request", e);
         }
+    }
+
+    /**
+     * {@code /comfyui/...}: the model {@code comfyui_auto}, as llama-swap serves ComfyUI. Only the root
+     * {@code /comfyui/} may start it: a browser tab left open on ComfyUI keeps polling its API and websocket, which
+     * must not load it again once it was unloaded (409 instead).
+     */
+    private void onComfyUi(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        request.pause();
+        if (!backends.ready()) {
+            OpenAiError.send(rc.response(), 503, "modelswap is starting");
+            return;
+        }
+        try {
+            ServedModel model = ComfyUi.model(backends).orElseThrow(() -> new BadRequestException(404,
+                    FailureCause.UNKNOWN_MODEL.code(), "local model " + ComfyUi.MODEL_ID + " not found"));
+            String rest = request.path().substring(ComfyUi.PREFIX.length());
+            if (!rest.equals("/") && !model.backend().looksReady(model)) {
+                throw new BadRequestException(409, "model " + ComfyUi.MODEL_ID
+                        + " is not loaded; only " + ComfyUi.PREFIX + "/ can start it");
+            }
+            forwardUnderPrefix(rc, model, rest);
+        } catch (BadRequestException e) {
+            RequestGuard.answer(rc.response(), "routing a ComfyUI request", e);
+        }
+    }
+
+    /** A request under a model's prefix, forwarded as {@code rest} (raw, query appended): a websocket or HTTP. */
+    private void forwardUnderPrefix(RoutingContext rc, ServedModel model, String rest) {
+        HttpServerRequest request = rc.request();
+        String uri = rest + (request.query() == null ? "" : "?" + request.query());
+        if (WebSocketProxy.isUpgrade(request)) {
+            websockets.proxy(rc, model, uri);
+            return;
+        }
+        dispatch(rc, model, uri, null, false);
     }
 
     private void dispatch(RoutingContext rc, ServedModel model, String upstreamUri, Buffer body,

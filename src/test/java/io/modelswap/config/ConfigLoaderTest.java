@@ -182,8 +182,6 @@ class ConfigLoaderTest {
         assertTrue(result.ok(), result.errorReport());
         assertEquals(List.of("application.yaml:1: logLevel: parsed but not acted on by modelswap yet; instead:"
                         + " modelswap logs through Quarkus: -Dquarkus.log.level=DEBUG (or QUARKUS_LOG_LEVEL=DEBUG)",
-                "application.yaml:6: models.a.compat.ignoreWebsockets: parsed but not acted on by modelswap yet;"
-                        + " instead: websocket upgrades are not proxied; the key has no effect",
                 "application.yaml:9: peers: parsed but not acted on by modelswap yet; instead: peers are not routed:"
                         + " run one modelswap per machine and send each model's requests to the machine that serves it"),
                 result.warnings().stream().map(ConfigProblem::toString).toList());

@@ -3,6 +3,7 @@ package io.modelswap.backend.local;
 import io.modelswap.backend.Acquisition;
 import io.modelswap.backend.ModelBackend;
 import io.modelswap.backend.ServedModel;
+import io.modelswap.backend.Upstream;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.ProcessView;
@@ -22,6 +23,7 @@ public class LocalBackend implements ModelBackend {
     public static final String KIND = "local";
 
     private final Router router;
+    private final IgnorePaths ignorePaths = new IgnorePaths();
 
     public LocalBackend(Router router) {
         this.router = router;
@@ -56,6 +58,27 @@ public class LocalBackend implements ModelBackend {
     @Override
     public Acquisition acquire(ServedModel model) {
         return new LocalAcquisition(router, model, router.submit(model.id()));
+    }
+
+    @Override
+    public boolean mayStartFor(ServedModel model, String upstreamPath) {
+        RouterView view = router.view();
+        return view == null || !ignorePaths.matches(view.config().upstreamIgnorePaths(), upstreamPath);
+    }
+
+    @Override
+    public boolean ignoresWebsockets(ServedModel model) {
+        RouterView view = router.view();
+        ModelConfig config = view == null ? null : view.config().models().get(model.id());
+        return config != null && config.ignoreWebsockets();
+    }
+
+    @Override
+    public Optional<Upstream> readyUpstream(ServedModel model) {
+        RouterView view = router.view();
+        ModelConfig config = view == null ? null : view.config().models().get(model.id());
+        return config != null && looksReady(model) ? Optional.of(LocalAcquisition.upstreamOf(config))
+                : Optional.empty();
     }
 
     @Override
