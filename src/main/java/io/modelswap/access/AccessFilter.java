@@ -1,6 +1,9 @@
 package io.modelswap.access;
 
+import io.modelswap.config.AccessKey;
+import io.modelswap.config.SecurityConfig;
 import io.modelswap.http.OpenAiError;
+import io.modelswap.proxy.ProxyRoutes;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.vertx.core.http.HttpHeaders;
@@ -20,8 +23,10 @@ import java.util.regex.Pattern;
 
 /**
  * The first handler of every request, proxied or not: CORS (every {@code OPTIONS} is answered here with 204, as
- * llama-swap does, and every response allows any origin) and, when the configuration lists {@code apiKeys}, the key
- * check. One Vert.x route on all paths so the proxy routes and the REST API are covered alike. The key is read from
+ * llama-swap does, and every response allows any origin) and, when the configuration has API keys, the key check: a
+ * request with no known key gets 401; one whose key is scoped without {@code management} gets 403 anywhere but the
+ * model routes (which check the key's models themselves, {@link AccessKey#allows}); the key is left on the routing
+ * context for them. One Vert.x route on all paths so the proxy routes and the REST API are covered alike. The key is read from
  * {@code Authorization: Bearer}, else the password of {@code Authorization: Basic}, else {@code x-api-key}; it is
  * compared in constant time, never logged, and forwarded upstream unchanged.
  */
@@ -71,14 +76,26 @@ public class AccessFilter {
             return;
         }
         RouterView view = router.view();
-        List<String> keys = view == null ? List.of() : view.config().apiKeys();
-        if (keys.isEmpty() || accepted(presentedKey(request), keys)) {
+        SecurityConfig security = view == null ? SecurityConfig.OPEN : view.config().security();
+        if (!security.authenticates()) {
             rc.next();
             return;
         }
-        response.putHeader("WWW-Authenticate", REALM);
-        OpenAiError.send(response, 401, "invalid_api_key", "unauthorized: a valid API key is required"
-                + " (Authorization: Bearer <key>, Basic auth password, or x-api-key)");
+        AccessKey key = matching(presentedKey(request), security.keys());
+        if (key == null) {
+            response.putHeader("WWW-Authenticate", REALM);
+            OpenAiError.send(response, 401, "invalid_api_key", "unauthorized: a valid API key is required"
+                    + " (Authorization: Bearer <key>, Basic auth password, or x-api-key)");
+            return;
+        }
+        if (!key.management() && !ProxyRoutes.isModelRoute(rc.normalizedPath())) {
+            OpenAiError.send(response, 403, "permission_denied", "API key '" + key.name() + "' may use models"
+                    + " only, not management endpoints such as " + rc.normalizedPath() + " (its 'management' is"
+                    + " false)");
+            return;
+        }
+        rc.put(AccessKey.CONTEXT_KEY, key);
+        rc.next();
     }
 
     /**
@@ -131,17 +148,30 @@ public class AccessFilter {
         return request.getHeader("x-api-key");
     }
 
-    /** Whether {@code presented} is one of {@code keys}; every key is compared, in constant time each. */
-    static boolean accepted(String presented, List<String> keys) {
+    /**
+     * The key {@code presented} is, or null. Every key is compared, each in constant time: digests of equal length
+     * are compared, so neither a key's content nor its length shows in the time an answer takes.
+     */
+    static AccessKey matching(String presented, List<AccessKey> keys) {
         if (presented == null || presented.isEmpty()) {
-            return false;
+            return null;
         }
-        byte[] given = presented.getBytes(StandardCharsets.UTF_8);
-        boolean match = false;
-        for (String key : keys) {
-            match |= MessageDigest.isEqual(given, key.getBytes(StandardCharsets.UTF_8));
+        byte[] given = sha256(presented.getBytes(StandardCharsets.UTF_8));
+        AccessKey match = null;
+        for (AccessKey key : keys) {
+            if (MessageDigest.isEqual(given, sha256(key.secret())) && match == null) {
+                match = key;
+            }
         }
         return match;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     /** The requested header names that look like header names, so nothing odd is reflected back. */

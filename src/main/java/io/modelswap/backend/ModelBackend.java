@@ -33,6 +33,14 @@ public interface ModelBackend {
     Acquisition acquire(ServedModel model);
 
     /**
+     * Like {@link #acquire(ServedModel)}, with {@code priority} added to the model's queue priority (the priority of
+     * the request's API key); a backend without a queue ignores it.
+     */
+    default Acquisition acquire(ServedModel model, int priority) {
+        return acquire(model);
+    }
+
+    /**
      * Whether {@code model} could be used at once: advisory, read for display only (it chooses what a waiting client
      * sees, a loading stream or nothing), never to decide anything the backend itself decides.
      */

@@ -78,10 +78,12 @@ final class ConfigValidator {
         Map<String, SelectorConfig> selectors = selectors(models, peers);
         Map<String, ProfileConfig> profiles = profiles(peers, selectors);
 
+        List<String> apiKeys = apiKeys();
+        SecurityConfig security = new SecurityConfig(new SecurityValidator(root, file, problems).keys(apiKeys, models));
         SwapConfig config = new SwapConfig(healthCheckTimeout, file.logLevel(), timeFormat, file.logToStdout(),
                 file.metricsMaxInMemory(), file.captureBuffer(), file.startPort(), file.sendLoadingState(),
-                file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys(), ignorePaths(),
-                new TreeMap<>(models), routing, preload(), peers, profiles, selectors);
+                file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys, ignorePaths(),
+                new TreeMap<>(models), routing, preload(), peers, profiles, selectors, security);
         return new Result(config, settings());
     }
 

@@ -90,6 +90,9 @@ public interface LlamaSwapFile {
 
     Optional<Upstream> upstream();
 
+    /** modelswap's {@code security} section: scoped API keys (llama-swap keeps {@code security.cors} there too). */
+    Optional<Security> security();
+
     interface Store {
         Optional<String> path();
     }
@@ -306,5 +309,26 @@ public interface LlamaSwapFile {
 
     interface Upstream {
         Optional<List<String>> ignorePaths();
+    }
+
+    interface Security {
+        Optional<List<ScopedKey>> apiKeys();
+    }
+
+    /** One scoped API key: exactly one of {@code key} and {@code keyFile}. */
+    interface ScopedKey {
+        Optional<String> key();
+
+        Optional<String> keyFile();
+
+        Optional<String> name();
+
+        Optional<List<String>> models();
+
+        @WithDefault("false")
+        boolean management();
+
+        @WithDefault("0")
+        int priority();
     }
 }

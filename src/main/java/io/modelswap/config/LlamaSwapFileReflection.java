@@ -32,7 +32,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         LlamaSwapFile.Selector.class,
         LlamaSwapFile.SelectorSettings.class,
         LlamaSwapFile.Peer.class,
-        LlamaSwapFile.Upstream.class })
+        LlamaSwapFile.Upstream.class,
+        LlamaSwapFile.Security.class,
+        LlamaSwapFile.ScopedKey.class })
 final class LlamaSwapFileReflection {
 
     private LlamaSwapFileReflection() {

@@ -30,6 +30,7 @@ import java.util.TreeMap;
  * @param peers               remote servers
  * @param profiles            named pin sets
  * @param selectors           virtual models
+ * @param security            API keys with their scopes (the plain {@code apiKeys} among them, as full-access keys)
  */
 public record SwapConfig(
         int healthCheckTimeoutSeconds,
@@ -50,7 +51,8 @@ public record SwapConfig(
         List<String> preload,
         Map<String, PeerConfig> peers,
         Map<String, ProfileConfig> profiles,
-        Map<String, SelectorConfig> selectors) {
+        Map<String, SelectorConfig> selectors,
+        SecurityConfig security) {
 
     public SwapConfig {
         apiKeys = List.copyOf(apiKeys);

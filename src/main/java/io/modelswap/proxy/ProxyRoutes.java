@@ -2,6 +2,7 @@ package io.modelswap.proxy;
 
 import io.modelswap.backend.Backends;
 import io.modelswap.backend.ServedModel;
+import io.modelswap.config.AccessKey;
 import io.modelswap.failure.FailureCause;
 import io.modelswap.http.BadRequestException;
 import io.modelswap.http.BodyBudget;
@@ -54,6 +55,35 @@ public class ProxyRoutes {
         this.maxBodyBytes = settings.proxy().maxBodySize().asLongValue();
     }
 
+    /**
+     * Whether {@code normalizedPath} is one a client uses models through (a model route, {@code /upstream/...},
+     * {@code /comfyui/...}, the model list), as opposed to a management endpoint: what a scoped API key without
+     * {@code management} may call.
+     */
+    public static boolean isModelRoute(String normalizedPath) {
+        if (normalizedPath == null) {
+            return false;
+        }
+        return ModelRoutes.PATHS.contains(normalizedPath) || normalizedPath.startsWith(UpstreamPath.PREFIX)
+                || normalizedPath.equals(ComfyUi.PREFIX) || normalizedPath.startsWith(ComfyUi.PREFIX + "/")
+                || normalizedPath.equals("/v1/models") || normalizedPath.equals("/models");
+    }
+
+    /** 403 unless the request's API key (when keys are in force) may use {@code model}. */
+    private static void checkScope(RoutingContext rc, ServedModel model, String requested) {
+        AccessKey key = rc.get(AccessKey.CONTEXT_KEY);
+        if (key != null && !key.allows(model.id())) {
+            throw new BadRequestException(403, "model_not_allowed", "API key '" + key.name() + "' may not use"
+                    + " model '" + requested + "'");
+        }
+    }
+
+    /** The queue priority the request's API key adds (0 without keys). */
+    static int priorityOf(RoutingContext rc) {
+        AccessKey key = rc.get(AccessKey.CONTEXT_KEY);
+        return key == null ? 0 : key.priority();
+    }
+
     void register(@Observes io.vertx.ext.web.Router web) {
         for (ModelRoutes.Route route : ModelRoutes.ALL) {
             web.route(HttpMethod.valueOf(route.method()), route.path()).handler(rc -> onModelRoute(rc, route));
@@ -75,6 +105,7 @@ public class ProxyRoutes {
             RequestGuard.run(rc.response(), "routing the request", () -> {
                 RequestedModel requested = ModelExtractor.fromQuery(request.params());
                 ServedModel model = find(requested.name());
+                checkScope(rc, model, requested.name());
                 if (WebSocketProxy.isUpgrade(request)) {
                     websockets.proxy(rc, model, upstreamUri);
                     return;
@@ -91,6 +122,7 @@ public class ProxyRoutes {
                     Buffer body = read.result();
                     if (body.length() <= INLINE_PARSE_BYTES) {
                         Prepared prepared = prepare(route, body, request.getHeader(HttpHeaders.CONTENT_TYPE));
+                        checkScope(rc, prepared.model(), prepared.requested());
                         dispatch(rc, prepared.model(), upstreamUri, prepared.body(), prepared.mayShowLoading());
                         return;
                     }
@@ -102,13 +134,14 @@ public class ProxyRoutes {
                                     throw prepared.cause();
                                 }
                                 Prepared ready = prepared.result();
+                                checkScope(rc, ready.model(), ready.requested());
                                 dispatch(rc, ready.model(), upstreamUri, ready.body(), ready.mayShowLoading());
                             }));
                 }));
     }
 
     /** A body read, its model found, and the body rewritten for that model if it asks for it. */
-    private record Prepared(ServedModel model, Buffer body, boolean mayShowLoading) {
+    private record Prepared(ServedModel model, String requested, Buffer body, boolean mayShowLoading) {
     }
 
     /** Pure and thread-safe (the backends resolve from immutable snapshots): runs on the event loop or on a worker. */
@@ -121,7 +154,7 @@ public class ProxyRoutes {
         }
         boolean mayShowLoading = requested.stream() && model.sendLoadingState()
                 && route.upstreamPath().endsWith(CHAT_COMPLETIONS);
-        return new Prepared(model, forwarded, mayShowLoading);
+        return new Prepared(model, requested.name(), forwarded, mayShowLoading);
     }
 
     private void onUpstream(RoutingContext rc) {
@@ -147,6 +180,7 @@ public class ProxyRoutes {
                 return;
             }
             ServedModel model = path.get().model();
+            checkScope(rc, model, path.get().requested());
             if (!model.backend().mayStartFor(model, path.get().rest()) && !model.backend().looksReady(model)) {
                 // llama-swap's upstream.ignorePaths: a UI's assets and polls must not load a model that was unloaded
                 throw new BadRequestException(409, "model " + model.id()
@@ -173,6 +207,7 @@ public class ProxyRoutes {
         try {
             ServedModel model = ComfyUi.model(backends).orElseThrow(() -> new BadRequestException(404,
                     FailureCause.UNKNOWN_MODEL.code(), "local model " + ComfyUi.MODEL_ID + " not found"));
+            checkScope(rc, model, ComfyUi.MODEL_ID);
             String rest = request.path().substring(ComfyUi.PREFIX.length());
             if (!rest.equals("/") && !model.backend().looksReady(model)) {
                 throw new BadRequestException(409, "model " + ComfyUi.MODEL_ID

@@ -4,6 +4,7 @@ import io.modelswap.backend.Acquisition;
 import io.modelswap.backend.ModelBackend;
 import io.modelswap.backend.ServedModel;
 import io.modelswap.backend.Upstream;
+import io.modelswap.config.AccessKey;
 import io.modelswap.http.FailureAnswer;
 import io.modelswap.http.OpenAiError;
 import io.quarkus.runtime.ShutdownEvent;
@@ -86,7 +87,8 @@ public class WebSocketProxy {
             });
             return;
         }
-        Acquisition acquisition = model.acquire();
+        AccessKey key = rc.get(AccessKey.CONTEXT_KEY);
+        Acquisition acquisition = model.acquire(key == null ? 0 : key.priority());
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {

@@ -188,6 +188,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void scopedKeysResolveTheirModelsByIdAliasOrGlobAndTheirProblemsHaveLines() {
+        SwapConfig config = ok("apiKeys: [sk-admin]\nsecurity:\n  apiKeys:\n    - key: sk-a\n      models: [l]\n"
+                + "    - key: sk-b\n      models: [\"q*\"]\n      management: true\n      priority: 3\n"
+                + "models:\n  llama:\n    cmd: x ${PORT}\n    aliases: [l]\n  qwen:\n    cmd: y ${PORT}\n");
+        List<AccessKey> keys = config.security().keys();
+        assertEquals(List.of("apiKeys[0]", "security.apiKeys[0]", "security.apiKeys[1]"),
+                keys.stream().map(AccessKey::name).toList());
+        assertTrue(keys.get(0).allows("qwen") && keys.get(0).management());
+        assertTrue(keys.get(1).allows("llama") && !keys.get(1).allows("qwen") && !keys.get(1).management());
+        assertTrue(keys.get(2).allows("qwen") && keys.get(2).allows("qwen-peer") && !keys.get(2).allows("llama"));
+        assertEquals(3, keys.get(2).priority());
+
+        List<String> errors = errors("security:\n  apiKeys:\n    - key: sk-a\n      keyFile: /x\n"
+                + "    - keyFile: /nonexistent/modelswap.key\n    - name: no-key\n"
+                + "models:\n  a:\n    cmd: x ${PORT}\n");
+        assertTrue(errors.contains("application.yaml:3: security.apiKeys[0]: needs exactly one of 'key' and"
+                + " 'keyFile'"), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("application.yaml:5: security.apiKeys[1].keyFile:"
+                + " cannot read '/nonexistent/modelswap.key'")), errors.toString());
+        assertTrue(errors.contains("application.yaml:6: security.apiKeys[2]: needs exactly one of 'key' and"
+                + " 'keyFile'"), errors.toString());
+    }
+
+    @Test
     void modelLinesAreKept() {
         LoadResult result = load("models:\n  b:\n    cmd: x ${PORT}\n\n  a:\n    cmd: y ${PORT}\n");
         assertEquals(Map.of("b", 2, "a", 5), result.modelLines());

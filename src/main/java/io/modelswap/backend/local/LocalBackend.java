@@ -61,6 +61,11 @@ public class LocalBackend implements ModelBackend {
     }
 
     @Override
+    public Acquisition acquire(ServedModel model, int priority) {
+        return new LocalAcquisition(router, model, router.submit(model.id(), priority));
+    }
+
+    @Override
     public boolean mayStartFor(ServedModel model, String upstreamPath) {
         RouterView view = router.view();
         return view == null || !ignorePaths.matches(view.config().upstreamIgnorePaths(), upstreamPath);

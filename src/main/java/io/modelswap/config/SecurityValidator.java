@@ -1,0 +1,138 @@
+package io.modelswap.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The keys of a configuration: the plain {@code apiKeys} (full access) and the scoped ones of
+ * {@code security.apiKeys}, whose {@code keyFile}s are read now, at every load, so a rotated Kubernetes secret takes
+ * effect with the next reload. Problems go to {@link Problems} with their line; a key's value never appears in one.
+ */
+final class SecurityValidator {
+
+    /** Largest key file read: a key is a line, not a document. */
+    static final int MAX_KEY_FILE_BYTES = 4096;
+
+    private final YNode root;
+    private final LlamaSwapFile file;
+    private final Problems problems;
+
+    SecurityValidator(YNode root, LlamaSwapFile file, Problems problems) {
+        this.root = root;
+        this.file = file;
+        this.problems = problems;
+    }
+
+    /** Every key in force: the plain ones first, then the scoped ones. */
+    List<AccessKey> keys(List<String> plainKeys, Map<String, ModelConfig> models) {
+        List<AccessKey> keys = new ArrayList<>();
+        for (int i = 0; i < plainKeys.size(); i++) {
+            keys.add(AccessKey.fullAccess("apiKeys[" + i + "]", plainKeys.get(i)));
+        }
+        List<LlamaSwapFile.ScopedKey> scoped = file.security().flatMap(LlamaSwapFile.Security::apiKeys)
+                .orElse(List.of());
+        for (int i = 0; i < scoped.size(); i++) {
+            String path = "security.apiKeys[" + i + "]";
+            AccessKey key = scoped(path, scoped.get(i), models);
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    private AccessKey scoped(String path, LlamaSwapFile.ScopedKey entry, Map<String, ModelConfig> models) {
+        YNode at = node(path);
+        String secret = secret(path, entry, at);
+        String name = entry.name().filter(n -> !n.isBlank()).orElse(path);
+        Set<String> ids = new LinkedHashSet<>();
+        List<Pattern> patterns = new ArrayList<>();
+        List<String> names = entry.models().orElse(null);
+        if (names != null) {
+            if (names.isEmpty()) {
+                problems.error(at, path + ".models", "lists no model; leave 'models' out to allow every model");
+            }
+            for (int i = 0; i < names.size(); i++) {
+                String glob = names.get(i);
+                if (glob == null || glob.isBlank()) {
+                    problems.error(at, path + ".models[" + i + "]", "cannot be empty");
+                    continue;
+                }
+                Pattern pattern = AccessKey.glob(glob);
+                patterns.add(pattern);
+                int before = ids.size();
+                for (ModelConfig model : models.values()) {
+                    boolean named = pattern.matcher(model.id()).matches()
+                            || model.aliases().stream().anyMatch(alias -> pattern.matcher(alias).matches())
+                            || model.filters().setParamsByID().keySet().stream()
+                                    .anyMatch(alias -> pattern.matcher(alias).matches());
+                    if (named) {
+                        ids.add(model.id());
+                    }
+                }
+                if (ids.size() == before && !glob.contains("*") && !glob.contains("?")) {
+                    problems.warn(at, path + ".models[" + i + "]", "no configured model or alias is named '" + glob
+                            + "' (a peer's model may be)");
+                }
+            }
+        }
+        if (secret == null) {
+            return null;
+        }
+        return new AccessKey(name, secret.getBytes(StandardCharsets.UTF_8), names == null, ids, patterns,
+                entry.management(), entry.priority());
+    }
+
+    /** The key itself, from {@code key} or read from {@code keyFile}; null (and a problem) when there is none. */
+    private String secret(String path, LlamaSwapFile.ScopedKey entry, YNode at) {
+        if (entry.key().isPresent() == entry.keyFile().isPresent()) {
+            problems.error(at, path, "needs exactly one of 'key' and 'keyFile'");
+            return null;
+        }
+        String secret;
+        String where;
+        if (entry.key().isPresent()) {
+            secret = entry.key().get();
+            where = path + ".key";
+        } else {
+            where = path + ".keyFile";
+            Path keyFile = Path.of(entry.keyFile().get());
+            try {
+                if (Files.size(keyFile) > MAX_KEY_FILE_BYTES) {
+                    problems.error(at, where, "'" + keyFile + "' is larger than " + MAX_KEY_FILE_BYTES
+                            + " bytes: it should hold one key");
+                    return null;
+                }
+                secret = Files.readString(keyFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException | RuntimeException e) {
+                problems.error(at, where, "cannot read '" + keyFile + "': " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+                return null;
+            }
+        }
+        if (secret.isEmpty()) {
+            problems.error(at, where, "an API key cannot be empty");
+            return null;
+        }
+        if (secret.chars().anyMatch(Character::isWhitespace)) {
+            problems.error(at, where, "an API key cannot contain spaces");
+            return null;
+        }
+        return secret;
+    }
+
+    /** The node at {@code path} ({@code security.apiKeys[i]}), for its line. */
+    private YNode node(String path) {
+        YNode keys = root.get("security") == null ? null : root.get("security").get("apiKeys");
+        int index = Integer.parseInt(path.substring(path.indexOf('[') + 1, path.indexOf(']')));
+        return keys != null && keys.isSeq() && index < keys.items().size() ? keys.items().get(index) : root;
+    }
+}
