@@ -71,7 +71,7 @@ public class AccessFilter {
         // set (not add) once the headers are final: an upstream's own Allow-Origin must not be doubled
         rc.addHeadersEndHandler(v -> response.headers().set("Access-Control-Allow-Origin", "*"));
         if (isOpen(request.path(), rc.normalizedPath())
-                || isUiAsset(request.method(), request.path(), rc.normalizedPath())) {
+                || isUiAsset(request, rc.normalizedPath())) {
             rc.next();
             return;
         }
@@ -118,11 +118,26 @@ public class AccessFilter {
      * browser can load the page that asks for one. Everything the pages show comes from the API, which needs the key.
      * Only a GET or HEAD of a path that is already normal ({@code ..} or {@code //} would be routed elsewhere).
      */
-    static boolean isUiAsset(HttpMethod method, String path, String normalized) {
-        if ((method != HttpMethod.GET && method != HttpMethod.HEAD) || !path.equals(normalized)) {
+    static boolean isUiAsset(HttpServerRequest request, String normalized) {
+        String path = request.path();
+        if ((request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) || !path.equals(normalized)) {
             return false;
         }
-        return path.equals("/") || path.equals("/ui") || path.startsWith("/ui/") || path.equals("/favicon.ico");
+        return path.equals("/") || path.equals("/ui") || path.startsWith("/ui/") || path.equals("/favicon.ico")
+                || isBrowserRedirect(request, path);
+    }
+
+    /**
+     * llama-swap's redirects of a browser into the UI ({@code GET /upstream}, {@code GET /logs} asking for HTML) carry
+     * no data either: a browser without a key is sent to the UI, which asks for one. {@code /logs} for any other client
+     * is the log text and needs the key.
+     */
+    private static boolean isBrowserRedirect(HttpServerRequest request, String path) {
+        if (path.equals("/upstream")) {
+            return true;
+        }
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        return path.equals("/logs") && accept != null && accept.contains("text/html");
     }
 
     /** The key the client presents, in order of precedence; null when none. */

@@ -5,23 +5,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.quarkus.vertx.http.HttpsServerStart;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.impl.VertxInternal;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.impl.ConnectionBase;
-import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,11 +30,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Vert.x 4 has no hook before a request's headers are complete, so the guard sits on the listening socket itself:
  * once Quarkus's HTTP server listens, a handler is added in front of the Netty acceptor of each Vert.x HTTP server
- * (found through {@link VertxInternal#sharedHttpServers()} and two fields read reflectively), which sees every
- * accepted connection before Vert.x does. Requests report their start and end from the first route.
+ * (found through {@link ServerChannels}, the one class that reaches Vert.x internals), which sees every accepted
+ * connection before Vert.x does. Requests report their start and end from the first route.
  */
 @ApplicationScoped
-@RegisterForReflection(targets = TCPServerBase.class, fields = true, methods = false)
 public class ConnectionGuard {
 
     private static final Logger LOG = Logger.getLogger(ConnectionGuard.class);
@@ -106,18 +98,13 @@ public class ConnectionGuard {
         return maxConnections;
     }
 
-    public int openConnections() {
-        return open.get();
-    }
-
     private synchronized void install() {
         try {
             int installed = 0;
-            for (TCPServerBase server : ((VertxInternal) vertx).sharedHttpServers().values()) {
-                Channel listening = listeningChannel(server);
-                if (listening != null && listening.pipeline().get(ACCEPT_HANDLER) == null) {
-                    boolean plain = !options(server).isSsl();
-                    listening.pipeline().addFirst(ACCEPT_HANDLER, new AcceptHandler(plain));
+            for (ServerChannels.Listening server : ServerChannels.listening(vertx)) {
+                Channel listening = server.channel();
+                if (listening.pipeline().get(ACCEPT_HANDLER) == null) {
+                    listening.pipeline().addFirst(ACCEPT_HANDLER, new AcceptHandler(server.plain()));
                     installed++;
                 }
             }
@@ -128,20 +115,6 @@ public class ConnectionGuard {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warnf("client connection limits are not enforced (Vert.x internals changed?): %s", e.toString());
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Channel listeningChannel(TCPServerBase server) throws ReflectiveOperationException {
-        Field field = TCPServerBase.class.getDeclaredField("bindFuture");
-        field.setAccessible(true);
-        Future<Channel> bound = (Future<Channel>) field.get(server);
-        return bound != null && bound.succeeded() ? bound.result() : null;
-    }
-
-    private static NetServerOptions options(TCPServerBase server) throws ReflectiveOperationException {
-        Field field = TCPServerBase.class.getDeclaredField("options");
-        field.setAccessible(true);
-        return (NetServerOptions) field.get(server);
     }
 
     /**
@@ -170,11 +143,9 @@ public class ConnectionGuard {
     }
 
     private static HeaderDeadline deadlineOf(HttpConnection connection) {
-        if (connection instanceof ConnectionBase base) {
-            ChannelHandler handler = base.channel().pipeline().get(DEADLINE_HANDLER);
-            return handler instanceof HeaderDeadline deadline ? deadline : null;
-        }
-        return null;
+        Channel channel = ServerChannels.of(connection);
+        ChannelHandler handler = channel == null ? null : channel.pipeline().get(DEADLINE_HANDLER);
+        return handler instanceof HeaderDeadline deadline ? deadline : null;
     }
 
     /** On the listening socket, before Vert.x's acceptor: counts connections, refuses those over the cap. */

@@ -27,17 +27,15 @@ public final class MatrixProgram {
     private final Map<String, Integer> modelIndex;
     private final int[] costs;
     private final List<String> setNames;
-    private final List<String> setDsl;
     private final List<Node> setRoots;
     private final int nodeCount;
 
     private MatrixProgram(List<String> models, Map<String, Integer> modelIndex, int[] costs, List<String> setNames,
-            List<String> setDsl, List<Node> setRoots, int nodeCount) {
+            List<Node> setRoots, int nodeCount) {
         this.models = models;
         this.modelIndex = modelIndex;
         this.costs = costs;
         this.setNames = setNames;
-        this.setDsl = setDsl;
         this.setRoots = setRoots;
         this.nodeCount = nodeCount;
     }
@@ -58,12 +56,6 @@ public final class MatrixProgram {
     /** Set names in definition order. */
     public List<String> setNames() {
         return setNames;
-    }
-
-    /** The DSL text of a set, for log lines. */
-    public Optional<String> dslOf(String set) {
-        int i = setNames.indexOf(set);
-        return i < 0 ? Optional.empty() : Optional.of(setDsl.get(i));
     }
 
     /** The cost of evicting {@code model}. */
@@ -226,8 +218,7 @@ public final class MatrixProgram {
             for (String name : names) {
                 roots.add(linkSet(name));
             }
-            List<String> dsl = names.stream().map(n -> sets.get(n)).toList();
-            return new MatrixProgram(models, Map.copyOf(modelIndex), costs, names, dsl, List.copyOf(roots), nextNodeId);
+            return new MatrixProgram(models, Map.copyOf(modelIndex), costs, names, List.copyOf(roots), nextNodeId);
         }
 
         private void checkNames(String set, Expr e) {

@@ -3,7 +3,6 @@ package io.modelswap.process;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -32,24 +31,6 @@ public final class ModelProcess implements ProcessOwner {
 
     private static final Logger LOG = Logger.getLogger(ModelProcess.class);
 
-    /** Grace given to a process whose start failed (llama-swap uses the same 5 s). */
-    static final Duration FAILED_START_GRACE = Duration.ofSeconds(5);
-    /** How long to wait for the last output of a process that exited while starting, to quote it in the error. */
-    static final Duration EXIT_OUTPUT_WAIT = Duration.ofMillis(250);
-    /** Output lines quoted in an EXITED error (stack frames left out, see {@link LastWords}). */
-    static final int EXIT_LOG_LINES = 10;
-    /** Output lines searched for those to quote: enough for a long stack trace after the error it follows. */
-    static final int EXIT_OUTPUT_SCANNED = 300;
-    /** How long a process whose server lost a connection but still listens is given to show that it is exiting. */
-    static final Duration REFUSAL_EXIT_WAIT = Duration.ofSeconds(1);
-    /**
-     * How often the processes of a run are listed into the state file while it lives: what its command forks while
-     * starting (or later) is recorded within this, so a modelswap killed mid-start leaves nothing unrecorded.
-     */
-    static final Duration TREE_RECORD_INTERVAL = Duration.ofSeconds(1);
-    /** Used when the config gives no positive {@code healthCheckTimeout} (llama-swap's default). */
-    static final int DEFAULT_HEALTH_TIMEOUT_SECONDS = 120;
-
     private final ModelConfig config;
     private final Vertx vertx;
     private final ProcessTimings timings;
@@ -65,7 +46,7 @@ public final class ModelProcess implements ProcessOwner {
     /** The current process, from spawn request until it is reaped; null when there is none. */
     private UpstreamRun run;
     /** ensureReady callers waiting for READY (or for the start that follows the stop under way). */
-    private final List<Promise<Void>> waiters = new ArrayList<>();
+    private final ReadyWaiters waiters = new ReadyWaiters();
     /** Completes when the stop under way has reaped the process; null when none is under way. */
     private Promise<Void> stopDone;
     private Promise<Void> shutdownDone;
@@ -103,16 +84,12 @@ public final class ModelProcess implements ProcessOwner {
         return logs;
     }
 
-    /**
-     * Completes when the model is ready: at once if READY; starts it if STOPPED; joins the start under way if
-     * STARTING; starts it again after the stop under way if STOPPING. Fails with {@link StartFailedException}.
-     */
     @Override
     public Future<Void> ensureReady() {
         Promise<Void> result = Promise.promise();
         owner.run(v -> {
             if (shutdownDone != null || state == ProcessState.SHUTDOWN) {
-                result.fail(failure(StartFailedException.Kind.SHUT_DOWN, "model " + config.id()
+                result.fail(StartFailures.of(config, StartFailedException.Kind.SHUT_DOWN, "model " + config.id()
                         + " is shut down (modelswap is stopping or the model was removed from the config)"));
             } else if (state == ProcessState.READY) {
                 result.complete();
@@ -126,18 +103,14 @@ public final class ModelProcess implements ProcessOwner {
         return toCaller(result);
     }
 
-    /**
-     * Stops the process (SIGTERM or {@code cmdStop}, SIGKILL after {@code grace}); idempotent. During STARTING it
-     * aborts the start and the waiting {@link #ensureReady()} callers fail with {@code ABORTED}; so do callers
-     * waiting to start again after a stop under way. Completes once the process is reaped.
-     */
+    /** {@link #stop(Duration, StopCause, String)} without a typed cause (a test's own stop). */
     public Future<Void> stop(Duration grace, String reason) {
         return stop(grace, null, reason);
     }
 
     /**
-     * Like {@link #stop(Duration, String)}, for a stop asked for with a typed {@code cause}, which the transition to
-     * STOPPING carries (metrics count stops by it); {@code reason} is the whole text.
+     * Also aborts a start's waiters with {@code ABORTED}, and those waiting to start again after a stop under way.
+     * The transition to STOPPING carries {@code cause} (metrics count stops by it).
      */
     @Override
     public Future<Void> stop(Duration grace, StopCause cause, String reason) {
@@ -147,11 +120,8 @@ public final class ModelProcess implements ProcessOwner {
     }
 
     /**
-     * A request to this model's upstream was refused (nothing listened on its port) or lost before an answer.
-     * Completes with true when the instance still serves (it listens, and does not exit within
-     * {@link #REFUSAL_EXIT_WAIT}), false when it is gone: its process has exited (that exit is being handled) or no
-     * longer listens, in which case it is stopped now with its whole tree, like a crash, and the next request starts
-     * it again.
+     * See {@link ProcessOwner#upstreamRefused()}: a process that runs but no longer listens is stopped now with its
+     * whole tree, like a crash; one that listens is given {@link ProcessTimings#REFUSAL_EXIT_WAIT} to show it exits.
      */
     @Override
     public Future<Boolean> upstreamRefused() {
@@ -173,7 +143,7 @@ public final class ModelProcess implements ProcessOwner {
                                 why);
                         r.endReason = "its server stopped listening";
                         transition(ProcessState.STOPPING, why, null);
-                        killRun(r, FAILED_START_GRACE);
+                        killRun(r, ProcessTimings.FAILED_START_GRACE);
                     }
                     if (!alive || !listening) {
                         result.complete(false);
@@ -182,7 +152,7 @@ public final class ModelProcess implements ProcessOwner {
                     // A server in the middle of dying still holds its socket for a moment: give its exit the
                     // chance to show before calling it alive (the exit handler then stops the run as usual).
                     r.process.onExit().whenComplete((p, e) -> result.tryComplete(false));
-                    vertx.setTimer(REFUSAL_EXIT_WAIT.toMillis(), id -> result.tryComplete(true));
+                    vertx.setTimer(ProcessTimings.REFUSAL_EXIT_WAIT.toMillis(), id -> result.tryComplete(true));
                 });
             });
         });
@@ -221,10 +191,10 @@ public final class ModelProcess implements ProcessOwner {
             case STOPPED, SHUTDOWN:
                 return Future.succeededFuture();
             case STOPPING:
-                failWaiters(StartFailedException.Kind.ABORTED, abortMessage(reason));
+                failWaiters(StartFailedException.Kind.ABORTED, StartFailures.aborted(config, reason));
                 return stopDone.future();
             case STARTING:
-                failWaiters(StartFailedException.Kind.ABORTED, abortMessage(reason));
+                failWaiters(StartFailedException.Kind.ABORTED, StartFailures.aborted(config, reason));
                 if (run.killing) {
                     return stopDone.future(); // a failed start is already being cleaned up
                 }
@@ -241,14 +211,12 @@ public final class ModelProcess implements ProcessOwner {
     }
 
     private void startRun() {
-        int timeoutSeconds = config.healthCheckTimeoutSeconds() > 0 ? config.healthCheckTimeoutSeconds()
-                : DEFAULT_HEALTH_TIMEOUT_SECONDS;
-        UpstreamRun r = new UpstreamRun(System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds));
+        UpstreamRun r = new UpstreamRun(System.nanoTime() + TimeUnit.SECONDS.toNanos(healthTimeoutSeconds()));
         run = r;
         transition(ProcessState.STARTING, "start requested");
         ProcessTree.BLOCKING.execute(() -> {
             try {
-                Process p = spawn();
+                Process p = CommandLaunch.spawn(config, logs);
                 if (ProcessSessions.available()) {
                     r.session = p.pid(); // setsid makes it the leader of a session named after its pid
                     r.ledger.recordSession(r.ledgerRun, config.id(), p.toHandle());
@@ -263,27 +231,10 @@ public final class ModelProcess implements ProcessOwner {
         });
     }
 
-    private Process spawn() throws IOException {
-        List<String> argv;
-        try {
-            argv = CommandLine.split(config.cmd());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("its cmd cannot be split: " + e.getMessage(), e);
-        }
-        ProcessBuilder builder = new ProcessBuilder(ProcessSessions.inOwnSession(argv)).redirectErrorStream(true);
-        ProcessTree.applyEnv(builder.environment(), config.env());
-        ProcessSessions.checkRunnable(argv.get(0), builder.environment().get("PATH"));
-        logs.append(LastWords.START_MARK + " " + String.join(" ", argv));
-        return builder.start();
-    }
-
     private void onSpawnFailed(UpstreamRun r, Exception e) {
         r.spawned.fail(e);
         if (!r.killing) {
-            String advice = e instanceof IllegalArgumentException ? "Fix the quoting of cmd"
-                    : "Check that the program in cmd exists and is executable";
-            failStart(r, StartFailedException.Kind.SPAWN_FAILED, "model " + config.id() + " could not be started: "
-                    + e.getMessage() + ". " + advice + " (cmd: " + config.cmd().strip() + ")");
+            failStart(r, StartFailedException.Kind.SPAWN_FAILED, StartFailures.notSpawned(config, e));
         }
     }
 
@@ -296,7 +247,7 @@ public final class ModelProcess implements ProcessOwner {
         if (r.killing) {
             return; // aborted while spawning: the stop under way takes it from here
         }
-        r.recordTimer = vertx.setPeriodic(TREE_RECORD_INTERVAL.toMillis(), id -> recordTree(r));
+        r.recordTimer = vertx.setPeriodic(ProcessTimings.TREE_RECORD_INTERVAL.toMillis(), id -> recordTree(r));
         LOG.infof("model %s: started pid %d, %s", config.id(), p.pid(),
                 config.hasHealthCheck() ? "polling " + health.url() : "no health check");
         if (!config.hasHealthCheck()) {
@@ -319,12 +270,8 @@ public final class ModelProcess implements ProcessOwner {
             listTreeThenBecomeReady(r, "health check passed");
             return;
         }
-        int seconds = config.healthCheckTimeoutSeconds() > 0 ? config.healthCheckTimeoutSeconds()
-                : DEFAULT_HEALTH_TIMEOUT_SECONDS;
-        failStart(r, StartFailedException.Kind.HEALTH_TIMEOUT, "model " + config.id() + " was not ready after "
-                + seconds + "s: GET " + health.url() + " never answered 200 (last: " + ar.cause().getMessage()
-                + "). If it loads slowly raise healthCheckTimeout; otherwise check that proxy and checkEndpoint"
-                + " match the address the server listens on");
+        failStart(r, StartFailedException.Kind.HEALTH_TIMEOUT,
+                StartFailures.notReady(config, healthTimeoutSeconds(), health.url(), ar.cause()));
     }
 
     private void onExited(UpstreamRun r) {
@@ -339,9 +286,7 @@ public final class ModelProcess implements ProcessOwner {
             LOG.warnf("model %s: upstream process %s; it will start again on the next request. Its last output"
                     + " is under /logs", config.id(), exited);
             ProcessTree.BLOCKING.execute(() -> {
-                java.util.Set<ProcessHandle> left = new java.util.LinkedHashSet<>(r.knownDescendants);
-                left.addAll(ProcessSessions.members(r.session));
-                List<ProcessHandle> leftovers = left.stream().filter(ProcessTree::running).toList();
+                List<ProcessHandle> leftovers = r.leftBehind();
                 owner.run(v -> {
                     if (leftovers.isEmpty()) {
                         r.endReason = exited;
@@ -350,7 +295,7 @@ public final class ModelProcess implements ProcessOwner {
                         transition(ProcessState.STOPPING, exited + "; stopping " + leftovers.size()
                                 + " process(es) it left behind");
                         r.endReason = "left-behind processes stopped";
-                        terminateOffLoop(r, FAILED_START_GRACE, leftovers);
+                        terminateOffLoop(r, ProcessTimings.FAILED_START_GRACE, leftovers);
                     }
                 });
             });
@@ -359,12 +304,10 @@ public final class ModelProcess implements ProcessOwner {
         // STARTING: quote its last words, which the drain may still be reading
         Promise<Void> drained = Promise.promise();
         r.drain.closed().whenComplete((v, e) -> owner.run(w -> drained.tryComplete()));
-        vertx.setTimer(EXIT_OUTPUT_WAIT.toMillis(), id -> owner.run(w -> drained.tryComplete()));
+        vertx.setTimer(ProcessTimings.EXIT_OUTPUT_WAIT.toMillis(), id -> owner.run(w -> drained.tryComplete()));
         drained.future().onComplete(v -> {
             if (run == r && !r.killing) {
-                failStart(r, StartFailedException.Kind.EXITED, "model " + config.id() + " exited with code " + code
-                        + " while starting. Check its cmd and the output below (all of it is under /logs):\n"
-                        + String.join("\n", LastWords.of(logs.tail(EXIT_OUTPUT_SCANNED), EXIT_LOG_LINES)));
+                failStart(r, StartFailedException.Kind.EXITED, StartFailures.exited(config, code, logs));
             }
         });
     }
@@ -375,11 +318,10 @@ public final class ModelProcess implements ProcessOwner {
      */
     private void failStart(UpstreamRun r, StartFailedException.Kind kind, String message) {
         LOG.warn(message);
-        r.failure = failure(kind, message);
-        r.failedWaiters.addAll(waiters);
-        waiters.clear();
-        r.endReason = "start failed: " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-        killRun(r, FAILED_START_GRACE);
+        r.failure = StartFailures.of(config, kind, message);
+        r.failedWaiters.addAll(waiters.takeAll());
+        r.endReason = StartFailures.endReason(kind);
+        killRun(r, ProcessTimings.FAILED_START_GRACE);
     }
 
     /**
@@ -388,22 +330,13 @@ public final class ModelProcess implements ProcessOwner {
      */
     private void listTreeThenBecomeReady(UpstreamRun r, String reason) {
         ProcessTree.BLOCKING.execute(() -> {
-            List<ProcessHandle> tree = r.forked();
-            r.knownDescendants = tree;
-            r.ledger.record(r.ledgerRun, config.id(), tree);
-            List<ProcessHandle> withRoot = new ArrayList<>(tree);
-            withRoot.add(r.process.toHandle());
-            // whatever answered the health check must be the model's own server, not one already on its port
-            java.util.Optional<String> squatter = PortOwnership.squatter(config.proxy(), withRoot,
-                    r.process.toHandle());
+            java.util.Optional<String> squatter = r.listTree(config.id(), config.proxy());
             owner.run(v -> {
                 if (run != r || r.killing) {
                     return;
                 }
                 if (squatter.isPresent()) {
-                    failStart(r, StartFailedException.Kind.PORT_TAKEN, "model " + config.id() + " cannot be"
-                            + " served: " + squatter.get() + ". Its health check was answered by that process;"
-                            + " stop it, or give the model another port (proxy, or ${PORT})");
+                    failStart(r, StartFailedException.Kind.PORT_TAKEN, StartFailures.portTaken(config, squatter.get()));
                 } else if (r.process.isAlive()) {
                     // a process that already exited is not ready, whatever answered on its port: onExited takes over
                     becomeReady(r, reason);
@@ -419,9 +352,7 @@ public final class ModelProcess implements ProcessOwner {
 
     private void becomeReady(UpstreamRun r, String reason) {
         transition(ProcessState.READY, reason);
-        List<Promise<Void>> ready = new ArrayList<>(waiters);
-        waiters.clear();
-        ready.forEach(Promise::tryComplete);
+        waiters.completeAll();
     }
 
     /** Stops the run's process tree off the owner context, then finishes the run; joins a stop under way. */
@@ -430,13 +361,7 @@ public final class ModelProcess implements ProcessOwner {
             return stopDone.future();
         }
         r.killing = true;
-        if (r.health != null) {
-            r.health.cancel();
-        }
-        if (r.recordTimer >= 0) {
-            vertx.cancelTimer(r.recordTimer);
-            r.recordTimer = -1;
-        }
+        r.stopWatching(vertx);
         Promise<Void> done = Promise.promise();
         stopDone = done;
         r.spawned.future().onComplete(spawned -> {
@@ -450,7 +375,7 @@ public final class ModelProcess implements ProcessOwner {
     }
 
     private void terminateOffLoop(UpstreamRun r, Duration grace, List<ProcessHandle> known) {
-        List<String> stopCommand = stopCommand(r.process.pid());
+        List<String> stopCommand = CommandLaunch.stopCommand(config, r.process.pid(), logs);
         ProcessTree.BLOCKING.execute(() -> {
             String outcome = ProcessTree.terminate(r.process, r.session, known, grace, timings.killWait(),
                     stopCommand, config.env(), logs);
@@ -459,18 +384,6 @@ public final class ModelProcess implements ProcessOwner {
                 finishRun(r);
             });
         });
-    }
-
-    private List<String> stopCommand(long processId) {
-        if (config.cmdStop() == null || config.cmdStop().isBlank()) {
-            return null;
-        }
-        try {
-            return CommandLine.split(config.cmdStop().replace("${PID}", Long.toString(processId)));
-        } catch (IllegalArgumentException e) {
-            logs.append("[modelswap] cmdStop cannot be split (" + e.getMessage() + "); sending SIGTERM instead");
-            return null;
-        }
     }
 
     /** The run's process is reaped: back to STOPPED, then start again for anyone who asked meanwhile. */
@@ -502,13 +415,9 @@ public final class ModelProcess implements ProcessOwner {
     }
 
     private void failWaiters(StartFailedException.Kind kind, String message) {
-        if (waiters.isEmpty()) {
-            return;
+        if (!waiters.isEmpty()) {
+            waiters.failAll(StartFailures.of(config, kind, message));
         }
-        StartFailedException failure = failure(kind, message);
-        List<Promise<Void>> failed = new ArrayList<>(waiters);
-        waiters.clear();
-        failed.forEach(p -> p.tryFail(failure));
     }
 
     private void transition(ProcessState to, String reason) {
@@ -526,12 +435,9 @@ public final class ModelProcess implements ProcessOwner {
                 new StateChange(config.id(), from, to, Instant.now(), reason, cause), LocalCodec.LOCAL);
     }
 
-    private String abortMessage(String reason) {
-        return "model " + config.id() + " was stopped while starting (" + reason + "); retry the request";
-    }
-
-    private StartFailedException failure(StartFailedException.Kind kind, String message) {
-        return new StartFailedException(config.id(), kind, message);
+    private int healthTimeoutSeconds() {
+        int configured = config.healthCheckTimeoutSeconds();
+        return configured > 0 ? configured : ProcessTimings.DEFAULT_HEALTH_TIMEOUT_SECONDS;
     }
 
     /** {@code result}'s future, with its listeners on the caller's context, not on this owner's. */

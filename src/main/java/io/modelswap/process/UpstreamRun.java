@@ -3,9 +3,11 @@ package io.modelswap.process;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 
 /**
  * One spawn of a model's command and everything that belongs to it, from the spawn request until it is reaped. Owned
@@ -55,6 +57,38 @@ final class UpstreamRun {
     void recordForked(String model) {
         if (process.isAlive() && !killing) {
             ledger.record(ledgerRun, model, forked());
+        }
+    }
+
+    /** What the run left running after its root exited: the descendants listed when ready, its session. Blocking. */
+    List<ProcessHandle> leftBehind() {
+        Set<ProcessHandle> left = new LinkedHashSet<>(knownDescendants);
+        left.addAll(ProcessSessions.members(session));
+        return left.stream().filter(ProcessTree::running).toList();
+    }
+
+    /**
+     * Lists what the run has forked into {@link #knownDescendants} and the state file, and says who else answers on
+     * {@code proxy}'s port, if anyone: whatever answered the health check must be the model's own server, not one
+     * already on its port. A {@code /proc} scan: off the event loop.
+     */
+    Optional<String> listTree(String model, String proxy) {
+        List<ProcessHandle> tree = forked();
+        knownDescendants = tree;
+        ledger.record(ledgerRun, model, tree);
+        List<ProcessHandle> withRoot = new ArrayList<>(tree);
+        withRoot.add(process.toHandle());
+        return PortOwnership.squatter(proxy, withRoot, process.toHandle());
+    }
+
+    /** Stops watching the run: its health poll and the timer that records its processes. Owner context. */
+    void stopWatching(Vertx vertx) {
+        if (health != null) {
+            health.cancel();
+        }
+        if (recordTimer >= 0) {
+            vertx.cancelTimer(recordTimer);
+            recordTimer = -1;
         }
     }
 }

@@ -7,7 +7,6 @@ import io.modelswap.settings.ModelswapSettings;
 import io.modelswap.config.UpstreamTimeouts;
 import io.modelswap.metrics.RequestTracker;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +15,6 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -30,7 +28,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -45,18 +42,6 @@ import org.jboss.logging.Logger;
 public class UpstreamForwarder {
 
     private static final Logger LOG = Logger.getLogger(UpstreamForwarder.class);
-
-    /**
-     * RFC 9110 hop-by-hop headers, never forwarded in either direction; and {@code Expect}, which modelswap answers
-     * itself (a 100 Continue once it reads the body) and must not ask of the upstream again.
-     */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "expect");
-
-    /** Methods whose requests never carry a body (an HTTP/2 request of another method may, without a length). */
-    private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-            HttpMethod.TRACE);
 
     /** The OpenAI error code of an answer the upstream broke off. */
     static final String UPSTREAM_DISCONNECTED = "upstream_disconnected";
@@ -162,8 +147,8 @@ public class UpstreamForwarder {
                 .setMethod(server.method())
                 .setHost(target.host())
                 .setPort(target.port())
-                .setURI(joinPath(target.base().getRawPath(), path))
-                .setHeaders(requestHeaders(server.headers(), body != null, target))
+                .setURI(UpstreamRequests.joinPath(target.base().getRawPath(), path))
+                .setHeaders(UpstreamRequests.headers(server.headers(), body != null, target))
                 .putHeader(HttpHeaders.HOST, target.host()
                         + (target.base().getPort() > 0 ? ":" + target.base().getPort() : ""));
         if (timeouts.connect() > 0) {
@@ -241,7 +226,7 @@ public class UpstreamForwarder {
             if (body != null) {
                 upstream.end(body);
             } else {
-                if (server.getHeader(HttpHeaders.CONTENT_LENGTH) == null && hasBodyOfUnknownLength(server)) {
+                if (server.getHeader(HttpHeaders.CONTENT_LENGTH) == null && UpstreamRequests.hasBodyOfUnknownLength(server)) {
                     // a chunked HTTP/1.1 body, or an HTTP/2 one without Content-Length: whatever the method, sent on
                     // chunked (without it, Vert.x would refuse every write and the upstream get an empty body)
                     upstream.setChunked(true);
@@ -253,18 +238,6 @@ public class UpstreamForwarder {
             }
         });
         return exchange;
-    }
-
-    /**
-     * Whether a request without Content-Length still carries a body: HTTP/1.1 says so with Transfer-Encoding; HTTP/2
-     * frames carry no such promise, so every method but the ones that never have a body is taken to have one (an
-     * empty one costs a zero-length chunk).
-     */
-    static boolean hasBodyOfUnknownLength(HttpServerRequest server) {
-        if (server.version() == HttpVersion.HTTP_2) {
-            return !BODILESS.contains(server.method());
-        }
-        return server.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
     /** A connection refused: nothing listens on the upstream's port (as opposed to a timeout or a reset). */
@@ -295,7 +268,7 @@ public class UpstreamForwarder {
             response.setStatusCode(upstream.statusCode());
             response.setStatusMessage(upstream.statusMessage());
             upstream.headers().forEach((name, value) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                if (!UpstreamRequests.HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
                     response.headers().add(name, value);
                 }
             });
@@ -431,27 +404,5 @@ public class UpstreamForwarder {
             LOG.debugf("getting an upstream connection failed (%s), trying once more", first.getMessage());
             return client.request(options);
         });
-    }
-
-    /** The client's headers less hop-by-hop ones, with the upstream's own header rules applied. */
-    private static MultiMap requestHeaders(MultiMap incoming, boolean bodyReplaced, Upstream target) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        incoming.forEach((name, value) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(lower) && !(bodyReplaced && lower.equals("content-length"))
-                    && !target.removeHeaders().contains(lower)) {
-                headers.add(name, value);
-            }
-        });
-        target.setHeaders().forEach(headers::set);
-        return headers;
-    }
-
-    static String joinPath(String basePath, String path) {
-        if (basePath == null || basePath.isEmpty() || basePath.equals("/")) {
-            return path;
-        }
-        String base = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
-        return base + path;
     }
 }

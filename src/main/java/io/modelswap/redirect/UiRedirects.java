@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * llama-swap's redirects into the web UI: {@code GET /} to {@code /ui/}, {@code GET /upstream} to the models page,
+ * llama-swap's redirects into the web UI (GET, and HEAD alike): {@code GET /} to {@code /ui/}, {@code GET /upstream} to the models page,
  * and {@code GET /logs} from a browser ({@code Accept: text/html}) to the logs page; {@code /logs} for anything else
  * stays the plain-text history.
  */
@@ -20,9 +20,11 @@ public class UiRedirects {
     static final int ORDER = -100;
 
     void register(@Observes Router web) {
-        web.route(HttpMethod.GET, "/").order(ORDER).handler(rc -> found(rc, UiConfig.UI_HOME));
-        web.route(HttpMethod.GET, "/upstream").order(ORDER).handler(rc -> found(rc, UiConfig.MODELS_PAGE));
-        web.route(HttpMethod.GET, "/logs").order(ORDER).handler(rc -> {
+        web.route("/").method(HttpMethod.GET).method(HttpMethod.HEAD).order(ORDER)
+                .handler(rc -> found(rc, UiConfig.UI_HOME));
+        web.route("/upstream").method(HttpMethod.GET).method(HttpMethod.HEAD).order(ORDER)
+                .handler(rc -> found(rc, UiConfig.MODELS_PAGE));
+        web.route("/logs").method(HttpMethod.GET).method(HttpMethod.HEAD).order(ORDER).handler(rc -> {
             String accept = rc.request().getHeader(HttpHeaders.ACCEPT);
             if (accept != null && accept.contains("text/html")) {
                 found(rc, UiConfig.LOGS_PAGE);

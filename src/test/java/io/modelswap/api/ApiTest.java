@@ -16,6 +16,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.Metrics;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -230,20 +231,18 @@ class ApiTest {
     void metricsCountSwapsEvictionsAndRequests() {
         postChat("alpha", false).then().statusCode(200);
         postChat("beta", false).then().statusCode(200);
-        // OpenMetrics spells label sets without the text format's trailing comma, which these lines expect
-        String metrics = given().accept("application/openmetrics-text").get("/metrics").then().statusCode(200)
-                .extract().asString();
-        assertTrue(metrics.contains("modelswap_swaps_started_total{model=\"alpha\"}"), metrics);
-        assertTrue(metrics.contains("modelswap_evictions_total{model=\"alpha\",reason=\"swap\"}"), metrics);
-        assertTrue(metrics.contains("modelswap_requests_total{model=\"beta\",status=\"200\"}"), metrics);
-        assertTrue(metrics.contains("modelswap_model_state{model=\"beta\",state=\"ready\"} 1.0"), metrics);
-        assertTrue(metrics.contains("modelswap_swap_duration_seconds_bucket{model=\"beta\",le="), metrics);
-        assertTrue(metrics.contains("modelswap_queue_wait_seconds_count{model=\"beta\"}"), metrics);
-        assertTrue(metrics.contains("modelswap_queue_depth{model=\"alpha\"} 0.0"), metrics);
-        assertTrue(metrics.contains("modelswap_requests_in_flight{model=\"alpha\"} 0.0"), metrics);
+        Map<String, Double> metrics = Metrics.scrape();
+        String seen = metrics.toString();
+        assertTrue(metrics.containsKey("modelswap_swaps_started_total{model=\"alpha\"}"), seen);
+        assertTrue(metrics.containsKey("modelswap_evictions_total{model=\"alpha\",reason=\"swap\"}"), seen);
+        assertTrue(metrics.containsKey("modelswap_requests_total{model=\"beta\",status=\"200\"}"), seen);
+        assertEquals(1.0, metrics.get("modelswap_model_state{model=\"beta\",state=\"ready\"}"), seen);
+        assertTrue(Metrics.has(metrics, "modelswap_swap_duration_seconds_bucket{model=\"beta\",le="), seen);
+        assertTrue(metrics.containsKey("modelswap_queue_wait_seconds_count{model=\"beta\"}"), seen);
+        assertEquals(0.0, metrics.get("modelswap_queue_depth{model=\"alpha\"}"), seen);
+        assertEquals(0.0, metrics.get("modelswap_requests_in_flight{model=\"alpha\"}"), seen);
         given().get("/unload").then().statusCode(200);
-        assertTrue(given().accept("application/openmetrics-text").get("/metrics").asString()
-                .contains("modelswap_evictions_total{model=\"beta\",reason=\"unload\"}"));
+        assertTrue(Metrics.scrape().containsKey("modelswap_evictions_total{model=\"beta\",reason=\"unload\"}"));
     }
 
     @Test
@@ -422,14 +421,15 @@ class ApiTest {
         try {
             Files.writeString(config, withGamma);
             given().post("/api/config/reload").then().statusCode(200).body("ok", equalTo(true));
-            assertTrue(given().get("/metrics").asString().contains("modelswap_model_state{model=\"gamma\""));
+            assertTrue(Metrics.has(Metrics.scrape(), "modelswap_model_state{model=\"gamma\""));
         } finally {
             Files.writeString(config, original);
             given().post("/api/config/reload").then().statusCode(200).body("ok", equalTo(true));
         }
-        String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
-        assertTrue(!metrics.contains("model=\"gamma\""), metrics);
-        assertTrue(metrics.contains("modelswap_model_state{model=\"alpha\""), metrics);
+        Map<String, Double> metrics = Metrics.scrape();
+        assertTrue(metrics.keySet().stream().noneMatch(series -> series.contains("model=\"gamma\"")),
+                metrics.toString());
+        assertTrue(Metrics.has(metrics, "modelswap_model_state{model=\"alpha\""), metrics.toString());
     }
 
     // ------------------------------------------------------------------ health, CORS, no keys

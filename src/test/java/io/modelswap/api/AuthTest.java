@@ -60,6 +60,12 @@ class AuthTest {
     void theUiPagesLoadWithoutAKeyButItsDataNeedsOne() {
         given().redirects().follow(false).get("/").then().statusCode(302).header("Location", "/ui/");
         given().redirects().follow(false).get("/ui").then().statusCode(301).header("Location", "/ui/");
+        given().redirects().follow(false).head("/").then().statusCode(302).header("Location", "/ui/");
+        // a browser sent to the UI by llama-swap's redirects lands on the page that asks for the key
+        given().redirects().follow(false).get("/upstream").then().statusCode(302).header("Location", "/ui/#/models");
+        given().redirects().follow(false).accept("text/html").get("/logs").then().statusCode(302)
+                .header("Location", "/ui/#/logs");
+        given().get("/logs").then().statusCode(401);
         given().get("/ui/").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("modelswap"), not(containsString("alpha")));
         given().get("/ui/js/app.js").then().statusCode(200);

@@ -102,6 +102,15 @@ class DockerfilesTest {
     }
 
     @Test
+    void nativeImageHasSetsidForModelSessions() {
+        // ProcessSessions runs each cmd through setsid; without it a double-forked server escapes its unload
+        assertTrue(finalStage("Dockerfile.native").stream().anyMatch(i -> i.keyword().equals("COPY")
+                && i.args().endsWith(" /usr/bin/setsid")), "the native image puts a setsid at /usr/bin/setsid");
+        assertTrue(instructions("Dockerfile.native").stream().anyMatch(i -> i.keyword().equals("RUN")
+                && i.args().contains("busybox-static")), "setsid comes from Debian's busybox-static");
+    }
+
+    @Test
     void nativeBuildUsesTheMandrelBuilderImage() {
         List<Instruction> all = instructions("Dockerfile.native");
         assertTrue(all.get(0).keyword().equals("FROM") && all.get(0).args()

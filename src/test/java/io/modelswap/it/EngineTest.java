@@ -20,6 +20,7 @@ import io.modelswap.it.Calls.HeldStream;
 import io.modelswap.router.Router;
 import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.Metrics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -133,7 +134,7 @@ class EngineTest {
     void aClientLeavingWhileItsModelLoadsCancelsTheLoad() throws Exception {
         int port = MODELS.port("sluggish");
         String cancelled = "modelswap_evictions_total{model=\"sluggish\",reason=\"cancelled\"}";
-        double cancelledBefore = metric(cancelled);
+        double cancelledBefore = Metrics.value(cancelled);
         try (Socket client = Calls.rawChat("sluggish")) {
             await().atMost(PATIENCE).until(() -> !fakeProcesses(port).isEmpty());
             given().get("/running").then().body("running[0].state", equalTo("starting"));
@@ -144,21 +145,7 @@ class EngineTest {
             given().get("/running").then().body("running", empty());
         });
         // and counted as what it was (docs/api.md), not as "other"
-        assertEquals(cancelledBefore + 1, metric(cancelled), 0.001);
-    }
-
-    /**
-     * The value of one series of {@code /metrics}, 0 when it is not there. The text format may end a label set with a
-     * comma ({@code {a="b",}}), OpenMetrics may not: both spellings are read as the one without it.
-     */
-    private static double metric(String series) {
-        for (String raw : given().get("/metrics").asString().split("\n")) {
-            String line = raw.replace(",}", "}");
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        return 0;
+        assertEquals(cancelledBefore + 1, Metrics.value(cancelled), 0.001);
     }
 
     @Test

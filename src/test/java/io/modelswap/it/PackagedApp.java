@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class PackagedApp implements AutoCloseable {
 
+    /** How long a closed app is given to stop its upstreams and exit after SIGTERM (their unloadTimeouts are short). */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Process process;
@@ -149,8 +152,20 @@ final class PackagedApp implements AutoCloseable {
         return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * SIGTERM first, so modelswap stops the upstreams it started on its way out (SIGKILL would leave them running
+     * after the test); SIGKILL only when it has not exited within {@link #CLOSE_GRACE}. Either way it is reaped.
+     */
     @Override
     public void close() {
-        process.destroyForcibly();
+        try {
+            if (!terminate(CLOSE_GRACE)) {
+                process.destroyForcibly();
+                process.waitFor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.modelswap.it;
 
+import static org.awaitility.Awaitility.await;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,6 +8,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelswap.process.ProcessState;
+import io.modelswap.router.Router;
+import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.testing.FakeUpstream;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +37,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(ReliabilityTestResource.class)
 class ReliabilityTest {
+
+    @Inject
+    Router router;
 
     private static final FakeModels MODELS = ReliabilityTestResource.MODELS;
 
@@ -106,7 +115,15 @@ class ReliabilityTest {
                         .body("error.message", containsString("while starting"));
                 assertEquals(attempt, starts(), "one start per request");
             }
-            Thread.sleep(1500); // nothing starts it again on its own
+            // nothing starts it again on its own: no request waits for it, no swap to it is under way, and its owner
+            // is stopped with nobody waiting for it (a start happens only for one of those)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                SchedulerSnapshot.ModelLoad load = router.snapshot().toCompletionStage().toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS).models().get("busy");
+                assertTrue(load == null || (load.queued() == 0 && load.waiting() == 0 && load.admitted() == 0
+                        && !load.swapping()), String.valueOf(load));
+                assertEquals(ProcessState.STOPPED, router.view().processes().get("busy").state());
+            });
             assertEquals(2, starts(), "no retry without a request");
         }
         given().get("/running").then().body("running.model", org.hamcrest.Matchers.not(hasItem("busy")));

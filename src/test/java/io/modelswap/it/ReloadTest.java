@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.app.ConfigReloader;
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.Metrics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -34,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,6 @@ class ReloadTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration PATIENCE = Duration.ofSeconds(30);
-    private static final Pattern METRIC = Pattern.compile("(?m)^([a-z_]+)(\\{[^}]*})? (\\S+)$");
 
     @Inject
     ConfigReloader reloader;
@@ -231,8 +230,8 @@ class ReloadTest {
         assertTrue(errors.stream().anyMatch(e -> e.contains("config.yaml:" + line + ": models.steady.ttl")),
                 "errors should point at config.yaml:" + line + ": " + errors);
         given().get("/api/config/reload").then().body("ok", equalTo(false)).body("trigger", equalTo("file changed"));
-        assertEquals(0.0, metric("modelswap_config_last_reload_success", ""));
-        assertTrue(metric("modelswap_config_reloads_total", "outcome=\"failure\"") >= 1.0);
+        assertEquals(0.0, Metrics.value("modelswap_config_last_reload_success", ""));
+        assertTrue(Metrics.value("modelswap_config_reloads_total", "outcome=\"failure\"") >= 1.0);
         assertEquals(steady, chatPid("steady"), "a refused edit changes nothing");
         postChat("newcomer").then().statusCode(404);
 
@@ -240,7 +239,7 @@ class ReloadTest {
 
         assertTrue(fixed.getBoolean("ok"), fixed.prettify());
         assertTrue(fixed.getList("errors").isEmpty());
-        assertEquals(1.0, metric("modelswap_config_last_reload_success", ""));
+        assertEquals(1.0, Metrics.value("modelswap_config_last_reload_success", ""));
         postChat("newcomer").then().statusCode(200);
         assertEquals(steady, chatPid("steady"));
     }
@@ -388,18 +387,6 @@ class ReloadTest {
 
     private static String commandLineOf(long pid) {
         return ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("(pid " + pid + " is gone)");
-    }
-
-    private static double metric(String name, String labels) {
-        String text = given().get("/metrics").then().statusCode(200).extract().asString();
-        Matcher m = METRIC.matcher(text);
-        while (m.find()) {
-            String found = m.group(2) == null ? "" : m.group(2);
-            if (m.group(1).equals(name) && found.contains(labels)) {
-                return Double.parseDouble(m.group(3));
-            }
-        }
-        throw new AssertionError("no metric " + name + "{" + labels + "} in /metrics");
     }
 
     /** A streamed chat completion of a {@code --hold-after 2} fake, opened and held after its first two chunks. */

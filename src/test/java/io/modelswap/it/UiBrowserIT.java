@@ -254,36 +254,39 @@ class UiBrowserIT {
         assertEquals(200, send(HttpRequest.newBuilder(uri("/api/models/load/beta"))
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         driver.get(base() + "/ui/#/activity");
-        // beta streams 3000 tokens, 40 ms apart: the request stays in flight for two minutes
-        // A client that speaks HTTP/2 (h2c), where the cancel resets the stream. Over HTTP/1.1 the cancel closes the
-        // client's connection but the upstream exchange goes on and the entry stays listed (the response's close
-        // handler does not run when the server closes the connection itself): reported to the in-flight API's owner.
-        CompletableFuture<HttpResponse<InputStream>> held = HTTP2.sendAsync(HttpRequest.newBuilder(uri("/v1/chat/completions"))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .header("X-Session-ID", "session-42").timeout(WAIT)
-                .POST(HttpRequest.BodyPublishers.ofString(Calls.chat("beta", true))).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        String row = wait.until(d -> {
-            String t = text("#inflight tr[data-inflight]");
-            return t.contains("beta") && t.contains("streaming") ? t : null;
-        });
-        assertTrue(row.contains("session-42"), "the session id is shown: " + row);
-        String elapsed = text("#inflight tr[data-inflight] td.elapsed");
-        assertTrue(elapsed.matches("\\d+ ms|\\d+(\\.\\d+)? s"), "elapsed counts from the request's arrival: " + elapsed);
-        screenshot("activity-inflight");
-        // the Models page counts it
-        driver.get(base() + "/ui/#/models");
-        waitForText(By.cssSelector("tr[data-model=beta] .in-flight"), "1");
-        driver.get(base() + "/ui/#/activity");
-        wait.until(d -> text("#inflight tr[data-inflight]").contains("streaming"));
-        click(By.cssSelector("#inflight tr[data-inflight] button.cancel"));
-        wait.until(d -> d.findElements(By.cssSelector("#inflight tr[data-inflight]")).isEmpty());
-        // the client's exchange ends as a failure: cut before or during its body, never with the end of the answer
-        try {
-            String body = new String(held.get(30, TimeUnit.SECONDS).body().readAllBytes(), StandardCharsets.UTF_8);
-            assertFalse(body.contains("[DONE]"), body);
-        } catch (java.util.concurrent.ExecutionException | IOException cut) {
-            // what a cancelled exchange looks like to an HTTP client
+        // beta streams 3000 tokens, 40 ms apart: a request stays in flight for two minutes. Cancelled over HTTP/1.1
+        // (most clients, and browsers on plain http: the server closes the connection) and over HTTP/2 (h2c: the
+        // stream is reset); either way the entry goes and the client's exchange ends as a failure.
+        for (HttpClient client : List.of(HTTP, HTTP2)) {
+            CompletableFuture<HttpResponse<InputStream>> held = client.sendAsync(
+                    HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                            .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                            .header("X-Session-ID", "session-42").timeout(WAIT)
+                            .POST(HttpRequest.BodyPublishers.ofString(Calls.chat("beta", true))).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            String row = wait.until(d -> {
+                String t = text("#inflight tr[data-inflight]");
+                return t.contains("beta") && t.contains("streaming") ? t : null;
+            });
+            assertTrue(row.contains("session-42"), "the session id is shown: " + row);
+            String elapsed = text("#inflight tr[data-inflight] td.elapsed");
+            assertTrue(elapsed.matches("\\d+ ms|\\d+(\\.\\d+)? s"),
+                    "elapsed counts from the request's arrival: " + elapsed);
+            screenshot("activity-inflight");
+            // the Models page counts it
+            driver.get(base() + "/ui/#/models");
+            waitForText(By.cssSelector("tr[data-model=beta] .in-flight"), "1");
+            driver.get(base() + "/ui/#/activity");
+            wait.until(d -> text("#inflight tr[data-inflight]").contains("streaming"));
+            click(By.cssSelector("#inflight tr[data-inflight] button.cancel"));
+            wait.until(d -> d.findElements(By.cssSelector("#inflight tr[data-inflight]")).isEmpty());
+            // the client's exchange ends as a failure: cut before or during its body, never with the end of the answer
+            try {
+                String body = new String(held.get(30, TimeUnit.SECONDS).body().readAllBytes(), StandardCharsets.UTF_8);
+                assertFalse(body.contains("[DONE]"), body);
+            } catch (java.util.concurrent.ExecutionException | IOException cut) {
+                // what a cancelled exchange looks like to an HTTP client
+            }
         }
     }
 

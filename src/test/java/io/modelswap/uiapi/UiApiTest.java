@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
 class UiApiTest {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Most clients, and browsers on plain http: HTTP/1.1, where the server closing a connection runs no handlers. */
+    static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     static URI uri(String path) {
@@ -70,11 +72,16 @@ class UiApiTest {
 
     /** A stream of the holding model that has sent its first chunk and holds the rest until released. */
     static BufferedReader openHeld(String... headers) throws Exception {
+        return openHeld(HTTP, headers);
+    }
+
+    /** {@link #openHeld(String...)} through {@code client}. */
+    static BufferedReader openHeld(HttpClient client, String... headers) throws Exception {
         HttpRequest.Builder request = chatRequest("holder", true);
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        HttpResponse<InputStream> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
         String first = dataLine(lines);
@@ -128,6 +135,19 @@ class UiApiTest {
         JsonArray rows = new JsonObject(given().queryParam("min_id", before + 1).queryParam("order", "asc")
                 .get("/api/metrics/activity").then().statusCode(200).extract().asString()).getJsonArray("data");
         return rows.getJsonObject(0);
+    }
+
+    /** The outcome of the newest swap decision that loads {@code model}, or null. */
+    static String lastSwapOutcome(String model) {
+        JsonArray decisions = new JsonObject(given().get("/api/swaps").then().statusCode(200).extract().asString())
+                .getJsonArray("decisions");
+        for (Object o : decisions) {
+            JsonObject decision = (JsonObject) o;
+            if (model.equals(decision.getString("model"))) {
+                return decision.getString("outcome");
+            }
+        }
+        return null;
     }
 
     /** The newest activity row of {@code model}. */
@@ -200,6 +220,52 @@ class UiApiTest {
         // holder's grant is back: plain can evict it now
         given().contentType("application/json").body(chat("plain", false)).post("/v1/chat/completions").then()
                 .statusCode(200);
+    }
+
+    @Test
+    void cancellingAnHttp11RequestEndsItsUpstreamExchangeAndTheLoadItWaitedFor() throws Exception {
+        BufferedReader held = openHeld(HTTP_1_1);
+        int abortedBefore = abortedStreams("holder");
+        JsonObject streaming = inflightOf("holder");
+        assertNotNull(streaming, inflight().encode());
+        given().post("/api/inflight/" + streaming.getString("id") + "/cancel").then().statusCode(200);
+        String rest = "";
+        try {
+            for (String line = dataLine(held); line != null; line = dataLine(held)) {
+                rest += line;
+            }
+        } catch (IOException cut) {
+            // the connection was closed under the reader: that is the point
+        }
+        assertFalse(rest.contains("[DONE]"), rest);
+        // no longer listed as streaming, and the upstream's generation was stopped, not left running for nobody
+        await().atMost(Duration.ofSeconds(10)).until(() -> inflightOf("holder") == null);
+        FakeUpstream.post(UiApiTestResource.MODELS.port("holder"), "/release");
+        await().atMost(Duration.ofSeconds(10)).until(() -> abortedStreams("holder") > abortedBefore);
+        JsonObject holderRow = lastActivity("holder");
+        assertEquals(499, holderRow.getInteger("resp_status_code"));
+        assertTrue(holderRow.getString("error_msg").contains("cancelled through the API"), holderRow.encode());
+
+        // a request cancelled while its model loads: the load nobody waits for any more is abandoned, and the
+        // request is never sent to the model
+        CompletableFuture<HttpResponse<String>> loading = HTTP_1_1.sendAsync(chatRequest("slowpoke", false).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonObject entry = inflightOf("slowpoke");
+            return entry != null && entry.getString("state").equals("loading");
+        });
+        given().post("/api/inflight/" + inflightOf("slowpoke").getString("id") + "/cancel").then().statusCode(200);
+        CompletionException gone = assertThrows(CompletionException.class,
+                () -> loading.orTimeout(30, TimeUnit.SECONDS).join());
+        assertTrue(gone.getCause() instanceof IOException, String.valueOf(gone.getCause()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> inflightOf("slowpoke") == null);
+        // the router's own account: the swap to slowpoke ended as cancelled, and nothing of it runs
+        await().atMost(Duration.ofSeconds(10)).until(() -> "cancelled".equals(lastSwapOutcome("slowpoke")));
+        given().get("/running").then().body("running.model",
+                org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("slowpoke")));
+        JsonObject slowpokeRow = lastActivity("slowpoke");
+        assertEquals(499, slowpokeRow.getInteger("resp_status_code"));
+        assertTrue(slowpokeRow.getString("error_msg").contains("cancelled through the API"), slowpokeRow.encode());
     }
 
     @Test

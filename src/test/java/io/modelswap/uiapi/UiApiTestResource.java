@@ -22,7 +22,9 @@ public class UiApiTestResource implements QuarkusTestResourceLifecycleManager {
             .model("holder", "--hold-after 1 --tokens 3 --token-delay-ms 0", "unloadTimeout: 2", "aliases: [h]")
             .model("plain", "--tokens 4 --token-delay-ms 0", "unloadTimeout: 2",
                     "env: [\"HF_TOKEN=hf_secret_value\", \"PLAIN=1\"]")
-            .model("chatty", "--tokens 40 --token-delay-ms 25", "unloadTimeout: 2");
+            .model("chatty", "--tokens 40 --token-delay-ms 25", "unloadTimeout: 2")
+            // loads for longer than any test waits: a request for it is still loading when it is cancelled
+            .model("slowpoke", "--start-delay-ms 20000", "unloadTimeout: 2");
 
     static volatile Path configFile;
     /** The compute processes the fake {@code nvidia-smi} reports, one CSV line each ({@code pid, gpu_uuid, MiB}). */

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -299,24 +298,9 @@ public final class FifoScheduler {
         }
     }
 
-    /**
-     * Models that run or are committed to run (targets of other active swaps), sorted for determinism, with what an
-     * eviction policy weighs: requests in flight and the latest use.
-     */
+    /** What the swapper weighs for a swap to {@code exclude}: see {@link Resident#of}. */
     List<Resident> residents(String exclude) {
-        TreeSet<String> names = new TreeSet<>(swaps.targetsExcept(exclude));
-        for (ModelBook b : books.values()) {
-            if (b.state.isRunning()) {
-                names.add(b.model);
-            }
-        }
-        List<Resident> out = new ArrayList<>();
-        for (String name : names) {
-            ModelBook b = books.get(name);
-            Instant lastUsed = b == null || b.lastActivity().equals(Instant.MIN) ? null : b.lastActivity();
-            out.add(new Resident(name, b == null ? 0 : b.inFlight, lastUsed, swaps.get(name) != null));
-        }
-        return out;
+        return Resident.of(books, swaps, exclude);
     }
 
     /**
@@ -458,11 +442,5 @@ public final class FifoScheduler {
     private int priorityOf(Ticket t) {
         ModelPolicy p = settings.models().get(t.model());
         return (p == null ? 0 : p.priority()) + t.priority();
-    }
-
-    static Comparator<ModelBook> mostRecentlyUsedFirst(SwapTable swaps) {
-        return Comparator.<ModelBook, Boolean>comparing(b -> !(b.inFlight > 0 || swaps.get(b.model) != null))
-                .thenComparing(ModelBook::lastActivity, Comparator.reverseOrder())
-                .thenComparing(b -> b.model);
     }
 }

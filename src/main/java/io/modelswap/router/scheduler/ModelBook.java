@@ -3,6 +3,7 @@ package io.modelswap.router.scheduler;
 import io.modelswap.process.ProcessState;
 
 import java.time.Instant;
+import java.util.Comparator;
 
 /** The scheduler's bookkeeping for one model: counters, mirrored state, idle and reload timestamps. */
 final class ModelBook {
@@ -77,5 +78,12 @@ final class ModelBook {
         retire = Retire.NONE;
         retireDeadline = null;
         retireStopIssued = false;
+    }
+
+    /** Busy models first (requests in flight, or a swap to them under way), then by latest use, then by name. */
+    static Comparator<ModelBook> mostRecentlyUsedFirst(SwapTable swaps) {
+        return Comparator.<ModelBook, Boolean>comparing(b -> !(b.inFlight > 0 || swaps.get(b.model) != null))
+                .thenComparing(ModelBook::lastActivity, Comparator.reverseOrder())
+                .thenComparing(b -> b.model);
     }
 }

@@ -77,7 +77,7 @@ final class ReloadRules {
                 candidates.add(b);
             }
         }
-        candidates.sort(FifoScheduler.mostRecentlyUsedFirst(s.swaps()));
+        candidates.sort(ModelBook.mostRecentlyUsedFirst(s.swaps()));
         List<String> kept = new ArrayList<>();
         for (ModelBook b : candidates) {
             List<String> trial = new ArrayList<>(kept);
