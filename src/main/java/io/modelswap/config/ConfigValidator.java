@@ -66,7 +66,7 @@ final class ConfigValidator {
         Map<String, ProfileConfig> profiles = peerChecks.profiles(peers, selectors);
 
         List<String> apiKeys = apiKeys();
-        SecurityConfig security = new SecurityConfig(new SecurityValidator(root, file, problems).keys(apiKeys, models));
+        SecurityConfig security = new SecurityConfig(new SecurityValidator(report, file).keys(apiKeys, models));
         SwapConfig config = new SwapConfig(healthCheckTimeout, file.logLevel(), timeFormat, file.logToStdout(),
                 file.metricsMaxInMemory(), file.captureBuffer(), file.startPort(), file.sendLoadingState(),
                 file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys, ignorePaths(),

@@ -14,21 +14,19 @@ import java.util.regex.Pattern;
 /**
  * The keys of a configuration: the plain {@code apiKeys} (full access) and the scoped ones of
  * {@code security.apiKeys}, whose {@code keyFile}s are read now, at every load, so a rotated Kubernetes secret takes
- * effect with the next reload. Problems go to {@link Problems} with their line; a key's value never appears in one.
+ * effect with the next reload. Problems are reported with their line; a key's value never appears in one.
  */
 final class SecurityValidator {
 
     /** Largest key file read: a key is a line, not a document. */
     static final int MAX_KEY_FILE_BYTES = 4096;
 
-    private final YNode root;
+    private final ProblemReporter report;
     private final LlamaSwapFile file;
-    private final Problems problems;
 
-    SecurityValidator(YNode root, LlamaSwapFile file, Problems problems) {
-        this.root = root;
+    SecurityValidator(ProblemReporter report, LlamaSwapFile file) {
+        this.report = report;
         this.file = file;
-        this.problems = problems;
     }
 
     /** Every key in force: the plain ones first, then the scoped ones. */
@@ -50,20 +48,19 @@ final class SecurityValidator {
     }
 
     private AccessKey scoped(String path, LlamaSwapFile.ScopedKey entry, Map<String, ModelConfig> models) {
-        YNode at = node(path);
-        String secret = secret(path, entry, at);
+        String secret = secret(path, entry);
         String name = entry.name().filter(n -> !n.isBlank()).orElse(path);
         Set<String> ids = new LinkedHashSet<>();
         List<Pattern> patterns = new ArrayList<>();
         List<String> names = entry.models().orElse(null);
         if (names != null) {
             if (names.isEmpty()) {
-                problems.error(at, path + ".models", "lists no model; leave 'models' out to allow every model");
+                report.error(path + ".models", "lists no model; leave 'models' out to allow every model");
             }
             for (int i = 0; i < names.size(); i++) {
                 String glob = names.get(i);
                 if (glob == null || glob.isBlank()) {
-                    problems.error(at, path + ".models[" + i + "]", "cannot be empty");
+                    report.error(path + ".models[" + i + "]", "cannot be empty");
                     continue;
                 }
                 Pattern pattern = AccessKey.glob(glob);
@@ -79,7 +76,7 @@ final class SecurityValidator {
                     }
                 }
                 if (ids.size() == before && !glob.contains("*") && !glob.contains("?")) {
-                    problems.warn(at, path + ".models[" + i + "]", "no configured model or alias is named '" + glob
+                    report.warn(path + ".models[" + i + "]", "no configured model or alias is named '" + glob
                             + "' (a peer's model may be)");
                 }
             }
@@ -92,9 +89,9 @@ final class SecurityValidator {
     }
 
     /** The key itself, from {@code key} or read from {@code keyFile}; null (and a problem) when there is none. */
-    private String secret(String path, LlamaSwapFile.ScopedKey entry, YNode at) {
+    private String secret(String path, LlamaSwapFile.ScopedKey entry) {
         if (entry.key().isPresent() == entry.keyFile().isPresent()) {
-            problems.error(at, path, "needs exactly one of 'key' and 'keyFile'");
+            report.error(path, "needs exactly one of 'key' and 'keyFile'");
             return null;
         }
         String secret;
@@ -107,32 +104,25 @@ final class SecurityValidator {
             Path keyFile = Path.of(entry.keyFile().get());
             try {
                 if (Files.size(keyFile) > MAX_KEY_FILE_BYTES) {
-                    problems.error(at, where, "'" + keyFile + "' is larger than " + MAX_KEY_FILE_BYTES
+                    report.error(where, "'" + keyFile + "' is larger than " + MAX_KEY_FILE_BYTES
                             + " bytes: it should hold one key");
                     return null;
                 }
                 secret = Files.readString(keyFile, StandardCharsets.UTF_8).strip();
             } catch (IOException | RuntimeException e) {
-                problems.error(at, where, "cannot read '" + keyFile + "': " + e.getClass().getSimpleName()
+                report.error(where, "cannot read '" + keyFile + "': " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
                 return null;
             }
         }
         if (secret.isEmpty()) {
-            problems.error(at, where, "an API key cannot be empty");
+            report.error(where, "an API key cannot be empty");
             return null;
         }
         if (secret.chars().anyMatch(Character::isWhitespace)) {
-            problems.error(at, where, "an API key cannot contain spaces");
+            report.error(where, "an API key cannot contain spaces");
             return null;
         }
         return secret;
-    }
-
-    /** The node at {@code path} ({@code security.apiKeys[i]}), for its line. */
-    private YNode node(String path) {
-        YNode keys = root.get("security") == null ? null : root.get("security").get("apiKeys");
-        int index = Integer.parseInt(path.substring(path.indexOf('[') + 1, path.indexOf(']')));
-        return keys != null && keys.isSeq() && index < keys.items().size() ? keys.items().get(index) : root;
     }
 }
