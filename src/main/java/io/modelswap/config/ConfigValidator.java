@@ -66,7 +66,8 @@ final class ConfigValidator {
         Map<String, ProfileConfig> profiles = peerChecks.profiles(peers, selectors);
 
         List<String> apiKeys = apiKeys();
-        SecurityConfig security = new SecurityConfig(new SecurityValidator(report, file).keys(apiKeys, models));
+        SecurityValidator securityChecks = new SecurityValidator(report, file);
+        SecurityConfig security = new SecurityConfig(securityChecks.keys(apiKeys, models), securityChecks.cors());
         SwapConfig config = new SwapConfig(healthCheckTimeout, file.logLevel(), timeFormat, file.logToStdout(),
                 file.metricsMaxInMemory(), file.captureBuffer(), file.startPort(), file.sendLoadingState(),
                 file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys, ignorePaths(),

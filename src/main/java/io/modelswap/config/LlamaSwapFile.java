@@ -313,6 +313,25 @@ public interface LlamaSwapFile {
 
     interface Security {
         Optional<List<ScopedKey>> apiKeys();
+
+        Optional<Cors> cors();
+    }
+
+    /** llama-swap's {@code security.cors} (its PR #1146). */
+    interface Cors {
+        Optional<List<String>> allowedOrigins();
+
+        @WithDefault("false")
+        boolean allowCredentials();
+
+        Optional<List<String>> allowedMethods();
+
+        Optional<List<String>> allowedHeaders();
+
+        Optional<List<String>> exposedHeaders();
+
+        @WithDefault("86400")
+        int maxAge();
     }
 
     /** One scoped API key: exactly one of {@code key} and {@code keyFile}. */

@@ -34,7 +34,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         LlamaSwapFile.Peer.class,
         LlamaSwapFile.Upstream.class,
         LlamaSwapFile.Security.class,
-        LlamaSwapFile.ScopedKey.class })
+        LlamaSwapFile.ScopedKey.class,
+        LlamaSwapFile.Cors.class })
 final class LlamaSwapFileReflection {
 
     private LlamaSwapFileReflection() {

@@ -20,6 +20,8 @@ final class SecurityValidator {
 
     /** Largest key file read: a key is a line, not a document. */
     static final int MAX_KEY_FILE_BYTES = 4096;
+    private static final Pattern ORIGIN = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://[A-Za-z0-9.\\[\\]:-]+");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9-]{1,64}|\\*");
 
     private final ProblemReporter report;
     private final LlamaSwapFile file;
@@ -45,6 +47,49 @@ final class SecurityValidator {
             }
         }
         return keys;
+    }
+
+    /** {@code security.cors}, llama-swap's defaults for what is left out. */
+    CorsPolicy cors() {
+        LlamaSwapFile.Cors cors = file.security().flatMap(LlamaSwapFile.Security::cors).orElse(null);
+        if (cors == null) {
+            return CorsPolicy.DEFAULT;
+        }
+        String path = "security.cors";
+        List<String> origins = cors.allowedOrigins().orElse(List.of("*"));
+        for (int i = 0; i < origins.size(); i++) {
+            String origin = origins.get(i);
+            if (origin == null || !(origin.equals("*") || ORIGIN.matcher(origin.strip()).matches())) {
+                report.error(path + ".allowedOrigins[" + i + "]", "must be '*' or an origin such as"
+                        + " https://app.example.com (scheme, host and optional port, no path; got '" + origin + "')");
+            }
+        }
+        List<String> methods = tokens(path + ".allowedMethods", cors.allowedMethods().orElse(
+                CorsPolicy.DEFAULT_METHODS));
+        List<String> headers = tokens(path + ".allowedHeaders", cors.allowedHeaders().orElse(List.of()));
+        List<String> exposed = tokens(path + ".exposedHeaders", cors.exposedHeaders().orElse(List.of()));
+        report.atLeast(path + ".maxAge", cors.maxAge(), 0);
+        if (cors.allowCredentials() && origins.contains("*")) {
+            report.warn(path + ".allowCredentials", "with allowedOrigins '*' every origin's pages may send"
+                    + " credentials: the origin is echoed back, since browsers refuse '*' with credentials");
+        }
+        return new CorsPolicy(origins.stream().filter(java.util.Objects::nonNull).toList(), cors.allowCredentials(),
+                methods, headers, exposed, Math.max(0, cors.maxAge()));
+    }
+
+    /** Header or method names: letters, digits and {@code -} only, so nothing odd is ever sent in a header. */
+    private List<String> tokens(String path, List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i) == null ? "" : values.get(i).strip();
+            if (TOKEN.matcher(value).matches()) {
+                out.add(value);
+            } else {
+                report.error(path + "[" + i + "]", "must be a header or method name (letters, digits, '-'; got '"
+                        + value + "')");
+            }
+        }
+        return out;
     }
 
     private AccessKey scoped(String path, LlamaSwapFile.ScopedKey entry, Map<String, ModelConfig> models) {

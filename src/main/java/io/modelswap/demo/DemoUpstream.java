@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
  * --token-delay-ms N     delay before each streamed token (default 30)
  * --log-lines N          print N lines at start
  * --chatty               print a line per request
+ * --cors                 send llama-server's own CORS headers (Allow-Origin *, Allow-Credentials) on every answer
  * --ansi                 colour the lines it prints (ANSI escapes, as llama-server's log does on a terminal)
  * --reasoning N          in a stream, send N reasoning_content chunks before the answer (as llama-server does for
  *                        thinking models)
@@ -131,6 +132,11 @@ public final class DemoUpstream {
             byte[] body = ex.getRequestBody().readAllBytes();
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
+            if (flags.containsKey("cors")) {
+                // as llama-server does: its own wide-open CORS headers on every answer
+                ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+                ex.getResponseHeaders().set("Access-Control-Allow-Credentials", "true");
+            }
             int status = route(ex, method, path, body);
             if (flags.containsKey("chatty")) {
                 String line = method + " " + ex.getRequestURI() + " " + status;
