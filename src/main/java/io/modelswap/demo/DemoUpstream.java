@@ -62,6 +62,8 @@ public final class DemoUpstream {
     private static final List<String> ECHO_PATHS = List.of("/v1/completions", "/completion", "/v1/embeddings",
             "/v1/responses", "/v1/messages", "/v1/rerank", "/infill", "/v1/audio/transcriptions");
     private static final Pattern MODEL_FIELD = Pattern.compile("\"model\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** The {@code model} text field of a multipart form, as sent. */
+    private static final Pattern FORM_MODEL = Pattern.compile("name=\"model\"\r\n(?:[^\r\n]+\r\n)*\r\n([^\r]*)\r\n");
     private static final Pattern STREAM_TRUE = Pattern.compile("\"stream\"\\s*:\\s*true");
 
     private static final Map<String, String> flags = new LinkedHashMap<>();
@@ -351,6 +353,7 @@ public final class DemoUpstream {
                 + ",\"query\":" + (query == null ? "null" : str(query))
                 + ",\"body_length\":" + body.length + ",\"body_sha256\":" + str(sha256(body))
                 + ",\"model\":" + str(requestedModel(new String(body, StandardCharsets.UTF_8)))
+                + ",\"form_model\":" + str(formModel(new String(body, StandardCharsets.ISO_8859_1)))
                 + ",\"content_type\":" + (contentType == null ? "null" : str(contentType))
                 + ",\"authorization\":" + (authorization == null ? "null" : str(authorization)) + "}";
     }
@@ -380,6 +383,11 @@ public final class DemoUpstream {
     private static String requestedModel(String body) {
         Matcher m = MODEL_FIELD.matcher(body);
         return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : "";
+    }
+
+    private static String formModel(String body) {
+        Matcher m = FORM_MODEL.matcher(body);
+        return m.find() ? m.group(1) : "";
     }
 
     private static String modelName() {

@@ -65,6 +65,29 @@ final class MultipartForm {
      * part that happens to be called {@code name} is not a field and is skipped.
      */
     static String field(Buffer body, String boundary, String name) {
+        int[] range = fieldRange(body, boundary, name);
+        return range == null ? null : body.getByteBuf().toString(range[0], range[1] - range[0],
+                StandardCharsets.UTF_8).trim();
+    }
+
+    /**
+     * The form with the text field {@code name}'s value replaced by {@code value} (llama-swap's {@code useModelName}
+     * for multipart bodies); every other byte, file parts included, is kept. The same body when it has no such field.
+     */
+    static Buffer withField(Buffer body, String boundary, String name, String value) {
+        int[] range = fieldRange(body, boundary, name);
+        if (range == null) {
+            return body;
+        }
+        int base = body.getByteBuf().readerIndex();
+        return Buffer.buffer(body.length() + value.length())
+                .appendBuffer(body, 0, range[0] - base)
+                .appendString(value, StandardCharsets.UTF_8.name())
+                .appendBuffer(body, range[1] - base, body.length() - (range[1] - base));
+    }
+
+    /** Where the text field {@code name}'s value lies, as buffer indexes {@code [start, end)}; null without one. */
+    private static int[] fieldRange(Buffer body, String boundary, String name) {
         ByteBuf buf = body.getByteBuf();
         int base = buf.readerIndex();
         int end = base + buf.readableBytes();
@@ -104,7 +127,7 @@ final class MultipartForm {
                 throw new BadRequestException(400, "malformed multipart body: missing closing boundary");
             }
             if (isField(headers, name)) {
-                return buf.toString(contentStart, next - contentStart, StandardCharsets.UTF_8).trim();
+                return new int[] {contentStart, next};
             }
             at = next + 2;
         }

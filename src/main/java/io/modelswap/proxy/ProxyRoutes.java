@@ -151,6 +151,11 @@ public class ProxyRoutes {
         Buffer forwarded = body;
         if (requested.json() && RequestRewriter.needsRewrite(model)) {
             forwarded = RequestRewriter.rewriteJson(body, model, requested.name());
+        } else if (!model.useModelName().isEmpty() && contentType != null
+                && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+            // as llama-swap: of the filters, only useModelName applies to a form (an audio or image upload)
+            forwarded = MultipartForm.withField(body, MultipartForm.boundaryOf(contentType), "model",
+                    model.useModelName());
         }
         boolean mayShowLoading = requested.stream() && model.sendLoadingState()
                 && route.upstreamPath().endsWith(CHAT_COMPLETIONS);

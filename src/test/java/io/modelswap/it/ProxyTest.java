@@ -222,6 +222,20 @@ class ProxyTest {
     }
 
     @Test
+    void useModelNameRewritesTheModelFieldOfAMultipartFormAndKeepsTheFile() {
+        byte[] audio = new byte[70_000];
+        new java.util.Random(3).nextBytes(audio);
+        given().multiPart("model", "renamed").multiPart("file", "a.wav", audio, "audio/wav")
+                .multiPart("language", "en")
+                .post("/v1/audio/transcriptions").then().statusCode(200)
+                .body("form_model", equalTo("upstream-name"))
+                .body("model_name", equalTo("renamed"));
+        // a form for a model without useModelName is forwarded byte for byte
+        given().multiPart("model", "beta").multiPart("file", "a.wav", audio, "audio/wav")
+                .post("/v1/audio/transcriptions").then().statusCode(200).body("form_model", equalTo("beta"));
+    }
+
+    @Test
     void upstreamPassthroughKeepsThePathEncoded() {
         given().urlEncodingEnabled(false).get("/upstream/alpha/echo/x%2Fy?q=1").then().statusCode(200)
                 .body("raw_path", equalTo("/echo/x%2Fy"))
