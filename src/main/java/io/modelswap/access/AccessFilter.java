@@ -2,6 +2,7 @@ package io.modelswap.access;
 
 import io.modelswap.config.AccessKey;
 import io.modelswap.config.SecurityConfig;
+import io.modelswap.http.ErrorFormat;
 import io.modelswap.http.OpenAiError;
 import io.modelswap.proxy.ProxyRoutes;
 import io.modelswap.router.Router;
@@ -52,6 +53,7 @@ public class AccessFilter {
     private void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         HttpServerResponse response = rc.response();
+        ErrorFormat.remember(request);
         RouterView view = router.view();
         SecurityConfig security = view == null ? SecurityConfig.OPEN : view.config().security();
         if (request.method() == HttpMethod.OPTIONS) {
