@@ -16,11 +16,6 @@ final class UnimplementedKeys {
     }
 
     static final List<Entry> ENTRIES = List.of(
-            new Entry("logLevel", "modelswap logs through Quarkus: -Dquarkus.log.level=DEBUG"
-                    + " (or QUARKUS_LOG_LEVEL=DEBUG)"),
-            new Entry("logToStdout", "upstream output is logged at DEBUG under io.modelswap.upstream.<model>"
-                    + " (quarkus.log.category.\"io.modelswap.upstream\".level=DEBUG) and served at GET /logs"),
-            new Entry("logTimeFormat", "set the log line format with -Dquarkus.log.console.format"),
             new Entry("logRequests", "deprecated in llama-swap; GET /api/metrics/activity lists the requests"),
             new Entry("peers", "peers are not routed: run one modelswap per machine and send each model's"
                     + " requests to the machine that serves it"),
