@@ -2,7 +2,6 @@ package io.modelswap.edge;
 
 import io.modelswap.settings.ModelswapSettings;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.quarkus.vertx.http.HttpServerStart;
@@ -143,9 +142,10 @@ public class ConnectionGuard {
     }
 
     private static HeaderDeadline deadlineOf(HttpConnection connection) {
+        // Found through the channel's attribute, not the pipeline: Vert.x rebuilds the pipeline of a connection that
+        // turns to HTTP/2, and a deadline no request could find any more closed the connection under its streams.
         Channel channel = ServerChannels.of(connection);
-        ChannelHandler handler = channel == null ? null : channel.pipeline().get(DEADLINE_HANDLER);
-        return handler instanceof HeaderDeadline deadline ? deadline : null;
+        return channel == null ? null : channel.attr(HeaderDeadline.OF_CHANNEL).get();
     }
 
     /** On the listening socket, before Vert.x's acceptor: counts connections, refuses those over the cap. */
@@ -173,7 +173,9 @@ public class ConnectionGuard {
                 return;
             }
             child.closeFuture().addListener(closed -> open.decrementAndGet());
-            child.pipeline().addFirst(DEADLINE_HANDLER, new HeaderDeadline(headerTimeoutMillis, plain));
+            HeaderDeadline deadline = new HeaderDeadline(headerTimeoutMillis, plain);
+            child.attr(HeaderDeadline.OF_CHANNEL).set(deadline);
+            child.pipeline().addFirst(DEADLINE_HANDLER, deadline);
             ctx.fireChannelRead(child);
         }
 

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,8 @@ import org.jboss.logging.Logger;
 final class HeaderDeadline extends ChannelDuplexHandler {
 
     private static final Logger LOG = Logger.getLogger(HeaderDeadline.class);
+    /** The deadline of a client connection, for its requests to report to (see {@link ConnectionGuard}). */
+    static final AttributeKey<HeaderDeadline> OF_CHANNEL = AttributeKey.valueOf("modelswap.header-deadline");
     private static final byte[] HTTP2_PREFACE_START = "PRI ".getBytes(StandardCharsets.US_ASCII);
 
     private final long timeoutMillis;

@@ -11,11 +11,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -155,6 +160,35 @@ class HostileClientsIT {
         assertTrue(seconds < 10, "slow connections were held for " + seconds + " s");
         assertTrue(fates.stream().allMatch(f -> f.equals("408") || f.equals("closed")), fates.toString());
         assertTrue(fates.contains("408"), "a started request is told why: " + fates);
+    }
+
+    @Test
+    void anHttp2ConnectionKeepsItsLaterStreamsPastTheHeaderTimeout() throws Exception {
+        start();
+        // h2c: the first request upgrades the connection and ends, the second is a long stream on it. The header
+        // timeout is for a connection with no request in progress: it must not close this one under its stream.
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        URI base = URI.create("http://127.0.0.1:" + port);
+        HttpResponse<String> first = h2.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, first.version());
+        HttpResponse<InputStream> events = h2.send(HttpRequest.newBuilder(base.resolve("/api/events")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, events.statusCode());
+        CompletableFuture<String> ended = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = events.body()) {
+                in.readAllBytes();
+                return "the stream ended";
+            } catch (IOException e) {
+                return "the stream failed: " + e;
+            }
+        });
+        // the deadline armed when the first request ended would have closed it within 2 s: give it three times that
+        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> !ended.isDone());
+        HttpResponse<String> later = h2.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, later.statusCode());
+        assertTrue(!ended.isDone(), ended.getNow("open"));
     }
 
     @Test

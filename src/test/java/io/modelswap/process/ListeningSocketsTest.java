@@ -26,15 +26,19 @@ class ListeningSocketsTest {
     @Test
     void aSocketOfThisJvmIsFoundListeningAndHeldByIt() throws Exception {
         int port;
+        long inode;
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
             List<ListeningSockets.Listener> listeners = ListeningSockets.on(port).orElseThrow();
             assertEquals(1, listeners.size());
-            long inode = listeners.get(0).inode();
+            inode = listeners.get(0).inode();
             assertTrue(ListeningSockets.socketInodes(ProcessHandle.current().pid()).contains(inode));
             assertEquals(ProcessHandle.current().pid(), ListeningSockets.holderOf(inode).orElseThrow().pid());
             assertTrue(ListeningSockets.someoneListens(port));
         }
-        assertFalse(ListeningSockets.someoneListens(port), "nobody listens once the socket is closed");
+        // Another process may bind the freed port at once (a loaded machine running other builds did): what must be
+        // gone is this socket, not every listener on the number.
+        assertFalse(ListeningSockets.on(port).orElseThrow().stream().anyMatch(l -> l.inode() == inode),
+                "the closed socket is no longer listed as listening");
     }
 }
