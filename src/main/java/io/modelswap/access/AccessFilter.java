@@ -1,6 +1,10 @@
 package io.modelswap.access;
 
+import io.modelswap.config.AccessKey;
+import io.modelswap.config.SecurityConfig;
+import io.modelswap.http.ErrorFormat;
 import io.modelswap.http.OpenAiError;
+import io.modelswap.proxy.ProxyRoutes;
 import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.vertx.core.http.HttpHeaders;
@@ -19,9 +23,11 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The first handler of every request, proxied or not: CORS (every {@code OPTIONS} is answered here with 204, as
- * llama-swap does, and every response allows any origin) and, when the configuration lists {@code apiKeys}, the key
- * check. One Vert.x route on all paths so the proxy routes and the REST API are covered alike. The key is read from
+ * The first handler of every request, proxied or not: CORS ({@code security.cors}, see {@link CorsHeaders}; every
+ * {@code OPTIONS} is answered here, without a key, as llama-swap does) and, when the configuration has API keys, the
+ * key check: a request with no known key gets 401; one whose key is scoped without {@code management} gets 403
+ * anywhere but the model routes (which check the key's models themselves, {@link AccessKey#allows}); the key is left
+ * on the routing context for them. One Vert.x route on all paths so the proxy routes and the REST API are covered alike. The key is read from
  * {@code Authorization: Bearer}, else the password of {@code Authorization: Basic}, else {@code x-api-key}; it is
  * compared in constant time, never logged, and forwarded upstream unchanged.
  */
@@ -31,14 +37,8 @@ public class AccessFilter {
     /** Runs before every other route (Quarkus's own and modelswap's). */
     public static final int ORDER = -1000;
     static final String REALM = "Basic realm=\"modelswap\"";
-    static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";
-    static final String DEFAULT_ALLOWED_HEADERS = "Content-Type, Authorization, Accept, X-Requested-With, x-api-key";
-    /** Preflight answers may be cached for a day (llama-swap's value). */
-    static final String MAX_AGE_SECONDS = "86400";
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
     /** Letters, digits, {@code / - _ .}: nothing that decodes, separates parameters or means something elsewhere. */
     private static final Pattern PLAIN_PATH = Pattern.compile("/[A-Za-z0-9/_.-]*");
-    private static final int MAX_ECHOED_HEADERS = 32;
 
     private final Router router;
 
@@ -53,32 +53,39 @@ public class AccessFilter {
     private void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         HttpServerResponse response = rc.response();
+        ErrorFormat.remember(request);
+        RouterView view = router.view();
+        SecurityConfig security = view == null ? SecurityConfig.OPEN : view.config().security();
         if (request.method() == HttpMethod.OPTIONS) {
-            response.setStatusCode(204)
-                    .putHeader("Access-Control-Allow-Origin", "*")
-                    .putHeader("Access-Control-Allow-Methods", ALLOWED_METHODS)
-                    .putHeader("Access-Control-Allow-Headers",
-                            sanitizeHeaders(request.getHeader("Access-Control-Request-Headers")))
-                    .putHeader("Access-Control-Max-Age", MAX_AGE_SECONDS)
-                    .end();
+            CorsHeaders.preflight(request, response, security.cors());
             return;
         }
-        // set (not add) once the headers are final: an upstream's own Allow-Origin must not be doubled
-        rc.addHeadersEndHandler(v -> response.headers().set("Access-Control-Allow-Origin", "*"));
+        // once the headers are final: an upstream's own CORS headers must not be doubled or contradict ours
+        rc.addHeadersEndHandler(v -> CorsHeaders.onHeaders(request, response, security.cors()));
         if (isOpen(request.path(), rc.normalizedPath())
                 || isUiAsset(request, rc.normalizedPath())) {
             rc.next();
             return;
         }
-        RouterView view = router.view();
-        List<String> keys = view == null ? List.of() : view.config().apiKeys();
-        if (keys.isEmpty() || accepted(presentedKey(request), keys)) {
+        if (!security.authenticates()) {
             rc.next();
             return;
         }
-        response.putHeader("WWW-Authenticate", REALM);
-        OpenAiError.send(response, 401, "invalid_api_key", "unauthorized: a valid API key is required"
-                + " (Authorization: Bearer <key>, Basic auth password, or x-api-key)");
+        AccessKey key = matching(presentedKey(request), security.keys());
+        if (key == null) {
+            response.putHeader("WWW-Authenticate", REALM);
+            OpenAiError.send(response, 401, "invalid_api_key", "unauthorized: a valid API key is required"
+                    + " (Authorization: Bearer <key>, Basic auth password, or x-api-key)");
+            return;
+        }
+        if (!key.management() && !ProxyRoutes.isModelRoute(rc.normalizedPath())) {
+            OpenAiError.send(response, 403, "permission_denied", "API key '" + key.name() + "' may use models"
+                    + " only, not management endpoints such as " + rc.normalizedPath() + " (its 'management' is"
+                    + " false)");
+            return;
+        }
+        rc.put(AccessKey.CONTEXT_KEY, key);
+        rc.next();
     }
 
     /**
@@ -146,31 +153,30 @@ public class AccessFilter {
         return request.getHeader("x-api-key");
     }
 
-    /** Whether {@code presented} is one of {@code keys}; every key is compared, in constant time each. */
-    static boolean accepted(String presented, List<String> keys) {
+    /**
+     * The key {@code presented} is, or null. Every key is compared, each in constant time: digests of equal length
+     * are compared, so neither a key's content nor its length shows in the time an answer takes.
+     */
+    static AccessKey matching(String presented, List<AccessKey> keys) {
         if (presented == null || presented.isEmpty()) {
-            return false;
+            return null;
         }
-        byte[] given = presented.getBytes(StandardCharsets.UTF_8);
-        boolean match = false;
-        for (String key : keys) {
-            match |= MessageDigest.isEqual(given, key.getBytes(StandardCharsets.UTF_8));
+        byte[] given = sha256(presented.getBytes(StandardCharsets.UTF_8));
+        AccessKey match = null;
+        for (AccessKey key : keys) {
+            if (MessageDigest.isEqual(given, sha256(key.secret())) && match == null) {
+                match = key;
+            }
         }
         return match;
     }
 
-    /** The requested header names that look like header names, so nothing odd is reflected back. */
-    static String sanitizeHeaders(String requested) {
-        if (requested == null || requested.isBlank()) {
-            return DEFAULT_ALLOWED_HEADERS;
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
-        List<String> names = new ArrayList<>();
-        for (String name : requested.split(",")) {
-            String trimmed = name.strip();
-            if (HEADER_NAME.matcher(trimmed).matches() && names.size() < MAX_ECHOED_HEADERS) {
-                names.add(trimmed);
-            }
-        }
-        return names.isEmpty() ? DEFAULT_ALLOWED_HEADERS : String.join(", ", names);
     }
+
 }

@@ -42,8 +42,42 @@ public interface ModelBackend {
     }
 
     /**
+     * Like {@link #acquire(ServedModel)}, with {@code priority} added to the model's queue priority (the priority of
+     * the request's API key); a backend without a queue ignores it.
+     */
+    default Acquisition acquire(ServedModel model, int priority) {
+        return acquire(model);
+    }
+
+    /**
      * Whether {@code model} could be used at once: advisory, read for display only (it chooses what a waiting client
      * sees, a loading stream or nothing), never to decide anything the backend itself decides.
      */
     boolean looksReady(ServedModel model);
+
+    /**
+     * Whether a request for {@code upstreamPath} (the path under {@code /upstream/<model>}) may start {@code model}:
+     * llama-swap's {@code upstream.ignorePaths} name paths (a UI's assets, its polling endpoints) that never do, and are
+     * refused with 409 while the model is not ready. Backends that never start anything say yes.
+     */
+    default boolean mayStartFor(ServedModel model, String upstreamPath) {
+        return true;
+    }
+
+    /**
+     * Whether websocket connections to {@code model} bypass the backend's accounting (llama-swap's
+     * {@code compat.ignoreWebsockets}): they neither start the model nor count as in flight or as activity for its TTL.
+     */
+    default boolean ignoresWebsockets(ServedModel model) {
+        return false;
+    }
+
+    /**
+     * The upstream of {@code model} if it looks ready, for a connection that bypasses the backend
+     * ({@link #ignoresWebsockets}): an advisory read, as in llama-swap; the model may stop under such a connection, which
+     * then ends.
+     */
+    default java.util.Optional<Upstream> readyUpstream(ServedModel model) {
+        return java.util.Optional.empty();
+    }
 }

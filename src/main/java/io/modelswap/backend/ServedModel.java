@@ -31,4 +31,9 @@ public record ServedModel(ModelBackend backend, String id, String useModelName, 
     public Acquisition acquire() {
         return backend.acquire(this);
     }
+
+    /** Asks its backend for it, queued with {@code priority} added to the model's (see {@link ModelBackend}). */
+    public Acquisition acquire(int priority) {
+        return priority == 0 ? backend.acquire(this) : backend.acquire(this, priority);
+    }
 }

@@ -25,7 +25,9 @@ public record CommandLineFlags(Map<String, String> properties, List<String> pass
             Usage: modelswap [flags]
               -config FILE       llama-swap configuration file (default application.yaml)
               -config-dir DIR    merge the *.yml|*.yaml files of DIR into the configuration
-              -listen ADDR       address to listen on, [host]:port (default :8080)
+              -listen ADDR       address to listen on, [host]:port (default :8080, :8443 with TLS)
+              -tls-cert-file F   serve HTTPS only, with this PEM certificate (chain); reloaded when it changes
+              -tls-key-file F    the certificate's PEM private key (both flags or neither)
               -watch-config      accepted for compatibility: modelswap always watches its configuration
               -version           print the version and exit
             Quarkus properties work too, e.g. -Dquarkus.log.level=DEBUG.
@@ -61,7 +63,7 @@ public record CommandLineFlags(Map<String, String> properties, List<String> pass
                 case "watch-config" -> {
                     // modelswap always polls its configuration; the flag stays valid so llama-swap units keep working
                 }
-                case "config", "config-dir", "listen" -> {
+                case "config", "config-dir", "listen", "tls-cert-file", "tls-key-file" -> {
                     String value = inlineValue;
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -74,13 +76,41 @@ public record CommandLineFlags(Map<String, String> properties, List<String> pass
                 default -> throw new IllegalArgumentException("flag provided but not defined: " + arg);
             }
         }
+        tls(properties);
         return new CommandLineFlags(Map.copyOf(properties), List.copyOf(passThrough), version, help);
     }
+
+    /**
+     * With {@code -tls-cert-file} and {@code -tls-key-file}, as llama-swap: HTTPS only, on the {@code -listen} port
+     * (default 8443), the files watched for changes ({@code io.modelswap.tls.CertificateWatcher}; Quarkus's own reload
+     * task, whose period is the backstop, is what re-reads them).
+     */
+    private static void tls(Map<String, String> properties) {
+        String cert = properties.remove(TLS_CERT);
+        String key = properties.remove(TLS_KEY);
+        if (cert == null && key == null) {
+            return;
+        }
+        if (cert == null || key == null) {
+            throw new IllegalArgumentException("-tls-cert-file and -tls-key-file go together: give both or neither");
+        }
+        properties.put("quarkus.http.ssl.certificate.files", cert);
+        properties.put("quarkus.http.ssl.certificate.key-files", key);
+        properties.put("quarkus.http.ssl.certificate.reload-period", "1h");
+        properties.put("quarkus.http.insecure-requests", "disabled");
+        String port = properties.remove("quarkus.http.port");
+        properties.put("quarkus.http.ssl-port", port == null ? "8443" : port);
+    }
+
+    private static final String TLS_CERT = "-tls-cert-file";
+    private static final String TLS_KEY = "-tls-key-file";
 
     private static void apply(String name, String value, Map<String, String> properties) {
         switch (name) {
             case "config" -> properties.put("modelswap.config", value);
             case "config-dir" -> properties.put("modelswap.config-dir", value);
+            case "tls-cert-file" -> properties.put(TLS_CERT, value);
+            case "tls-key-file" -> properties.put(TLS_KEY, value);
             case "listen" -> {
                 int colon = value.lastIndexOf(':');
                 if (colon < 0) {

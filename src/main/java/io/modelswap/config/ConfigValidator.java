@@ -65,11 +65,14 @@ final class ConfigValidator {
         Map<String, SelectorConfig> selectors = peerChecks.selectors(models, peers);
         Map<String, ProfileConfig> profiles = peerChecks.profiles(peers, selectors);
 
+        List<String> apiKeys = apiKeys();
+        SecurityValidator securityChecks = new SecurityValidator(report, file);
+        SecurityConfig security = new SecurityConfig(securityChecks.keys(apiKeys, models), securityChecks.cors());
         SwapConfig config = new SwapConfig(healthCheckTimeout, file.logLevel(), timeFormat, file.logToStdout(),
                 file.metricsMaxInMemory(), file.captureBuffer(), file.startPort(), file.sendLoadingState(),
-                file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys(), ignorePaths(),
+                file.includeAliasesInList(), Math.max(0, file.globalTTL()), unloadTimeout, apiKeys, ignorePaths(),
                 new TreeMap<>(models), routing, preload(), peers, profiles, selectors, startupProfile(profiles),
-                new ResourcesReader(report, file).read(models, routing));
+                new ResourcesReader(report, file).read(models, routing), security);
         return new Result(config, settings());
     }
 

@@ -93,6 +93,9 @@ public interface LlamaSwapFile {
     /** Memory-aware placement; absent = off (models placed by groups or matrix only, as in llama-swap). */
     Optional<Resources> resources();
 
+    /** modelswap's {@code security} section: scoped API keys (llama-swap keeps {@code security.cors} there too). */
+    Optional<Security> security();
+
     interface Store {
         Optional<String> path();
     }
@@ -340,5 +343,45 @@ public interface LlamaSwapFile {
         Optional<String> memory();
 
         Optional<List<Integer>> gpus();
+    }
+
+    interface Security {
+        Optional<List<ScopedKey>> apiKeys();
+
+        Optional<Cors> cors();
+    }
+
+    /** llama-swap's {@code security.cors} (its PR #1146). */
+    interface Cors {
+        Optional<List<String>> allowedOrigins();
+
+        @WithDefault("false")
+        boolean allowCredentials();
+
+        Optional<List<String>> allowedMethods();
+
+        Optional<List<String>> allowedHeaders();
+
+        Optional<List<String>> exposedHeaders();
+
+        @WithDefault("86400")
+        int maxAge();
+    }
+
+    /** One scoped API key: exactly one of {@code key} and {@code keyFile}. */
+    interface ScopedKey {
+        Optional<String> key();
+
+        Optional<String> keyFile();
+
+        Optional<String> name();
+
+        Optional<List<String>> models();
+
+        @WithDefault("false")
+        boolean management();
+
+        @WithDefault("0")
+        int priority();
     }
 }

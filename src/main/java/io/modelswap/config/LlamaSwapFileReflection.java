@@ -35,7 +35,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         LlamaSwapFile.Upstream.class,
         LlamaSwapFile.Resources.class,
         LlamaSwapFile.Gpu.class,
-        LlamaSwapFile.ModelResources.class })
+        LlamaSwapFile.ModelResources.class,
+        LlamaSwapFile.Security.class,
+        LlamaSwapFile.ScopedKey.class,
+        LlamaSwapFile.Cors.class })
 final class LlamaSwapFileReflection {
 
     private LlamaSwapFileReflection() {

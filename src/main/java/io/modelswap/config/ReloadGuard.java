@@ -28,7 +28,7 @@ public final class ReloadGuard {
         if (config == null) {
             return refusals;
         }
-        if (!inForce.apiKeys().isEmpty() && config.apiKeys().isEmpty()
+        if (inForce.security().authenticates() && !config.security().authenticates()
                 && !next.emptyOnPurpose().contains("apiKeys")) {
             refusals.add(new ConfigProblem(source, 0, "apiKeys", "refused: this edit removes every API key, which"
                     + " would open the API to anyone; write '" + NO_API_KEYS + "' to turn authentication off on"

@@ -33,6 +33,7 @@ import java.util.TreeMap;
  * @param startupProfile      the profile activated at start and after each reload ({@code hooks.on_startup.profile});
  *                            empty for none
  * @param resources           memory-aware placement ({@link ResourcesConfig#OFF} without a {@code resources} key)
+ * @param security            API keys with their scopes (the plain {@code apiKeys} among them, as full-access keys)
  */
 public record SwapConfig(
         int healthCheckTimeoutSeconds,
@@ -55,7 +56,8 @@ public record SwapConfig(
         Map<String, ProfileConfig> profiles,
         Map<String, SelectorConfig> selectors,
         String startupProfile,
-        ResourcesConfig resources) {
+        ResourcesConfig resources,
+        SecurityConfig security) {
 
     public SwapConfig {
         apiKeys = List.copyOf(apiKeys);

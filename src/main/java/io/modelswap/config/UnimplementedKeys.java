@@ -16,15 +16,7 @@ final class UnimplementedKeys {
     }
 
     static final List<Entry> ENTRIES = List.of(
-            new Entry("logLevel", "modelswap logs through Quarkus: -Dquarkus.log.level=DEBUG"
-                    + " (or QUARKUS_LOG_LEVEL=DEBUG)"),
-            new Entry("logToStdout", "upstream output is logged at DEBUG under io.modelswap.upstream.<model>"
-                    + " (quarkus.log.category.\"io.modelswap.upstream\".level=DEBUG) and served at GET /logs"),
-            new Entry("logTimeFormat", "set the log line format with -Dquarkus.log.console.format"),
             new Entry("logRequests", "deprecated in llama-swap; GET /api/metrics/activity lists the requests"),
-            new Entry("upstream.ignorePaths", "every /upstream/<model>/ path starts its model"),
-            new Entry("models.*.compat.ignoreWebsockets", "websocket upgrades are not proxied; the key has no"
-                    + " effect"),
             new Entry("models.*.timeouts.keepalive", "only timeouts.connect, responseHeader and idleConn apply"),
             new Entry("models.*.timeouts.tlsHandshake", "only timeouts.connect, responseHeader and idleConn apply"),
             new Entry("models.*.timeouts.expectContinue", "only timeouts.connect, responseHeader and idleConn"

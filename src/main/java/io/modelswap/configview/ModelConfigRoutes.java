@@ -65,7 +65,8 @@ public class ModelConfigRoutes {
 
     JsonObject describe(RouterView view, ModelConfig m) {
         SwapConfig config = view.config();
-        SecretMask mask = new SecretMask(config.apiKeys());
+        SecretMask mask = new SecretMask(config.security().keys().stream()
+                .map(key -> new String(key.secret(), java.nio.charset.StandardCharsets.UTF_8)).toList());
         List<String> env = new ArrayList<>();
         m.env().forEach(e -> env.add(mask.env(e)));
         Map<String, Object> settings = new LinkedHashMap<>();

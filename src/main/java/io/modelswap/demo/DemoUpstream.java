@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
  * --token-delay-ms N     delay before each streamed token (default 30)
  * --log-lines N          print N lines at start
  * --chatty               print a line per request
+ * --cors                 send llama-server's own CORS headers (Allow-Origin *, Allow-Credentials) on every answer
  * --ansi                 colour the lines it prints (ANSI escapes, as llama-server's log does on a terminal)
  * --require-key K        answer 401 to every request but GET /health unless it carries "Authorization: Bearer K"
  *                        and "x-api-key: K" (an OpenAI-compatible service checking the key a peer injects)
@@ -68,9 +69,9 @@ public final class DemoUpstream {
     private static final List<String> ECHO_PATHS = List.of("/v1/completions", "/completion", "/v1/embeddings",
             "/v1/responses", "/v1/messages", "/v1/rerank", "/infill", "/v1/audio/transcriptions");
     private static final Pattern MODEL_FIELD = Pattern.compile("\"model\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    /** The model field of a multipart form (group 1) or of a URL-encoded one (group 2). */
+    /** The model field of a multipart form, as sent, after any part headers (group 1), or of a URL-encoded one (group 2). */
     private static final Pattern FORM_MODEL = Pattern.compile(
-            "name=\"model\"\r\n\r\n([^\r]*)\r\n|(?:^|&)model=([^&]*)");
+            "name=\"model\"\r\n(?:[^\r\n]+\r\n)*\r\n([^\r]*)\r\n|(?:^|&)model=([^&]*)");
     private static final Pattern STREAM_TRUE = Pattern.compile("\"stream\"\\s*:\\s*true");
 
     private static final Map<String, String> flags = new LinkedHashMap<>();
@@ -154,6 +155,11 @@ public final class DemoUpstream {
             byte[] body = ex.getRequestBody().readAllBytes();
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
+            if (flags.containsKey("cors")) {
+                // as llama-server does: its own wide-open CORS headers on every answer
+                ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+                ex.getResponseHeaders().set("Access-Control-Allow-Credentials", "true");
+            }
             int status = route(ex, method, path, body);
             if (flags.containsKey("chatty")) {
                 String line = method + " " + ex.getRequestURI() + " " + status;
@@ -402,6 +408,7 @@ public final class DemoUpstream {
                 + ",\"query\":" + (query == null ? "null" : str(query))
                 + ",\"body_length\":" + body.length + ",\"body_sha256\":" + str(sha256(body))
                 + ",\"model\":" + str(requestedModel(new String(body, StandardCharsets.UTF_8)))
+                + ",\"form_model\":" + str(formModel(new String(body, StandardCharsets.ISO_8859_1)))
                 + ",\"content_type\":" + (contentType == null ? "null" : str(contentType))
                 + ",\"authorization\":" + (authorization == null ? "null" : str(authorization))
                 + ",\"x_api_key\":" + (apiKey == null ? "null" : str(apiKey)) + "}";
@@ -439,6 +446,11 @@ public final class DemoUpstream {
             return form.group(1) != null ? form.group(1) : URLDecoder.decode(form.group(2), StandardCharsets.UTF_8);
         }
         return "";
+    }
+
+    private static String formModel(String body) {
+        Matcher m = FORM_MODEL.matcher(body);
+        return m.find() && m.group(1) != null ? m.group(1) : "";
     }
 
     private static String modelName() {

@@ -206,7 +206,7 @@ final class HeaderDeadline extends ChannelDuplexHandler {
 
     private void expire() {
         timer = null;
-        if (inFlight > 0 || !ctx.channel().isActive()) {
+        if (inFlight > 0 || !ctx.channel().isActive() || upgraded()) {
             return;
         }
         if (bytesWhileIdle && plain && !http2) {
@@ -219,6 +219,14 @@ final class HeaderDeadline extends ChannelDuplexHandler {
         }
         // From the tail of the pipeline, so that an HTTP/2 connection's handler sends its GOAWAY first
         ctx.channel().close();
+    }
+
+    /**
+     * Whether the connection became a websocket: its request "ended" with the 101, but it carries frames now, for as
+     * long as both ends like; no request head will ever come.
+     */
+    private boolean upgraded() {
+        return ctx.pipeline().get(io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder.class) != null;
     }
 
     /** A complete HTTP/1.1 error response in the OpenAI envelope, written below Vert.x (no request to answer). */

@@ -12,7 +12,10 @@ public final class OpenAiError {
     private OpenAiError() {
     }
 
-    /** Writes the error unless the response has already started (then the connection is closed instead). */
+    /**
+     * Writes the error unless the response has already started (then the connection is closed instead); as text or
+     * HTML when the client's {@code Accept} asked for that ({@link ErrorFormat}).
+     */
     public static void send(HttpServerResponse response, int status, String message) {
         send(response, status, codeFor(status), message);
     }
@@ -24,9 +27,10 @@ public final class OpenAiError {
             }
             return;
         }
+        ErrorFormat format = ErrorFormat.forResponse(response);
         response.setStatusCode(status)
-                .putHeader("Content-Type", "application/json")
-                .end(body(status, code, message).encode());
+                .putHeader("Content-Type", format.contentType())
+                .end(format.render(status, code, message));
     }
 
     /**

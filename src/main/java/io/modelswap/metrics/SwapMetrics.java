@@ -57,6 +57,17 @@ public class SwapMetrics {
         vertx.eventBus().<SwapStep>localConsumer(SwapStep.ADDRESS, message -> onSwapStep(message.body()));
     }
 
+    /**
+     * At shutdown every per-model series goes: its gauges read this instance, and a registry that outlives it (the
+     * next application started in the same JVM, as tests do) would otherwise keep them and report NaN.
+     */
+    void forget(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        for (String model : List.copyOf(known)) {
+            known.remove(model);
+            removeSeries(registry, model);
+        }
+    }
+
     /** Before each scrape of {@code /metrics}: models a reload added get their series (at 0) at once. */
     void beforeScrape(@Observes io.vertx.ext.web.Router web) {
         web.route(io.vertx.core.http.HttpMethod.GET, "/metrics").order(-999).handler(rc -> {

@@ -26,6 +26,10 @@ final class ModelRoutes {
 
     static final List<Route> ALL = build();
 
+    /** Every route's path, for the access check. */
+    static final java.util.Set<String> PATHS = ALL.stream().map(Route::path)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     private ModelRoutes() {
     }
 

@@ -72,7 +72,7 @@ final class ProxyExchange {
         ProxyExchange exchange = new ProxyExchange(vertx, rc, forwarder, tracker, model, upstreamUri, body, reshape);
         // Whether the model looks ready only chooses what the client sees while waiting: an advisory read.
         boolean showLoading = mayShowLoading && !model.backend().looksReady(model);
-        exchange.acquisition = model.acquire();
+        exchange.acquisition = model.acquire(ProxyRoutes.priorityOf(rc));
         LiveRequest live = tracker.begin(rc, exchange.acquisition, body);
         live.onCancel(exchange::cancel);
         exchange.response.closeHandler(v -> exchange.end());

@@ -1,6 +1,8 @@
 package io.modelswap.proxy;
 
 import io.modelswap.backend.Backends;
+import io.modelswap.config.AccessKey;
+import io.modelswap.websocket.WebSocketProxy;
 import io.modelswap.backend.ServedModel;
 import io.modelswap.selector.ModelResolver;
 import io.modelswap.selector.Resolution;
@@ -43,10 +45,12 @@ public class ProxyRoutes {
     private final RequestTracker tracker;
     private final long maxBodyBytes;
     private final BodyBudget budget;
+    private final WebSocketProxy websockets;
 
     public ProxyRoutes(Vertx vertx, Backends backends, ModelResolver resolver, UpstreamForwarder forwarder,
-            RequestTracker tracker, ModelswapSettings settings, BodyBudget budget) {
+            RequestTracker tracker, ModelswapSettings settings, BodyBudget budget, WebSocketProxy websockets) {
         this.resolver = resolver;
+        this.websockets = websockets;
         this.budget = budget;
         this.vertx = vertx;
         this.backends = backends;
@@ -55,11 +59,42 @@ public class ProxyRoutes {
         this.maxBodyBytes = settings.proxy().maxBodySize().asLongValue();
     }
 
+    /**
+     * Whether {@code normalizedPath} is one a client uses models through (a model route, {@code /upstream/...},
+     * {@code /comfyui/...}, the model list), as opposed to a management endpoint: what a scoped API key without
+     * {@code management} may call.
+     */
+    public static boolean isModelRoute(String normalizedPath) {
+        if (normalizedPath == null) {
+            return false;
+        }
+        return ModelRoutes.PATHS.contains(normalizedPath) || normalizedPath.startsWith(UpstreamPath.PREFIX)
+                || normalizedPath.equals(ComfyUi.PREFIX) || normalizedPath.startsWith(ComfyUi.PREFIX + "/")
+                || normalizedPath.equals("/v1/models") || normalizedPath.equals("/models");
+    }
+
+    /** 403 unless the request's API key (when keys are in force) may use {@code model}. */
+    private static void checkScope(RoutingContext rc, ServedModel model, String requested) {
+        AccessKey key = rc.get(AccessKey.CONTEXT_KEY);
+        if (key != null && !key.allows(model.id())) {
+            throw new BadRequestException(403, "model_not_allowed", "API key '" + key.name() + "' may not use"
+                    + " model '" + requested + "'");
+        }
+    }
+
+    /** The queue priority the request's API key adds (0 without keys). */
+    static int priorityOf(RoutingContext rc) {
+        AccessKey key = rc.get(AccessKey.CONTEXT_KEY);
+        return key == null ? 0 : key.priority();
+    }
+
     void register(@Observes io.vertx.ext.web.Router web) {
         for (ModelRoutes.Route route : ModelRoutes.ALL) {
             web.route(HttpMethod.valueOf(route.method()), route.path()).handler(rc -> onModelRoute(rc, route));
         }
         web.route("/upstream/*").handler(this::onUpstream);
+        web.route(ComfyUi.PREFIX).handler(rc -> ComfyUi.redirect(rc));
+        web.route(ComfyUi.PREFIX + "/*").handler(this::onComfyUi);
     }
 
     private void onModelRoute(RoutingContext rc, ModelRoutes.Route route) {
@@ -75,6 +110,12 @@ public class ProxyRoutes {
                 RequestedModel requested = ModelExtractor.fromQuery(request.params());
                 Resolution resolution = resolver.resolve(requested.name());
                 ServedModel model = resolution.model();
+                if (WebSocketProxy.isUpgrade(request)) {
+                    resolution.release().run();
+                    checkScope(rc, model, requested.name());
+                    websockets.proxy(rc, model, upstreamUri);
+                    return;
+                }
                 String uri = model.useModelName().isEmpty() ? upstreamUri : route.upstreamPath() + "?"
                         + ModelRename.query(request.query(), model.useModelName());
                 String query = request.query();
@@ -171,12 +212,58 @@ public class ProxyRoutes {
                 return;
             }
             ServedModel model = path.get().model();
-            String uri = model.backend().upstreamPrefix(model, path.get().requested()) + path.get().rest()
-                    + (request.query() == null ? "" : "?" + request.query());
-            dispatch(rc, new Resolution(model, path.get().requested(), () -> { }), uri, null, false, Reshape.NONE);
+            checkScope(rc, model, path.get().requested());
+            if (!model.backend().mayStartFor(model, path.get().rest()) && !model.backend().looksReady(model)) {
+                // llama-swap's upstream.ignorePaths: a UI's assets and polls must not load a model that was unloaded
+                throw new BadRequestException(409, "model " + model.id()
+                        + " is not loaded; path matches upstream.ignorePaths");
+            }
+            forwardUnderPrefix(rc, model, path.get().requested(), path.get().rest());
         } catch (BadRequestException e) {
             RequestGuard.answer(rc.response(), "routing an upstream request", e);
         }
+    }
+
+    /**
+     * {@code /comfyui/...}: the model {@code comfyui_auto}, as llama-swap serves ComfyUI. Only the root
+     * {@code /comfyui/} may start it: a browser tab left open on ComfyUI keeps polling its API and websocket, which
+     * must not load it again once it was unloaded (409 instead).
+     */
+    private void onComfyUi(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        request.pause();
+        if (!backends.ready()) {
+            OpenAiError.send(rc.response(), 503, "modelswap is starting");
+            return;
+        }
+        try {
+            ServedModel model = ComfyUi.model(backends).orElseThrow(() -> new BadRequestException(404,
+                    FailureCause.UNKNOWN_MODEL.code(), "local model " + ComfyUi.MODEL_ID + " not found"));
+            checkScope(rc, model, ComfyUi.MODEL_ID);
+            String rest = request.path().substring(ComfyUi.PREFIX.length());
+            if (!rest.equals("/") && !model.backend().looksReady(model)) {
+                throw new BadRequestException(409, "model " + ComfyUi.MODEL_ID
+                        + " is not loaded; only " + ComfyUi.PREFIX + "/ can start it");
+            }
+            forwardUnderPrefix(rc, model, ComfyUi.MODEL_ID, rest);
+        } catch (BadRequestException e) {
+            RequestGuard.answer(rc.response(), "routing a ComfyUI request", e);
+        }
+    }
+
+    /**
+     * A request under a model's prefix ({@code /upstream/<name>}, {@code /comfyui}), forwarded as {@code rest} (raw,
+     * query appended) behind the backend's own prefix: a websocket or HTTP.
+     */
+    private void forwardUnderPrefix(RoutingContext rc, ServedModel model, String requested, String rest) {
+        HttpServerRequest request = rc.request();
+        String uri = model.backend().upstreamPrefix(model, requested) + rest
+                + (request.query() == null ? "" : "?" + request.query());
+        if (WebSocketProxy.isUpgrade(request)) {
+            websockets.proxy(rc, model, uri);
+            return;
+        }
+        dispatch(rc, new Resolution(model, requested, () -> { }), uri, null, false, Reshape.NONE);
     }
 
     /**
@@ -188,6 +275,12 @@ public class ProxyRoutes {
         if (rc.response().closed()) {
             resolution.release().run(); // the client left while the body was parsed: no end handler would run
             return;
+        }
+        try {
+            checkScope(rc, resolution.model(), resolution.name());
+        } catch (BadRequestException e) {
+            resolution.release().run();
+            throw e;
         }
         rc.addEndHandler(ended -> resolution.release().run());
         ProxyExchange.start(vertx, rc, forwarder, tracker, resolution.model(), upstreamUri, body, mayShowLoading,

@@ -91,7 +91,13 @@ public class Router {
 
     /** Asks for {@code model} (a resolved model ID). Wait on the handle's admission, then its grant. */
     public PendingRequest submit(String model) {
-        PendingRequest request = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), model), Instant.now());
+        return submit(model, 0);
+    }
+
+    /** Like {@link #submit(String)}, queued with {@code priority} added to the model's (a scoped key's). */
+    public PendingRequest submit(String model, int priority) {
+        PendingRequest request = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), model, priority),
+                Instant.now());
         send(new RouterCommand.Submit(request));
         return request;
     }
@@ -117,7 +123,8 @@ public class Router {
      * upstream may have received it already).
      */
     public PendingRequest retryAfterRefusal(PendingRequest refused, boolean onlyToANewInstance) {
-        PendingRequest retry = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), refused.model()),
+        PendingRequest retry = new PendingRequest(new Ticket(nextTicket.incrementAndGet(), refused.model(),
+                refused.ticket().priority()),
                 Instant.now());
         send(new RouterCommand.Refused(refused.ticket(), retry, onlyToANewInstance));
         return retry;

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A configuration file as the Config page shows it: line for line (so {@code file:line} problems can point into it),
- * with the values of secret keys masked: {@code apiKeys} entries, a peer's {@code apiKey}, and the values of
+ * with the values of secret keys masked: {@code apiKeys} entries (scoped ones whole), a {@code key:}, a peer's
+ * {@code apiKey}, and the values of
  * {@code env} entries ({@code NAME=value} keeps its name). Masking is by line, so it never moves a line.
  */
 public final class ConfigFileView {
@@ -17,7 +18,8 @@ public final class ConfigFileView {
     private static final Pattern KEY_LINE = Pattern.compile("^(\\s*)(-\\s+)?([A-Za-z0-9_.\"'-]+)\\s*:(\\s*)(.*)$");
     private static final Pattern LIST_ITEM = Pattern.compile("^(\\s*)-\\s+(.*)$");
     private static final List<String> SECRET_LISTS = List.of("apikeys", "env");
-    private static final List<String> SECRET_SCALARS = List.of("apikey");
+    /** {@code key} is a scoped API key's ({@code security.apiKeys[].key}); llama-swap has no other key of that name. */
+    private static final List<String> SECRET_SCALARS = List.of("apikey", "key");
 
     private ConfigFileView() {
     }
@@ -32,11 +34,14 @@ public final class ConfigFileView {
             boolean blank = line.isBlank() || line.strip().startsWith("#");
             if (listKey != null && !blank) {
                 Matcher item = LIST_ITEM.matcher(line);
-                if (indent > listIndent || (indent == listIndent && item.matches())) {
-                    out.add(item.matches() ? item.group(1) + "- " + maskItem(listKey, item.group(2)) : line);
+                if (item.matches() && indent >= listIndent) {
+                    out.add(item.group(1) + "- " + maskItem(listKey, item.group(2)));
                     continue;
                 }
-                listKey = null;
+                if (indent <= listIndent) {
+                    listKey = null;
+                }
+                // a later line of a list item (a scoped key's "key:") goes through the scalar rules below
             }
             Matcher kv = KEY_LINE.matcher(line);
             if (kv.matches()) {

@@ -444,9 +444,12 @@ class ApiTest {
 
     @Test
     void withoutApiKeysEveryRouteIsOpenAndAllowsAnyOrigin() {
-        given().get("/v1/models").then().statusCode(200).header("Access-Control-Allow-Origin", "*");
-        postChat("alpha", false).then().statusCode(200).header("Access-Control-Allow-Origin", "*");
-        given().options("/api/models/load/alpha").then().statusCode(204)
+        given().header("Origin", "http://page.example").get("/v1/models").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "*");
+        given().header("Origin", "http://page.example").contentType("application/json")
+                .body("{\"model\":\"alpha\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions").then()
+                .statusCode(200).header("Access-Control-Allow-Origin", "*");
+        given().header("Origin", "http://page.example").options("/api/models/load/alpha").then().statusCode(204)
                 .header("Access-Control-Allow-Headers", not(empty().toString()));
     }
 }

@@ -123,6 +123,7 @@ class AuthTest {
                 .header("Access-Control-Allow-Headers", "Content-Type, Authorization")
                 .header("Access-Control-Max-Age", "86400")
                 .header("Access-Control-Allow-Methods", containsString("POST"));
-        given().get("/v1/models").then().statusCode(401).header("Access-Control-Allow-Origin", "*");
+        given().header("Origin", "http://ui.example").get("/v1/models").then().statusCode(401)
+                .header("Access-Control-Allow-Origin", "*");
     }
 }

@@ -20,6 +20,21 @@ class CommandLineFlagsTest {
     }
 
     @Test
+    void tlsFlagsServeHttpsOnlyOnTheListenPortOr8443() {
+        CommandLineFlags flags = CommandLineFlags.parse("-listen", ":9443", "-tls-cert-file", "/c.pem",
+                "-tls-key-file=/k.pem");
+        assertEquals(Map.of("quarkus.http.host", "0.0.0.0", "quarkus.http.ssl-port", "9443",
+                "quarkus.http.ssl.certificate.files", "/c.pem", "quarkus.http.ssl.certificate.key-files", "/k.pem",
+                "quarkus.http.ssl.certificate.reload-period", "1h", "quarkus.http.insecure-requests", "disabled"),
+                flags.properties());
+        assertEquals("8443", CommandLineFlags.parse("-tls-cert-file", "/c.pem", "-tls-key-file", "/k.pem")
+                .properties().get("quarkus.http.ssl-port"));
+        IllegalArgumentException half = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> CommandLineFlags.parse("-tls-cert-file", "/c.pem"));
+        assertEquals("-tls-cert-file and -tls-key-file go together: give both or neither", half.getMessage());
+    }
+
+    @Test
     void doubleDashAndEqualsFormsAreAccepted() {
         CommandLineFlags flags = CommandLineFlags.parse("--config=a.yaml", "--listen=127.0.0.1:8081",
                 "--config-dir", "conf.d");

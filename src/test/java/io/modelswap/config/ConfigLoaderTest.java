@@ -176,14 +176,13 @@ class ConfigLoaderTest {
 
     @Test
     void keysThatAreParsedButNotActedOnWarnOnceWithTheirLineAndWhatToUseInstead() {
+        // logLevel, compat.ignoreWebsockets and peers are acted on now: only the per-model timeout warns
         LoadResult result = load("logLevel: debug\nmodels:\n  a:\n    cmd: x ${PORT}\n    compat:\n"
-                + "      ignoreWebsockets: true\n  b:\n    cmd: y ${PORT}\npeers:\n  r:\n    proxy: http://h:1\n"
-                + "    models: [m]\nstore:\n");
+                + "      ignoreWebsockets: true\n  b:\n    cmd: y ${PORT}\n    timeouts:\n      keepalive: 5\n"
+                + "peers:\n  r:\n    proxy: http://h:1\n    models: [m]\nstore:\n");
         assertTrue(result.ok(), result.errorReport());
-        assertEquals(List.of("application.yaml:1: logLevel: parsed but not acted on by modelswap yet; instead:"
-                        + " modelswap logs through Quarkus: -Dquarkus.log.level=DEBUG (or QUARKUS_LOG_LEVEL=DEBUG)",
-                "application.yaml:6: models.a.compat.ignoreWebsockets: parsed but not acted on by modelswap yet;"
-                        + " instead: websocket upgrades are not proxied; the key has no effect"),
+        assertEquals(List.of("application.yaml:8: models.b.timeouts.keepalive: parsed but not acted on by modelswap"
+                        + " yet; instead: only timeouts.connect, responseHeader and idleConn apply"),
                 result.warnings().stream().map(ConfigProblem::toString).toList());
     }
 
@@ -214,6 +213,27 @@ class ConfigLoaderTest {
         assertEquals("", unknown.config().get().startupProfile());
         assertEquals(List.of("application.yaml:10: hooks.on_startup.profile: unknown profile 'q', none is activated"),
                 unknown.warnings().stream().map(ConfigProblem::toString).toList());
+    void scopedKeysResolveTheirModelsByIdAliasOrGlobAndTheirProblemsHaveLines() {
+        SwapConfig config = ok("apiKeys: [sk-admin]\nsecurity:\n  apiKeys:\n    - key: sk-a\n      models: [l]\n"
+                + "    - key: sk-b\n      models: [\"q*\"]\n      management: true\n      priority: 3\n"
+                + "models:\n  llama:\n    cmd: x ${PORT}\n    aliases: [l]\n  qwen:\n    cmd: y ${PORT}\n");
+        List<AccessKey> keys = config.security().keys();
+        assertEquals(List.of("apiKeys[0]", "security.apiKeys[0]", "security.apiKeys[1]"),
+                keys.stream().map(AccessKey::name).toList());
+        assertTrue(keys.get(0).allows("qwen") && keys.get(0).management());
+        assertTrue(keys.get(1).allows("llama") && !keys.get(1).allows("qwen") && !keys.get(1).management());
+        assertTrue(keys.get(2).allows("qwen") && keys.get(2).allows("qwen-peer") && !keys.get(2).allows("llama"));
+        assertEquals(3, keys.get(2).priority());
+
+        List<String> errors = errors("security:\n  apiKeys:\n    - key: sk-a\n      keyFile: /x\n"
+                + "    - keyFile: /nonexistent/modelswap.key\n    - name: no-key\n"
+                + "models:\n  a:\n    cmd: x ${PORT}\n");
+        assertTrue(errors.contains("application.yaml:3: security.apiKeys[0]: needs exactly one of 'key' and"
+                + " 'keyFile'"), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("application.yaml:5: security.apiKeys[1].keyFile:"
+                + " cannot read '/nonexistent/modelswap.key'")), errors.toString());
+        assertTrue(errors.contains("application.yaml:6: security.apiKeys[2]: needs exactly one of 'key' and"
+                + " 'keyFile'"), errors.toString());
     }
 
     @Test

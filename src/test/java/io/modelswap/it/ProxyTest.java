@@ -222,6 +222,33 @@ class ProxyTest {
     }
 
     @Test
+    void useModelNameRewritesTheModelFieldOfAMultipartFormAndKeepsTheFile() {
+        byte[] audio = new byte[70_000];
+        new java.util.Random(3).nextBytes(audio);
+        given().multiPart("model", "renamed").multiPart("file", "a.wav", audio, "audio/wav")
+                .multiPart("language", "en")
+                .post("/v1/audio/transcriptions").then().statusCode(200)
+                .body("form_model", equalTo("upstream-name"))
+                .body("model_name", equalTo("renamed"));
+        // a form for a model without useModelName is forwarded byte for byte
+        given().multiPart("model", "beta").multiPart("file", "a.wav", audio, "audio/wav")
+                .post("/v1/audio/transcriptions").then().statusCode(200).body("form_model", equalTo("beta"));
+    }
+
+    @Test
+    void errorsFollowTheClientsAccept() {
+        String chat = "{\"model\":\"nope\",\"messages\":[]}";
+        given().accept("text/plain").contentType("application/json").body(chat).post("/v1/chat/completions")
+                .then().statusCode(404).contentType(containsString("text/plain"))
+                .body(equalTo("modelswap: model 'nope' not found; GET /v1/models lists the configured models"));
+        given().accept("text/html,application/xhtml+xml,*/*;q=0.8").get("/upstream/nope/x").then().statusCode(404)
+                .contentType(containsString("text/html"))
+                .body(containsString("<p>no configured model matches /upstream/nope/x; GET /v1/models lists"));
+        given().contentType("application/json").body(chat).post("/v1/chat/completions").then().statusCode(404)
+                .contentType(containsString("application/json")).body("error.code", equalTo("model_not_found"));
+    }
+
+    @Test
     void upstreamPassthroughKeepsThePathEncoded() {
         given().urlEncodingEnabled(false).get("/upstream/alpha/echo/x%2Fy?q=1").then().statusCode(200)
                 .body("raw_path", equalTo("/echo/x%2Fy"))

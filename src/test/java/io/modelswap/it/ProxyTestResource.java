@@ -12,6 +12,7 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
     static final FakeModels MODELS = new FakeModels("healthCheckTimeout: 15")
             .model("alpha", "--fork-grandchild", "aliases: [a]", "unloadTimeout: 2")
             .model("beta", "")
+            .model("renamed", "", "useModelName: upstream-name")
             .model("slow", "--start-delay-ms 800")
             // 10 ms between chunks: a chunk written after modelswap closed the connection draws the RST that makes
             // the next write fail, which is how the fake tells an aborted stream

@@ -66,6 +66,14 @@ class ConfigFileViewTest {
     }
 
     @Test
+    void aScopedKeyIsMaskedWhereverItsKeyLineSits() {
+        assertEquals(List.of("security:", "  apiKeys:", "    - ••••••", "      models: [a]", "    - ••••••",
+                "      key: ••••••", "models: {}"),
+                ConfigFileView.masked("security:\n  apiKeys:\n    - key: sk-one\n      models: [a]\n"
+                        + "    - name: two\n      key: sk-two\nmodels: {}"));
+    }
+
+    @Test
     void aModelsMatrixSetsAreTheOnesNamingItDirectlyOrThroughAVar() throws Exception {
         Map<String, String> vars = new LinkedHashMap<>(Map.of("L", "llama-70b", "e", "embed"));
         Map<String, String> sets = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.modelswap.backend.local;
 import io.modelswap.backend.Acquisition;
 import io.modelswap.backend.ModelBackend;
 import io.modelswap.backend.ServedModel;
+import io.modelswap.backend.Upstream;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.ProcessView;
@@ -23,6 +24,7 @@ public class LocalBackend implements ModelBackend {
 
     private final Router router;
     private final io.modelswap.progress.LoadTimes loadTimes;
+    private final IgnorePaths ignorePaths = new IgnorePaths();
 
     public LocalBackend(Router router, io.modelswap.progress.LoadTimes loadTimes) {
         this.router = router;
@@ -58,6 +60,32 @@ public class LocalBackend implements ModelBackend {
     @Override
     public Acquisition acquire(ServedModel model) {
         return new LocalAcquisition(router, loadTimes, model, router.submit(model.id()));
+    }
+
+    @Override
+    public Acquisition acquire(ServedModel model, int priority) {
+        return new LocalAcquisition(router, model, router.submit(model.id(), priority));
+    }
+
+    @Override
+    public boolean mayStartFor(ServedModel model, String upstreamPath) {
+        RouterView view = router.view();
+        return view == null || !ignorePaths.matches(view.config().upstreamIgnorePaths(), upstreamPath);
+    }
+
+    @Override
+    public boolean ignoresWebsockets(ServedModel model) {
+        RouterView view = router.view();
+        ModelConfig config = view == null ? null : view.config().models().get(model.id());
+        return config != null && config.ignoreWebsockets();
+    }
+
+    @Override
+    public Optional<Upstream> readyUpstream(ServedModel model) {
+        RouterView view = router.view();
+        ModelConfig config = view == null ? null : view.config().models().get(model.id());
+        return config != null && looksReady(model) ? Optional.of(LocalAcquisition.upstreamOf(config))
+                : Optional.empty();
     }
 
     @Override

@@ -73,7 +73,7 @@ public final class FifoScheduler {
         book.admitted++;
         effects.admit(t);
         if (!route(t, queue.entries())) {
-            queue.add(t, policy.priority(), clock.instant());
+            queue.add(t, policy.priority() + t.priority(), clock.instant());
             queue.publishPositions(effects);
         }
     }
@@ -374,7 +374,7 @@ public final class FifoScheduler {
         } else if (book.retire == Retire.REPLACE || (error.isPresent() && s.cancelled)) {
             // The old definition loaded (or our abort failed it): wait for a fresh start instead.
             for (Ticket t : s.waiters) {
-                queue.add(t, priorityOf(t.model()), clock.instant());
+                queue.add(t, priorityOf(t), clock.instant());
             }
         } else if (error.isPresent()) {
             failWaiters(s, error.get());
@@ -448,8 +448,9 @@ public final class FifoScheduler {
         }
     }
 
-    private int priorityOf(String model) {
-        ModelPolicy p = settings.models().get(model);
-        return p == null ? 0 : p.priority();
+    /** The model's priority plus the request's own (its API key's). */
+    private int priorityOf(Ticket t) {
+        ModelPolicy p = settings.models().get(t.model());
+        return (p == null ? 0 : p.priority()) + t.priority();
     }
 }

@@ -283,6 +283,21 @@ class FifoSchedulerTest {
     }
 
     @Test
+    void aRequestsOwnPriorityIsAddedToItsModels() {
+        Map<String, ModelPolicy> p = policies("a", "lo", "hi");
+        p.put("hi", new ModelPolicy(0, 5, Duration.ZERO, Duration.ZERO));
+        SchedulerHarness h = new SchedulerHarness(settings(p, oneAtATime()));
+        h.alreadyReady("a");
+        Ticket a = h.request("a");
+        h.request("hi");
+        h.request("lo", 10); // lo's own priority is 0, the request's key adds 10: it passes hi (5)
+        assertEquals(List.of("position hi#2 1", "position lo#3 1", "position hi#2 2"), h.fx.only("position"));
+        h.fx.take();
+        h.done(a);
+        assertEquals(List.of("swap lo evict [a]"), h.fx.only("swap"));
+    }
+
+    @Test
     void cancellingAQueuedTicketReleasesItsSlotAndMovesOthersUp() {
         SchedulerHarness h = new SchedulerHarness(oneAtATime(), "a", "b", "c");
         h.alreadyReady("a");

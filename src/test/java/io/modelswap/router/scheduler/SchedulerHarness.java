@@ -67,7 +67,12 @@ class SchedulerHarness {
     }
 
     Ticket request(String model) {
-        Ticket t = new Ticket(nextId++, model);
+        return request(model, 0);
+    }
+
+    /** A request with a priority of its own (a scoped API key's), added to its model's. */
+    Ticket request(String model, int priority) {
+        Ticket t = new Ticket(nextId++, model, priority);
         scheduler.onRequest(t);
         return t;
     }
