@@ -181,7 +181,7 @@ class ConfigLoaderTest {
                 + "      ignoreWebsockets: true\n  b:\n    cmd: y ${PORT}\n    timeouts:\n      keepalive: 5\n"
                 + "peers:\n  r:\n    proxy: http://h:1\n    models: [m]\nstore:\n");
         assertTrue(result.ok(), result.errorReport());
-        assertEquals(List.of("application.yaml:8: models.b.timeouts.keepalive: parsed but not acted on by modelswap"
+        assertEquals(List.of("application.yaml:10: models.b.timeouts.keepalive: parsed but not acted on by modelswap"
                         + " yet; instead: only timeouts.connect, responseHeader and idleConn apply"),
                 result.warnings().stream().map(ConfigProblem::toString).toList());
     }
@@ -213,6 +213,9 @@ class ConfigLoaderTest {
         assertEquals("", unknown.config().get().startupProfile());
         assertEquals(List.of("application.yaml:10: hooks.on_startup.profile: unknown profile 'q', none is activated"),
                 unknown.warnings().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
     void scopedKeysResolveTheirModelsByIdAliasOrGlobAndTheirProblemsHaveLines() {
         SwapConfig config = ok("apiKeys: [sk-admin]\nsecurity:\n  apiKeys:\n    - key: sk-a\n      models: [l]\n"
                 + "    - key: sk-b\n      models: [\"q*\"]\n      management: true\n      priority: 3\n"

@@ -100,8 +100,9 @@ class SleepTest {
         long pid = pid("dozy");
         pid("plain"); // well within its ttl of 5s
         assertEquals("sleeping", state("dozy"));
-        await().atMost(PATIENCE).until(() -> !FakeUpstream.alive(pid));
-        assertEquals("stopped", state("dozy"));
+        // the owner publishes "stopped" once it has seen the process exit: wait for that, then the process is gone
+        await().atMost(PATIENCE).until(() -> "stopped".equals(state("dozy")));
+        assertFalse(FakeUpstream.alive(pid));
     }
 
     @Test
@@ -119,8 +120,9 @@ class SleepTest {
     void aModelAsleepLongerThanMaxAsleepIsStopped() {
         long pid = pid("napper");
         pid("plain");
-        await().atMost(PATIENCE).until(() -> !FakeUpstream.alive(pid));
-        assertEquals("stopped", state("napper"));
+        // the owner publishes "stopped" once it has seen the process exit: wait for that, then the process is gone
+        await().atMost(PATIENCE).until(() -> "stopped".equals(state("napper")));
+        assertFalse(FakeUpstream.alive(pid));
     }
 
     @Test

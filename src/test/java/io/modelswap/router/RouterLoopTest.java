@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.config.ConfigLoader;
+import io.modelswap.testing.FakeClock;
 import io.modelswap.config.LoadResult;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
@@ -20,7 +21,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +49,7 @@ class RouterLoopTest {
                 proxy: http://127.0.0.1:9002
             """;
 
-    private final ManualClock clock = new ManualClock();
+    private final FakeClock clock = new FakeClock();
     private final Map<String, FakeOwner> owners = new LinkedHashMap<>();
     private final Queue<RouterCommand> mailbox = new ArrayDeque<>();
     private final List<SwapDecision> decisions = new ArrayList<>();
@@ -279,20 +279,6 @@ class RouterLoopTest {
         @Override
         public String toString() {
             return config.id() + " " + state + " starts=" + starts + " stops=" + stops;
-        }
-    }
-
-    /** The loop's only clock: moved by hand. */
-    private static final class ManualClock implements InstantSource {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
         }
     }
 }

@@ -64,7 +64,7 @@ public class LocalBackend implements ModelBackend {
 
     @Override
     public Acquisition acquire(ServedModel model, int priority) {
-        return new LocalAcquisition(router, model, router.submit(model.id(), priority));
+        return new LocalAcquisition(router, loadTimes, model, router.submit(model.id(), priority));
     }
 
     @Override

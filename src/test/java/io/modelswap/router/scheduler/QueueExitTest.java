@@ -1,5 +1,6 @@
 package io.modelswap.router.scheduler;
 
+import io.modelswap.testing.FakeClock;
 import static io.modelswap.router.scheduler.SchedulerHarness.oneAtATime;
 import static io.modelswap.router.scheduler.SchedulerHarness.policies;
 import static io.modelswap.router.scheduler.SchedulerHarness.settings;

@@ -1,5 +1,6 @@
 package io.modelswap.router.scheduler;
 
+import io.modelswap.testing.FakeClock;
 import io.modelswap.config.GroupConfig;
 import io.modelswap.failure.FailureCause;
 import io.modelswap.failure.ServeFailure;

@@ -1,11 +1,11 @@
-package io.modelswap.router.scheduler;
+package io.modelswap.testing;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 
 /** A clock tests move by hand. */
-final class FakeClock implements InstantSource {
+public final class FakeClock implements InstantSource {
 
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -14,11 +14,11 @@ final class FakeClock implements InstantSource {
         return now;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
-    void advanceSeconds(long s) {
+    public void advanceSeconds(long s) {
         advance(Duration.ofSeconds(s));
     }
 }
