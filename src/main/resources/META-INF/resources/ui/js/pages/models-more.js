@@ -45,7 +45,8 @@ function selectorsSection(list) {
       return html`<tr data-selector="${m.id}"><td class="mono">${m.id}</td>
         <td>${l.type === "profile" ? html`pin of <b>${l.profile}</b>` : html`<span class="tag">${l.strategy}</span>`}</td>
         <td class="wrap">${targets.map((t) => html`<span class="tag mono">${t}</span>`)}</td>
-        <td>${m.status?.value === "loaded" ? html`<span class="ok">loaded</span>` : html`<span class="muted">no</span>`}</td></tr>`;
+        <td>${l.type === "profile" || !m.status ? html`<span class="muted">—</span>` : m.status.value === "loaded" ? html`<span class="ok">loaded</span>`
+          : html`<span class="muted">no</span>`}</td></tr>`;
     })}</tbody></table></div>`;
 }
 
