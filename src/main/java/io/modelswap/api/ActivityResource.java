@@ -160,6 +160,9 @@ public class ActivityResource {
         if (e.error() != null) {
             row.put("error_msg", e.error());
         }
+        if (e.servedBy() != null) {
+            row.put("served_by", e.servedBy());
+        }
         return row;
     }
 }

@@ -36,9 +36,17 @@ public class ActivityLog {
      * @param tokens       usage reported by the upstream
      * @param error        what went wrong, for a request that failed (status 4xx/5xx, or 499: the client went away
      *                     or it was cancelled); null for a success
+     * @param servedBy     for a request to a {@code failover} selector (whose name is {@code model}), the target that
+     *                     served it last (a model ID or peer FQN); null for any other request
      */
     public record Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
-            long durationMs, Tokens tokens, String error) {
+            long durationMs, Tokens tokens, String error, String servedBy) {
+
+        /** A row of a request that went to the model it named. */
+        public Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
+                long durationMs, Tokens tokens, String error) {
+            this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, null);
+        }
     }
 
     /** How entries can be ordered. */
@@ -120,9 +128,9 @@ public class ActivityLog {
 
     /** Records a finished request and returns its row; it is visible to {@link #page} but not yet announced. */
     Entry record(Instant timestamp, String model, String path, String contentType, int status, long durationMs,
-            Tokens tokens, String error) {
+            Tokens tokens, String error, String servedBy) {
         Entry entry = new Entry(ids.incrementAndGet(), timestamp, model, path, contentType, status, durationMs, tokens,
-                error);
+                error, servedBy);
         synchronized (entries) {
             entries.addLast(entry);
             trim();

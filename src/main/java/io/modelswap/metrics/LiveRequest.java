@@ -65,6 +65,8 @@ public final class LiveRequest {
     private volatile int queuePosition;
     private volatile MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
     private volatile String cancelledBy;
+    /** The target a failover selector's request was forwarded to last; null for any other request. */
+    private volatile String servedBy;
     /** What a cancel does, set by whoever serves the request; runs on the request's context. */
     private volatile Runnable canceller;
     private volatile boolean upstreamAnswered;
@@ -159,6 +161,16 @@ public final class LiveRequest {
     /** Who cancelled it through the API ({@code /api/inflight/<id>/cancel}), or null. */
     public String cancelledBy() {
         return cancelledBy;
+    }
+
+    /** The target that served a failover selector's request (a model ID or peer FQN), or null. */
+    public String servedBy() {
+        return servedBy;
+    }
+
+    /** The proxy forwards the request to {@code target}, a failover selector's candidate; the last one is kept. */
+    public void servedBy(String target) {
+        servedBy = target;
     }
 
     /**

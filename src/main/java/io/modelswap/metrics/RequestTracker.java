@@ -141,7 +141,7 @@ public class RequestTracker {
                 int status = failedStatus > 0 ? failedStatus : sent > 0 ? sent : CLIENT_CLOSED;
                 row = activity.record(live.arrived(), live.model(), live.path(), contentType, status,
                         Duration.ofNanos(System.nanoTime() - submittedNanos).toMillis(), tokens,
-                        errorMessage(status, sent));
+                        errorMessage(status, sent), live.servedBy());
             }
             return row;
         }

@@ -45,6 +45,8 @@ final class ProxyExchange {
     private Acquisition acquisition;
     private UpstreamForwarder.Forwarding forwarding;
     private LoadingStream loading;
+    /** What the tracker follows of this request; told which target a failover selector's lease points to. */
+    private LiveRequest live;
     /** The client left, or the request was cancelled: nothing more is started for it. */
     private boolean over;
 
@@ -74,6 +76,7 @@ final class ProxyExchange {
         boolean showLoading = mayShowLoading && !model.backend().looksReady(model);
         exchange.acquisition = model.acquire(ProxyRoutes.priorityOf(rc));
         LiveRequest live = tracker.begin(rc, exchange.acquisition, body);
+        exchange.live = live;
         live.onCancel(exchange::cancel);
         exchange.response.closeHandler(v -> exchange.end());
         if (showLoading) {
@@ -146,6 +149,9 @@ final class ProxyExchange {
         String uri = upstreamUri;
         Buffer out = body;
         Reshape.Shaped shaped = lease.served() == null ? null : reshape.forTarget(lease.served());
+        if (lease.served() != null) {
+            live.servedBy(lease.served().id());
+        }
         if (shaped != null) {
             uri = shaped.uri();
             out = shaped.body();

@@ -325,6 +325,13 @@ class PeersIT {
         assertEquals(200, first.statusCode(), first.body());
         assertTrue(answer(first).startsWith("m1 answered: received model=m1 "), first.body());
         assertEquals(1.0, failovers("fo-start", "broken", "back/m1", "upstream_start_failed"));
+        // the activity row is the selector's, and says which target answered
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonArray rows = new JsonObject(HTTP.send(request("/api/metrics/activity?model=fo-start").GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).getJsonArray("data");
+            assertEquals(1, rows.size(), rows.encode());
+            assertEquals("back/m1", rows.getJsonObject(0).getString("served_by"), rows.encode());
+        });
 
         HttpResponse<String> second = chat("fo-start");
         assertEquals(200, second.statusCode(), second.body());

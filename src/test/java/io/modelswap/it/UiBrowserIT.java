@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,8 @@ class UiBrowserIT {
     private Path screenshots;
     private Path gpuApps;
     private WebDriverWait wait;
+    /** The second fake: an OpenAI server reached as the peer {@code gpu-b}. */
+    private Process peer;
 
     @BeforeAll
     void start() throws IOException {
@@ -74,12 +77,34 @@ class UiBrowserIT {
                 "UiBrowserIT skipped: the browser suite needs Debian's chromium and chromium-driver"
                         + " (apt-get install -y chromium chromium-driver); CI installs them");
         models = new FakeModels("healthCheckTimeout: 30\napiKeys: [\"" + KEY + "\"]")
-                .model("alpha", "--healthy-after-ms 1500 --tokens 12 --token-delay-ms 25 --reasoning 3 --chatty --ansi",
+                .model("alpha", "--healthy-after-ms 1500 --tokens 12 --token-delay-ms 25 --reasoning 3 --chatty --ansi"
+                        + " --enable-sleep-mode",
                         "name: Alpha (fake)", "description: a fake chat model", "aliases: [a, first]", "ttl: 600",
-                        "sendLoadingState: true")
+                        "sendLoadingState: true", "sleep: vllm")
                 .model("beta", "--tokens 3000 --token-delay-ms 40", "aliases: [b]");
-        configFile = models.write();
-        goodConfig = Files.readString(configFile);
+        int peerPort = FakeUpstream.freePort();
+        peer = peerService(peerPort);
+        // a peer served by the second fake, one nobody listens on, a failover selector over both, and a profile
+        goodConfig = models.yaml() + """
+                peers:
+                  gpu-b:
+                    proxy: http://127.0.0.1:%d
+                    models: [remote-x]
+                  gone:
+                    proxy: http://127.0.0.1:%d
+                    models: [ghost]
+                selectors:
+                  fo:
+                    strategy: failover
+                    targets: [gone/ghost, gpu-b/remote-x]
+                profiles:
+                  fast:
+                    description: beta answers chat
+                    pins:
+                      chat: beta
+                """.formatted(peerPort, FakeUpstream.freePort());
+        configFile = Files.createTempDirectory("modelswap-ui").resolve("config.yaml");
+        Files.writeString(configFile, goodConfig);
         port = FakeUpstream.freePort();
         app = PackagedApp.start(configFile, port, "-Dmodelswap.performance.nvidia-smi=" + fakeNvidiaSmi(configFile.getParent()));
         screenshots = Path.of(System.getProperty("modelswap.ui.screenshots", "target/ui-screenshots"));
@@ -120,8 +145,24 @@ class UiBrowserIT {
         return script;
     }
 
+    private static Process peerService(int port) throws IOException {
+        List<String> command = new ArrayList<>(List.of(FakeUpstream.command().trim().split(" ")));
+        command.addAll(List.of("--port", Integer.toString(port), "--model-name", "remote-x"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        org.awaitility.Awaitility.await().atMost(WAIT).ignoreExceptions().until(() -> {
+            FakeUpstream.get(port, "/health");
+            return true;
+        });
+        return process;
+    }
+
     @AfterAll
-    void stop() {
+    void stop() throws InterruptedException {
+        if (peer != null) {
+            peer.destroy();
+            peer.waitFor(10, TimeUnit.SECONDS);
+        }
         if (driver != null) {
             driver.quit();
         }
@@ -353,6 +394,7 @@ class UiBrowserIT {
         screenshot("config");
         assertFalse(driver.getPageSource().contains(KEY), "apiKeys are masked in the file view");
         Files.writeString(configFile, goodConfig);
+        js().executeScript("window.scrollTo(0, 0);"); // the link scrolled the page under the sticky header
         driver.findElement(By.id("reload-now")).click();
         waitForText(By.id("reload-result"), "applied");
     }
@@ -380,6 +422,69 @@ class UiBrowserIT {
         screenshot("phone-menu-dark");
         js().executeScript("localStorage.removeItem('modelswap.theme');");
         driver.manage().window().setSize(new Dimension(1280, 900));
+    }
+
+    @Test
+    @Order(12)
+    void aSleepingModelIsShownAsSuchAndALoadShowsItsProgress() throws Exception {
+        driver.get(base() + "/ui/#/models");
+        // loading beta (the cancel step) evicted alpha, which sleeps instead of stopping
+        wait.until(d -> stateOf("alpha").equals("sleeping"));
+        assertEquals("state state-sleeping", js().executeScript(
+                "return document.querySelector('tr[data-model=alpha] .state').className"), "a sleeping badge of its own");
+        // stopped for real, then loaded cold: its load time is learned by now, so the load shows a bar and an ETA
+        assertEquals(200, send(HttpRequest.newBuilder(uri("/api/models/unload/alpha"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        wait.until(d -> stateOf("alpha").equals("stopped"));
+        click(By.cssSelector("tr[data-model=alpha] button.load"));
+        WebElement bar = waitFor(By.cssSelector("tr[data-model=alpha] .progress.known"));
+        assertTrue(bar.getAttribute("aria-valuenow").matches("\\d+"), bar.getAttribute("outerHTML"));
+        String eta = text("tr[data-model=alpha] .load-eta");
+        assertTrue(eta.matches("\\d+%( · .*)?"), eta);
+        wait.until(d -> stateOf("alpha").equals("ready"));
+    }
+
+    @Test
+    @Order(13)
+    void peerModelsSelectorsAndProfilesAreShownAndAProfileIsSwitchedFromTheModelsPage() throws Exception {
+        driver.get(base() + "/ui/#/models");
+        waitForText(By.cssSelector("#peer-models tr[data-peer-model='gpu-b/remote-x']"), "gpu-b");
+        assertTrue(driver.findElements(By.cssSelector("#peer-models button")).isEmpty(), "no load/unload for a peer");
+        assertTrue(driver.findElements(By.cssSelector("tr[data-model='gpu-b/remote-x']")).isEmpty(),
+                "peer models are not among the local ones");
+        waitForText(By.cssSelector("#selectors tr[data-selector=fo]"), "failover");
+        waitForText(By.id("active-profile"), "no profile active");
+        click(By.cssSelector("#profiles tr[data-profile-row=fast] button.activate"));
+        waitForText(By.id("active-profile"), "active: fast");
+        waitForText(By.cssSelector("#profiles tr[data-profile-row=fast]"), "active");
+        // the pin is listed while its profile is active, and the server has it
+        waitForText(By.cssSelector("#selectors tr[data-selector=chat]"), "fast");
+        assertTrue(send(HttpRequest.newBuilder(uri("/api/profiles")).GET()).body().contains("\"active\":\"fast\""));
+        screenshot("models-peers");
+        click(By.id("clear-profile"));
+        waitForText(By.id("active-profile"), "no profile active");
+        // a switch made elsewhere arrives live, as a profileChanged frame
+        assertEquals(200, send(HttpRequest.newBuilder(uri("/api/profiles/active"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"fast\"}"))).statusCode());
+        waitForText(By.id("active-profile"), "active: fast");
+        assertEquals(200, send(HttpRequest.newBuilder(uri("/api/profiles/active"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":null}"))).statusCode());
+        waitForText(By.id("active-profile"), "no profile active");
+    }
+
+    @Test
+    @Order(14)
+    void aRequestThatFailedOverShowsTheTargetThatServedIt() throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Calls.chat("fo", false))));
+        assertEquals(200, answer.statusCode(), answer.body());
+        driver.get(base() + "/ui/#/activity");
+        WebElement row = wait.until(d -> d.findElements(By.cssSelector("#completed tbody tr[data-id]")).stream()
+                .filter(r -> r.getText().contains("→ gpu-b/remote-x")).findFirst().orElse(null));
+        assertTrue(row.getText().contains("fo"), row.getText());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ final class ActivityCodec {
                 .put("draft", t.draft()).put("draft_acc", t.draftAccepted())
                 .put("pps", t.promptPerSecond()).put("tps", t.tokensPerSecond())
                 .put("error", e.error())
+                .put("served_by", e.servedBy())
                 .encode();
     }
 
@@ -39,7 +40,7 @@ final class ActivityCodec {
                     o.getDouble("tps", -1.0));
             return new ActivityLog.Entry(o.getLong("id"), Instant.parse(o.getString("ts")), o.getString("model"),
                     o.getString("path", ""), o.getString("type", ""), o.getInteger("status", 0), o.getLong("ms", 0L),
-                    tokens, o.getString("error"));
+                    tokens, o.getString("error"), o.getString("served_by"));
         } catch (DecodeException | ClassCastException | NullPointerException | DateTimeParseException e) {
             return null;
         }

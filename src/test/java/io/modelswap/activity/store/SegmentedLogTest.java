@@ -96,4 +96,14 @@ class SegmentedLogTest {
         assertNull(ActivityCodec.decode(lines.get(2)));
         assertEquals(2L, ActivityCodec.decode(lines.get(1)).id());
     }
+
+    @Test
+    void aFailoverRowKeepsTheTargetThatServedItAndAnOlderLineReadsWithoutOne() {
+        ActivityLog.Entry row = ActivityCodec.decode(ActivityCodec.encode(new ActivityLog.Entry(7, Instant.EPOCH, "fo",
+                "/v1/chat/completions", "application/json", 200, 12, Tokens.NONE, null, "gpu-b/remote-x")));
+        assertEquals("fo", row.model());
+        assertEquals("gpu-b/remote-x", row.servedBy());
+        // a line written before served_by existed
+        assertNull(ActivityCodec.decode(line(8).replace(",\"served_by\":null", "")).servedBy());
+    }
 }

@@ -3,12 +3,12 @@
 import { esc, fmtMs, fmtNum, fmtRate, fmtTime, html } from "../dom.js";
 import { getJson } from "../api.js";
 
-export const COLUMNS = ["id", "time", "model", "path", "status", "cached", "prompt", "generated", "prefill t/s",
+export const COLUMNS = ["id", "time", "model", "served by", "path", "status", "cached", "prompt", "generated", "prefill t/s",
   "decode t/s", "duration ms", "error"];
 
 export function fields(r) {
   const t = r.tokens ?? {};
-  return [r.id, r.timestamp, r.model, r.req_path, r.resp_status_code, t.cache_tokens ?? 0, t.input_tokens ?? 0,
+  return [r.id, r.timestamp, r.model, r.served_by ?? "", r.req_path, r.resp_status_code, t.cache_tokens ?? 0, t.input_tokens ?? 0,
     t.output_tokens ?? 0, round(t.prompt_per_second), round(t.tokens_per_second), r.duration_ms, r.error_msg ?? ""];
 }
 
@@ -41,7 +41,7 @@ export function activityRows(rows, withModel = true) {
     const t = r.tokens ?? {};
     return html`<tr data-id="${r.id}">
       <td class="num">${r.id}</td><td>${fmtTime(r.timestamp)}</td>
-      ${withModel ? html`<td>${r.model}</td>` : ""}
+      ${withModel ? html`<td>${r.model}${r.served_by ? html`<div class="small served-by" title="a failover selector: the target that answered">→ ${r.served_by}</div>` : ""}</td>` : ""}
       <td class="mono">${r.req_path}</td>
       <td class="${statusClass(r.resp_status_code)}">${r.resp_status_code}</td>
       <td class="num">${fmtNum(t.cache_tokens)}</td><td class="num tokens-in">${fmtNum(t.input_tokens)}</td>

@@ -2,6 +2,7 @@
 // in-flight and queued counts), load / unload one, unload all.
 import { $, debounce, delegate, fmtMs, html, patchRows, raw, render } from "../dom.js";
 import { getJson, postJson, request, errorOf, store, subscribe } from "../api.js";
+import { mountMore } from "./models-more.js";
 
 export const id = "models";
 export const title = "Models";
@@ -28,14 +29,21 @@ export function inflightByModel() {
 export function stateCell(m, now) {
   const since = m.state_since ? Date.parse(m.state_since) : null;
   let progress = "";
-  if ((m.state === "starting" || m.state === "stopping") && since) {
+  if (m.state === "starting" && typeof m.progress === "number") {
+    // a learned load time: a real bar (0 to 0.95) and the seconds it says are left
+    const pct = Math.round(Math.min(1, Math.max(0, m.progress)) * 100);
+    const eta = typeof m.eta === "number" ? (m.eta > 0 ? `about ${fmtMs(m.eta * 1000)} left` : "any moment") : "";
+    progress = html`<div class="small muted load-eta">${pct}%${eta ? ` · ${eta}` : ""}</div>
+      <div class="progress known" role="progressbar" aria-valuenow="${pct}"><i style="width:${pct}%"></i></div>`;
+  } else if ((m.state === "starting" || m.state === "stopping") && since) {
     const elapsed = now - since;
     const limit = m.state === "starting" && m.health_check_timeout ? ` of ${m.health_check_timeout}s` : "";
     progress = html`<div class="small muted">${fmtMs(elapsed)}${limit}</div><div class="progress"><i></i></div>`;
   } else if (m.state === "starting" || m.state === "stopping") {
     progress = html`<div class="progress"><i></i></div>`;
   }
-  return html`<span class="state state-${m.state}" data-state="${m.state}">${m.state}</span>${progress}`;
+  const title = m.state === "sleeping" ? "asleep: its server is kept and wakes faster than a start" : "";
+  return html`<span class="state state-${m.state}" data-state="${m.state}" title="${title}">${m.state}</span>${progress}`;
 }
 
 export function ttlText(m, now) {
@@ -70,7 +78,9 @@ export function mount(root) {
     <div class="table-wrap"><table id="models">
       <thead><tr><th>Model</th><th>State</th><th>Placement</th><th>TTL</th><th class="num">In flight</th>
         <th class="num">Queued</th><th></th></tr></thead><tbody></tbody></table></div>
-    <p class="small muted" id="models-foot"></p>`);
+    <p class="small muted" id="models-foot"></p>
+    <div id="models-more"></div>`);
+  const unmountMore = mountMore($("#models-more", root));
 
   const draw = () => {
     const now = Date.now();
@@ -163,6 +173,6 @@ export function mount(root) {
   const resync = setInterval(refresh, 10000);
   draw();
   refresh();
-  return () => { offs.forEach((off) => off()); clearInterval(ticker); clearInterval(resync); };
+  return () => { offs.forEach((off) => off()); clearInterval(ticker); clearInterval(resync); unmountMore(); };
 }
 

@@ -21,7 +21,7 @@ function decisionRows(decisions) {
       <td class="wrap">${evicted.length ? evicted.map((e) => html`<div><span class="mono">${e.model}</span>
         ${e.reason ? html`<span class="tag">${e.reason}</span>` : ""}
         ${e.rule ? html`<span class="small muted">${e.rule}</span>` : ""}</div>`) : html`<span class="muted">nothing</span>`}</td>
-      <td class="wrap small">${d.kind ?? d.why ?? d.detail ?? ""}</td>
+      <td class="wrap small">${d.kind ?? d.why ?? d.detail ?? ""}${d.note ? html`<div class="swap-note muted">${d.note}</div>` : ""}</td>
       <td class="num">${fmtMs(d.queue_wait_ms ?? d.queueWaitMs)}</td>
       <td class="num">${fmtMs(d.load_ms ?? d.load_time_ms ?? d.loadMs)}</td>
       <td class="${d.error ? "error" : ""}">${d.outcome ?? d.result ?? "pending"}${d.error ? html`<div class="small">${d.error}</div>` : ""}</td></tr>`;
@@ -35,7 +35,7 @@ export function mount(root) {
     <h1>Swaps</h1>
     <p class="muted" id="swap-settings"></p>
     <div class="table-wrap"><table id="swaps">
-      <thead><tr><th>Time</th><th>Requested</th><th>Evicted (why)</th><th>Kind</th><th class="num">Queue wait</th>
+      <thead><tr><th>Time</th><th>Requested</th><th>Evicted (why)</th><th>Kind (note)</th><th class="num">Queue wait</th>
         <th class="num">Load time</th><th>Outcome</th></tr></thead><tbody></tbody></table></div>
     <h2>State changes seen by this page</h2>
     <div class="table-wrap"><table id="transitions"><thead><tr><th>Time</th><th>Model</th><th>From</th><th>To</th></tr></thead>
