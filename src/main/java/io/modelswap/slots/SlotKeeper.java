@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
+import io.modelswap.http.ControlCalls;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -32,8 +32,6 @@ public final class SlotKeeper {
     private static final Logger LOG = Logger.getLogger(SlotKeeper.class);
     /** How long one slot call may take: a long context of a big model is gigabytes to write or read. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
 
     private SlotKeeper() {
     }
@@ -186,7 +184,7 @@ public final class SlotKeeper {
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException {
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return ControlCalls.client().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

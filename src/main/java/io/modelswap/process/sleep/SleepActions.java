@@ -7,7 +7,7 @@ import io.vertx.core.Promise;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
+import io.modelswap.http.ControlCalls;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +26,6 @@ public final class SleepActions {
 
     /** Bytes of a failed call's answer or output quoted in its error. */
     static final int QUOTED_BYTES = 300;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
 
     private SleepActions() {
     }
@@ -64,7 +62,7 @@ public final class SleepActions {
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<String> response;
         try {
-            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            response = ControlCalls.client().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (java.net.http.HttpTimeoutException e) {
             throw new IOException("no answer within " + timeout.toSeconds() + "s (raise sleep.timeout)", e);
         }
