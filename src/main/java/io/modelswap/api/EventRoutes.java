@@ -105,7 +105,7 @@ public class EventRoutes {
         profile.subscribe(name -> {
             if (!subscribers.isEmpty()) {
                 broadcast(profileFrame(name));
-                broadcast(frame("modelStatus", modelStatus(router.view()).encode()));
+                broadcast(frame("modelStatus", modelStatus(router.view(), loadTimes).encode()));
             }
         });
         swaps.subscribe(decision -> {
