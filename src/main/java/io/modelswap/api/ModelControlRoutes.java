@@ -116,11 +116,11 @@ public class ModelControlRoutes {
             }
         });
         // while the load under way can be estimated, a progress event every second
-        java.util.concurrent.atomic.AtomicReference<io.modelswap.backend.LoadProgress> current =
+        java.util.concurrent.atomic.AtomicReference<io.modelswap.progress.LoadProgress> current =
                 new java.util.concurrent.atomic.AtomicReference<>();
         acquisition.onLoadProgress(current::set);
         long ticker = vertx.setPeriodic(PROGRESS_INTERVAL_MILLIS, id -> {
-            io.modelswap.backend.LoadProgress step = current.get();
+            io.modelswap.progress.LoadProgress step = current.get();
             if (step != null && !subscriber.isClosed()) {
                 step.estimate(java.time.Instant.now()).ifPresent(e -> subscriber.send(sse("progress", new JsonObject()
                         .put("model", step.model()).put("progress", Math.round(e.fraction() * 100) / 100.0)

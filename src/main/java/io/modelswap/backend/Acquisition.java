@@ -1,5 +1,6 @@
 package io.modelswap.backend;
 
+import io.modelswap.progress.LoadProgress;
 import io.vertx.core.Future;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;

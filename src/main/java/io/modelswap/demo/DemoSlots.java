@@ -101,7 +101,7 @@ final class DemoSlots {
                         .append(",\"params\":{\"n_predict\":-1,\"temperature\":0.8,\"cache_prompt\":true}")
                         .append(",\"next_token\":[{\"has_next_token\":false,\"has_new_line\":false,\"n_remain\":-1,")
                         .append("\"n_decoded\":").append(slot.decoded).append("}]")
-                        .append(",\"prompt\":").append(DemoUpstream.str(String.join(" ", slot.tokens)))
+                        .append(",\"prompt\":").append(DemoJson.str(String.join(" ", slot.tokens)))
                         .append(",\"generated\":\"\"");
             }
             json.append('}');
@@ -145,7 +145,7 @@ final class DemoSlots {
                 byte[] bytes = String.join(" ", slot.tokens).getBytes(StandardCharsets.UTF_8);
                 Files.write(file, bytes);
                 return new DemoSleepMode.Answer(200, "{\"id_slot\":" + id + ",\"filename\":"
-                        + DemoUpstream.str(filename) + ",\"n_saved\":" + slot.tokens.size() + ",\"n_written\":"
+                        + DemoJson.str(filename) + ",\"n_saved\":" + slot.tokens.size() + ",\"n_written\":"
                         + bytes.length + ",\"timings\":{\"save_ms\":" + millis(began) + "}}");
             }
             if (!Files.isRegularFile(file)) {
@@ -155,7 +155,7 @@ final class DemoSlots {
             byte[] bytes = Files.readAllBytes(file);
             String text = new String(bytes, StandardCharsets.UTF_8);
             slot.tokens = text.isBlank() ? List.of() : List.of(text.split(" "));
-            return new DemoSleepMode.Answer(200, "{\"id_slot\":" + id + ",\"filename\":" + DemoUpstream.str(filename)
+            return new DemoSleepMode.Answer(200, "{\"id_slot\":" + id + ",\"filename\":" + DemoJson.str(filename)
                     + ",\"n_restored\":" + slot.tokens.size() + ",\"n_read\":" + bytes.length
                     + ",\"timings\":{\"restore_ms\":" + millis(began) + "}}");
         } catch (IOException e) {
@@ -196,6 +196,6 @@ final class DemoSlots {
 
     private static DemoSleepMode.Answer error(int status, String message, String type) {
         return new DemoSleepMode.Answer(status, "{\"error\":{\"code\":" + status + ",\"message\":"
-                + DemoUpstream.str(message) + ",\"type\":" + DemoUpstream.str(type) + "}}");
+                + DemoJson.str(message) + ",\"type\":" + DemoJson.str(type) + "}}");
     }
 }

@@ -3,6 +3,9 @@ package io.modelswap.demo;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import static io.modelswap.demo.DemoJson.json;
+import static io.modelswap.demo.DemoJson.str;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -77,12 +80,10 @@ public final class DemoUpstream {
     private static final Map<String, String> flags = new LinkedHashMap<>();
     /** Set in main: a native image initializes static fields at build time. */
     private static long startedAt;
-    private static final Object releaseLock = new Object();
-    private static long releaseGeneration;
+    private static final DemoHolds holds = new DemoHolds();
     /** Streams whose client went away before the end: the write failed because the connection was closed. */
     private static final java.util.concurrent.atomic.AtomicInteger abortedStreams =
             new java.util.concurrent.atomic.AtomicInteger();
-    private static int holding;
     /** Chat completions received, for --die-on-request. */
     private static final java.util.concurrent.atomic.AtomicInteger chatRequests =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -224,9 +225,7 @@ public final class DemoUpstream {
                     + ",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
         }
         if (path.equals("/holding")) {
-            synchronized (releaseLock) {
-                return json(ex, 200, "{\"holding\":" + holding + "}");
-            }
+            return json(ex, 200, "{\"holding\":" + holds.holding() + "}");
         }
         if (path.equals("/stats")) {
             return json(ex, 200, "{\"aborted_streams\":" + abortedStreams.get() + "," + sleepMode.statsJson() + "}");
@@ -242,13 +241,7 @@ public final class DemoUpstream {
             return json(ex, 200, "{\"name\":" + str(name) + ",\"value\":" + (value == null ? "null" : str(value)) + "}");
         }
         if (path.equals("/release") && method.equals("POST")) {
-            int released;
-            synchronized (releaseLock) {
-                released = holding;
-                releaseGeneration++; // releases every stream registered so far, whether it reached its hold or not
-                releaseLock.notifyAll();
-            }
-            return json(ex, 200, "{\"released\":" + released + "}");
+            return json(ex, 200, "{\"released\":" + holds.releaseAll() + "}");
         }
         if (path.startsWith("/echo/") || ECHO_PATHS.contains(path)) {
             if (flags.containsKey("die-mid-body")) {
@@ -279,9 +272,7 @@ public final class DemoUpstream {
         int dieAfter = intFlag("die-mid-stream", -1);
         int holdAfter = intFlag("hold-after", -1);
         long delay = intFlag("token-delay-ms", 30);
-        // A held stream counts as held from its start: a client that has read the chunks before the hold and then
-        // posts /release must release it even if this thread has not reached the hold yet.
-        long[] hold = holdAfter >= 0 ? registerHold() : null;
+        long[] hold = holdAfter >= 0 ? holds.register() : null; // held from its start (see DemoHolds)
         try {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream");
             ex.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -298,7 +289,7 @@ public final class DemoUpstream {
                     Runtime.getRuntime().halt(3);
                 }
                 if (i == holdAfter) {
-                    holdUntilReleased(i, hold);
+                    holds.holdUntilReleased(i, hold);
                 }
                 sleep(delay);
                 String token = i == 0 ? "[" + modelName() + "]" : " tok" + i;
@@ -312,42 +303,9 @@ public final class DemoUpstream {
             return 200;
         } finally {
             if (hold != null) {
-                unregisterHold(hold);
+                holds.unregister(hold);
             }
         }
-    }
-
-    /** Counts a held stream in from now on; returns {release generation at registration, still counted (1/0)}. */
-    private static long[] registerHold() {
-        synchronized (releaseLock) {
-            holding++;
-            return new long[] {releaseGeneration, 1};
-        }
-    }
-
-    private static void unregisterHold(long[] hold) {
-        synchronized (releaseLock) {
-            if (hold[1] == 1) {
-                hold[1] = 0;
-                holding--;
-            }
-        }
-    }
-
-    /** Waits for a /release posted after the stream began (one posted before this point counts too). */
-    private static void holdUntilReleased(int chunks, long[] hold) {
-        System.out.println("holding the stream after " + chunks + " chunks until POST /release");
-        synchronized (releaseLock) {
-            try {
-                long deadline = System.currentTimeMillis() + 600_000;
-                while (hold[0] == releaseGeneration && System.currentTimeMillis() < deadline) {
-                    releaseLock.wait(1_000);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        unregisterHold(hold);
     }
 
     /** Promises the whole body with its Content-Length, sends half of it, and dies as a crashing server would. */
@@ -414,14 +372,6 @@ public final class DemoUpstream {
                 + ",\"x_api_key\":" + (apiKey == null ? "null" : str(apiKey)) + "}";
     }
 
-    private static int json(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
-        return status;
-    }
-
     private static Map<String, String> query(HttpExchange ex) {
         Map<String, String> params = new LinkedHashMap<>();
         String raw = ex.getRequestURI().getRawQuery();
@@ -468,27 +418,6 @@ public final class DemoUpstream {
             usage("--" + name + " needs a number, got " + value);
             return fallback;
         }
-    }
-
-    static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 
     private static String sha256(byte[] body) {

@@ -47,7 +47,7 @@ public record ModelNeed(long bytes, Source source, List<Integer> gpus) {
     }
 
     /** The bytes it takes on GPU {@code id}, among {@code gpuCount} GPUs placement knows (0 when it does not use it). */
-    long shareOn(int id, List<GpuMemory> all) {
+    public long shareOn(int id, List<GpuMemory> all) {
         if (bytes == 0 || !uses(id)) {
             return 0;
         }

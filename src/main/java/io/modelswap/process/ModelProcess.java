@@ -1,6 +1,5 @@
 package io.modelswap.process;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,7 +10,6 @@ import org.jboss.logging.Logger;
 
 import io.modelswap.bus.LocalCodec;
 import io.modelswap.config.ModelConfig;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,6 +21,11 @@ import io.vertx.core.Vertx;
  * {@code shutdown} is terminal). A model with {@code sleep:} evicted by a swap goes {@code ready → stopping → sleeping}
  * and wakes {@code sleeping → starting → ready} (see {@link SwapSteps}); with {@code slots:} its llama-server slots are
  * saved before it stops or sleeps and restored after its next start, before anyone is told it is ready.
+ * <p>
+ * Two helpers it owns take the long sequences: {@link ColdStart} (spawn, health check, tree listing, slot restore)
+ * and {@link SleepCycle} (sleep, wake, {@code sleep.maxAsleep}). They run on the same owner context and change the
+ * process's state only through the package-private methods under "for ColdStart and SleepCycle"; this class keeps
+ * the requests, the stops and the end of every run.
  * <p>
  * Every field below the "owner" line is read and written only on {@link #owner}, the event-loop context of a verticle
  * of its own ({@link OwnerContext}): that serializes all mutation without locks. Anything that may block (spawning,
@@ -38,9 +41,10 @@ public final class ModelProcess implements ProcessOwner {
     private final ProcessTimings timings;
     private final OwnerContext owner;
     private final LogRing logs = new LogRing();
-    private final Logger upstreamLog;
     private final HealthCheck health;
     private final SwapSteps steps;
+    private final ColdStart coldStart;
+    private final SleepCycle sleep;
 
     private volatile ProcessState state = ProcessState.STOPPED;
     private volatile long pid = -1;
@@ -59,9 +63,10 @@ public final class ModelProcess implements ProcessOwner {
         this.vertx = vertx;
         this.timings = timings;
         this.owner = OwnerContext.deploy(vertx);
-        this.upstreamLog = Logger.getLogger("io.modelswap.upstream." + config.id());
         this.health = new HealthCheck(vertx, config.proxy(), config.checkEndpoint(), timings, config.id());
         this.steps = new SwapSteps(config, vertx);
+        this.coldStart = new ColdStart(this, vertx, owner, steps, health);
+        this.sleep = new SleepCycle(this, vertx, owner, steps, health);
         LocalCodec.registerOn(vertx.eventBus());
     }
 
@@ -102,7 +107,7 @@ public final class ModelProcess implements ProcessOwner {
                 if (state == ProcessState.STOPPED) {
                     startRun();
                 } else if (state == ProcessState.SLEEPING) {
-                    wakeRun(run);
+                    sleep.wake(run);
                 }
             }
         });
@@ -199,7 +204,7 @@ public final class ModelProcess implements ProcessOwner {
 
     // ---- owner context from here on ----
 
-    private Future<Void> stopOnOwner(Duration grace, StopCause cause, String reason) {
+    Future<Void> stopOnOwner(Duration grace, StopCause cause, String reason) {
         switch (state) {
             case STOPPED, SHUTDOWN:
                 return Future.succeededFuture();
@@ -220,7 +225,7 @@ public final class ModelProcess implements ProcessOwner {
                 return killRun(run, grace);
             case READY:
                 if (cause == StopCause.SWAP && steps.canSleep()) {
-                    return fallAsleep(grace, reason);
+                    return sleep.fallAsleep(run, grace, reason);
                 }
                 run.endReason = reason;
                 transition(ProcessState.STOPPING, reason, cause);
@@ -235,76 +240,20 @@ public final class ModelProcess implements ProcessOwner {
     }
 
     private void startRun() {
-        UpstreamRun r = new UpstreamRun(System.nanoTime() + TimeUnit.SECONDS.toNanos(healthTimeoutSeconds()));
+        UpstreamRun r = new UpstreamRun(System.nanoTime() + TimeUnit.SECONDS.toNanos(healthTimeoutSeconds(config)));
         run = r;
         transition(ProcessState.STARTING, "start requested");
-        ProcessTree.BLOCKING.execute(() -> {
-            try {
-                Process p = CommandLaunch.spawn(config, logs);
-                if (ProcessSessions.available()) {
-                    r.session = p.pid(); // setsid makes it the leader of a session named after its pid
-                    r.ledger.recordSession(r.ledgerRun, config.id(), p.toHandle());
-                }
-                r.ledger.record(r.ledgerRun, config.id(), List.of(p.toHandle()));
-                OutputDrain drain = OutputDrain.start(p.getInputStream(), logs, upstreamLog,
-                        "modelswap-output-" + config.id());
-                owner.run(v -> onSpawned(r, p, drain));
-            } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
-                owner.run(v -> onSpawnFailed(r, e));
-            }
-        });
+        coldStart.spawn(r);
     }
 
-    private void onSpawnFailed(UpstreamRun r, Exception e) {
-        r.spawned.fail(e);
-        if (!r.killing) {
-            failStart(r, StartFailedException.Kind.SPAWN_FAILED, StartFailures.notSpawned(config, e));
-        }
-    }
-
-    private void onSpawned(UpstreamRun r, Process p, OutputDrain drain) {
-        r.process = p;
-        r.drain = drain;
-        pid = p.pid();
-        r.spawned.complete(p);
-        p.onExit().whenComplete((ignored, error) -> owner.run(v -> onExited(r)));
-        if (r.killing) {
-            return; // aborted while spawning: the stop under way takes it from here
-        }
-        r.recordTimer = vertx.setPeriodic(ProcessTimings.TREE_RECORD_INTERVAL.toMillis(), id -> recordTree(r));
-        LOG.infof("model %s: started pid %d, %s", config.id(), p.pid(),
-                config.hasHealthCheck() ? "polling " + health.url() : "no health check");
-        if (!config.hasHealthCheck()) {
-            listTreeThenBecomeReady(r, "started (checkEndpoint: none)");
-        } else {
-            r.health = health.poll(r.deadlineNanos);
-            r.health.result().onComplete(ar -> owner.run(v -> onHealthResult(r, ar)));
-        }
-    }
-
-    private void onHealthResult(UpstreamRun r, AsyncResult<Void> ar) {
-        if (run != r || r.killing) {
-            return;
-        }
-        if (ar.succeeded()) {
-            if (!r.process.isAlive()) {
-                // Something else answered on its port (it exited, e.g. failing to bind): onExited fails the start.
-                return;
-            }
-            listTreeThenBecomeReady(r, "health check passed");
-            return;
-        }
-        failStart(r, StartFailedException.Kind.HEALTH_TIMEOUT,
-                StartFailures.notReady(config, healthTimeoutSeconds(), health.url(), ar.cause()));
-    }
-
-    private void onExited(UpstreamRun r) {
+    /** Its process exited: a stop under way takes it from there; otherwise a crash, or a start that failed. */
+    void onExited(UpstreamRun r) {
         if (run != r || r.killing) {
             return; // a stop under way reaps it and makes the transition
         }
         int code = r.process.exitValue();
         if (r.waking) {
-            wakeFailed(r, "its process exited with code " + code);
+            sleep.wakeFailed(r, "its process exited with code " + code);
             return;
         }
         if (state == ProcessState.READY || state == ProcessState.SLEEPING || r.fallingAsleep) {
@@ -346,7 +295,7 @@ public final class ModelProcess implements ProcessOwner {
      * Fails the start: the run is cleaned up first, and its waiters hear of the failure only once STOPPED is
      * published (in {@link #finishRun}), so that nobody who gets the error still sees the model starting.
      */
-    private void failStart(UpstreamRun r, StartFailedException.Kind kind, String message) {
+    void failStart(UpstreamRun r, StartFailedException.Kind kind, String message) {
         LOG.warn(message);
         r.failure = StartFailures.of(config, kind, message);
         r.failedWaiters.addAll(waiters.takeAll());
@@ -354,135 +303,7 @@ public final class ModelProcess implements ProcessOwner {
         killRun(r, ProcessTimings.FAILED_START_GRACE);
     }
 
-    /**
-     * A wrapper (a shell script, a docker CLI) may die and leave its server running: list the tree while it can
-     * still be found from the root (a /proc scan, hence off the owner), so an unexpected exit can clean up after it.
-     */
-    private void listTreeThenBecomeReady(UpstreamRun r, String reason) {
-        ProcessTree.BLOCKING.execute(() -> {
-            java.util.Optional<String> squatter = r.listTree(config.id(), config.proxy());
-            owner.run(v -> {
-                if (run != r || r.killing) {
-                    return;
-                }
-                if (squatter.isPresent()) {
-                    failStart(r, StartFailedException.Kind.PORT_TAKEN, StartFailures.portTaken(config, squatter.get()));
-                } else if (r.process.isAlive()) {
-                    // a process that already exited is not ready, whatever answered on its port: onExited takes over
-                    restoreSlotsThenBecomeReady(r, reason);
-                }
-            });
-        });
-    }
-
-    /** Records what the run has forked by now into the state file (off the owner: a /proc scan). */
-    private void recordTree(UpstreamRun r) {
-        ProcessTree.BLOCKING.execute(() -> r.recordForked(config.id()));
-    }
-
-    /** With {@code slots:}, the saved prompt caches go back in before the first request is let through. */
-    private void restoreSlotsThenBecomeReady(UpstreamRun r, String reason) {
-        if (!steps.keepsSlots()) {
-            becomeReady(r, reason);
-            return;
-        }
-        steps.restoreSlots().onComplete(ar -> owner.run(v -> {
-            if (run == r && !r.killing && r.process.isAlive()) {
-                becomeReady(r, reason);
-            }
-        }));
-    }
-
-    /**
-     * Evicted by a swap with {@code sleep:}: {@code ready → stopping}, its slots saved, the sleep call, then
-     * {@code sleeping}; a failed sleep stops it instead. The returned future completes once it sleeps or is stopped.
-     */
-    private Future<Void> fallAsleep(Duration grace, String reason) {
-        UpstreamRun r = run;
-        r.fallingAsleep = true;
-        r.sleepGrace = grace;
-        Promise<Void> done = Promise.promise();
-        stopDone = done;
-        transition(ProcessState.STOPPING, "putting it to sleep: " + reason, StopCause.SWAP);
-        steps.saveSlots().compose(v -> steps.sleep(r.process.pid()))
-                .onComplete(ar -> owner.run(v -> onAsleep(r, ar, done)));
-        return done.future();
-    }
-
-    private void onAsleep(UpstreamRun r, AsyncResult<Void> ar, Promise<Void> done) {
-        r.fallingAsleep = false;
-        if (run != r || r.killing) {
-            return; // it exited meanwhile: the cleanup of that exit completes the eviction's promise
-        }
-        stopDone = null;
-        if (ar.failed()) {
-            LOG.warnf("model %s: could not be put to sleep (%s); stopping it instead", config.id(),
-                    ar.cause().getMessage());
-            r.endReason = "sleep failed, stopped instead";
-            killRun(r, r.sleepGrace, false).onComplete(done);
-            return;
-        }
-        transition(ProcessState.SLEEPING, "asleep (" + config.sleep().sleep().describe() + ")");
-        Duration maxAsleep = config.sleep().maxAsleep();
-        if (!maxAsleep.isZero()) {
-            r.asleepTimer = vertx.setTimer(Math.max(1, maxAsleep.toMillis()), id -> owner.run(v -> {
-                r.asleepTimer = -1;
-                if (run == r && state == ProcessState.SLEEPING) {
-                    stopOnOwner(r.sleepGrace, StopCause.MAX_ASLEEP, StopCause.MAX_ASLEEP.reason(
-                            maxAsleep.toSeconds() + "s"));
-                }
-            }));
-        }
-        done.complete();
-        if (!waiters.isEmpty()) {
-            wakeRun(r); // a request came while it fell asleep
-        }
-    }
-
-    /** A request for a sleeping model: {@code sleeping → starting}, the wake call, the health check, {@code ready}. */
-    private void wakeRun(UpstreamRun r) {
-        r.cancelAsleepTimer(vertx);
-        r.waking = true;
-        transition(ProcessState.STARTING, "waking it (" + config.sleep().wake().describe() + ")");
-        steps.wake(r.process.pid()).onComplete(ar -> owner.run(v -> onWoken(r, ar)));
-    }
-
-    private void onWoken(UpstreamRun r, AsyncResult<Void> ar) {
-        if (run != r || r.killing) {
-            return;
-        }
-        if (ar.failed()) {
-            wakeFailed(r, ar.cause().getMessage());
-        } else if (!config.hasHealthCheck()) {
-            r.waking = false;
-            becomeReady(r, "woke up");
-        } else {
-            r.health = health.poll(System.nanoTime() + TimeUnit.SECONDS.toNanos(healthTimeoutSeconds()));
-            r.health.result().onComplete(h -> owner.run(v -> {
-                if (run != r || r.killing) {
-                    return;
-                }
-                if (h.succeeded()) {
-                    r.waking = false;
-                    becomeReady(r, "woke up, health check passed");
-                } else {
-                    wakeFailed(r, "GET " + health.url() + " did not answer 200 after waking ("
-                            + h.cause().getMessage() + ")");
-                }
-            }));
-        }
-    }
-
-    /** A wake that failed stops the process; its waiters stay, so the stop is followed by a cold start. */
-    private void wakeFailed(UpstreamRun r, String why) {
-        LOG.warnf("model %s: waking it failed (%s); stopping it and starting it afresh", config.id(), why);
-        r.waking = false;
-        r.endReason = "wake failed";
-        transition(ProcessState.STOPPING, "wake failed: " + why);
-        killRun(r, ProcessTimings.FAILED_START_GRACE);
-    }
-
-    private void becomeReady(UpstreamRun r, String reason) {
+    void becomeReady(UpstreamRun r, String reason) {
         transition(ProcessState.READY, reason);
         waiters.completeAll();
     }
@@ -493,7 +314,7 @@ public final class ModelProcess implements ProcessOwner {
     }
 
     /** Like {@link #killRun(UpstreamRun, Duration)}; with {@code saveSlotsFirst}, its slots are saved before. */
-    private Future<Void> killRun(UpstreamRun r, Duration grace, boolean saveSlotsFirst) {
+    Future<Void> killRun(UpstreamRun r, Duration grace, boolean saveSlotsFirst) {
         if (r.killing) {
             return stopDone.future();
         }
@@ -563,7 +384,7 @@ public final class ModelProcess implements ProcessOwner {
         transition(to, reason, null);
     }
 
-    private void transition(ProcessState to, String reason, StopCause cause) {
+    void transition(ProcessState to, String reason, StopCause cause) {
         ProcessState from = state;
         if (from == to) {
             return;
@@ -574,7 +395,34 @@ public final class ModelProcess implements ProcessOwner {
                 new StateChange(config.id(), from, to, Instant.now(), reason, cause), LocalCodec.LOCAL);
     }
 
-    private int healthTimeoutSeconds() {
+    // ---- for ColdStart and SleepCycle, on the owner context ----
+
+    /** {@code r} is the current run. */
+    boolean current(UpstreamRun r) {
+        return run == r;
+    }
+
+    /** {@code r} is the current run and no stop of it is under way: its start or wake may go on. */
+    boolean live(UpstreamRun r) {
+        return run == r && !r.killing;
+    }
+
+    boolean hasWaiters() {
+        return !waiters.isEmpty();
+    }
+
+    /** The current run's process was spawned. */
+    void spawned(long processId) {
+        pid = processId;
+    }
+
+    /** The promise the stop under way (a fall asleep included) completes once done; null when none is. */
+    void stopUnderWay(Promise<Void> done) {
+        stopDone = done;
+    }
+
+    /** The health check's timeout: {@code healthCheckTimeout}, or the default when it is not set. */
+    static int healthTimeoutSeconds(ModelConfig config) {
         int configured = config.healthCheckTimeoutSeconds();
         return configured > 0 ? configured : ProcessTimings.DEFAULT_HEALTH_TIMEOUT_SECONDS;
     }

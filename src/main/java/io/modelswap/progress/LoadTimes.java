@@ -1,6 +1,5 @@
 package io.modelswap.progress;
 
-import io.modelswap.backend.LoadProgress;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
 import io.quarkus.runtime.StartupEvent;

@@ -34,7 +34,7 @@ final class LoadingStream {
     private long timer = -1;
     private int toldPosition;
     /** The step that began the load under way, when its length can be estimated; null otherwise. */
-    private io.modelswap.backend.LoadProgress estimated;
+    private io.modelswap.progress.LoadProgress estimated;
     /** The tenth of the estimate last said, so a line is said per tenth, not per tick. */
     private int toldTenth = -1;
     private boolean over;
@@ -68,7 +68,7 @@ final class LoadingStream {
     }
 
     /** A step of the model's load: one that begins a load of a known length turns the dots into an estimate. */
-    void loadStep(io.modelswap.backend.LoadProgress step) {
+    void loadStep(io.modelswap.progress.LoadProgress step) {
         estimated = step.estimate(java.time.Instant.now()).isPresent() ? step : null;
         toldTenth = -1;
         if (estimated != null) {
@@ -77,7 +77,7 @@ final class LoadingStream {
     }
 
     private void tick() {
-        java.util.Optional<io.modelswap.backend.LoadProgress.Estimate> estimate = estimated == null
+        java.util.Optional<io.modelswap.progress.LoadProgress.Estimate> estimate = estimated == null
                 ? java.util.Optional.empty() : estimated.estimate(java.time.Instant.now());
         if (estimate.isEmpty()) {
             say(".");
@@ -91,7 +91,7 @@ final class LoadingStream {
     }
 
     /** "loading qwen-32b: 40 % (about 12 s left)". */
-    static String describe(String model, io.modelswap.backend.LoadProgress.Estimate estimate) {
+    static String describe(String model, io.modelswap.progress.LoadProgress.Estimate estimate) {
         return "loading " + model + ": " + estimate.percent() + " % (about " + estimate.secondsLeft() + " s left)";
     }
 

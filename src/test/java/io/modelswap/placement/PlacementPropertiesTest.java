@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelswap.router.scheduler.Placement;
 import io.modelswap.router.scheduler.Resident;
 import io.modelswap.router.scheduler.SwapPlan;
 import java.util.ArrayList;

@@ -3,7 +3,6 @@ package io.modelswap.progress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modelswap.backend.LoadProgress;
 import io.modelswap.process.ProcessState;
 import io.modelswap.process.StateChange;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.modelswap.proxy;
 
-import io.modelswap.backend.LoadProgress;
+import io.modelswap.progress.LoadProgress;
 
 /** Test access to the loading stream's wording. */
 public final class LoadingStreamText {

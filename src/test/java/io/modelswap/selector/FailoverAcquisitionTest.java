@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelswap.backend.Acquisition;
 import io.modelswap.backend.Lease;
-import io.modelswap.backend.LoadProgress;
+import io.modelswap.progress.LoadProgress;
 import io.modelswap.backend.ModelBackend;
 import io.modelswap.backend.ServedModel;
 import io.modelswap.backend.Upstream;

@@ -2,7 +2,7 @@ package io.modelswap.backend.local;
 
 import io.modelswap.backend.Acquisition;
 import io.modelswap.backend.Lease;
-import io.modelswap.backend.LoadProgress;
+import io.modelswap.progress.LoadProgress;
 import io.modelswap.backend.ServedModel;
 import io.modelswap.backend.Upstream;
 import io.modelswap.config.ModelConfig;

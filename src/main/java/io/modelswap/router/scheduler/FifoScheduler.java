@@ -6,7 +6,6 @@ import io.modelswap.process.ProcessState;
 import io.modelswap.process.StopCause;
 import io.modelswap.router.scheduler.ModelBook.Retire;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -22,9 +21,9 @@ import java.util.TreeSet;
 
 /**
  * llama-swap's FIFO scheduler: admission, collation of requests onto one swap, a priority queue, parallel
- * non-colliding swaps, and never stopping a busy model; plus starvation guard, minimum residency, TTL and
- * config-reload rules. Pure state: every method runs on the router loop, talks to the world only through
- * {@link Effects}, and reads time only from the injected clock.
+ * non-colliding swaps, and never stopping a busy model; plus starvation guard, minimum residency and TTL
+ * ({@link TimeGuards}) and config-reload rules ({@link ReloadRules}). Pure state: every method runs on the router
+ * loop, talks to the world only through {@link Effects}, and reads time only from the injected clock.
  *
  * <p>Every admitted ticket ends exactly once: {@code grantServe} (whatever it answers) or {@code fail}.
  */
@@ -39,6 +38,7 @@ public final class FifoScheduler {
     /** Ticket id to model for granted requests, so a stray or repeated onServeDone cannot skew counters. */
     private final Map<Long, String> inFlight = new HashMap<>();
     private final ReloadRules reload;
+    private final TimeGuards guards;
     private boolean shutdown;
     private boolean draining;
 
@@ -47,6 +47,7 @@ public final class FifoScheduler {
         this.clock = Objects.requireNonNull(clock);
         this.effects = Objects.requireNonNull(effects);
         this.reload = new ReloadRules(this);
+        this.guards = new TimeGuards(this);
         settings.models().keySet().stream().sorted().forEach(m -> books.put(m, new ModelBook(m)));
     }
 
@@ -207,7 +208,7 @@ public final class FifoScheduler {
         }
         Instant now = clock.instant();
         for (ModelBook book : List.copyOf(books.values())) {
-            if (ttlExpired(book, now)) {
+            if (guards.ttlExpired(book, now)) {
                 book.stopIssued = true;
                 effects.stopModels(List.of(book.model), StopCause.TTL);
             }
@@ -264,7 +265,7 @@ public final class FifoScheduler {
         }
         List<String> evict = plan.evict();
         if (book.state == ProcessState.READY && !book.stopIssued && evict.isEmpty() && !swaps.isEvicting(model)) {
-            if (blocksStarved(model, ahead)) {
+            if (guards.blocksStarved(model, ahead)) {
                 return false;
             }
             grant(t, book);
@@ -275,7 +276,7 @@ public final class FifoScheduler {
         }
         for (String e : evict) {
             ModelBook victim = books.get(e);
-            if (victim != null && (victim.inFlight > 0 || isResidencyProtected(victim))) {
+            if (victim != null && (victim.inFlight > 0 || guards.isResidencyProtected(victim))) {
                 return false; // never cut off running requests; let a fresh model serve at least once
             }
         }
@@ -310,44 +311,6 @@ public final class FifoScheduler {
     /** What the swapper weighs for a swap to {@code exclude}: see {@link Resident#of}. */
     List<Resident> residents(String exclude) {
         return Resident.of(books, swaps, exclude);
-    }
-
-    /**
-     * Starvation guard: a ticket queued longer than starvationTimeout holds back fast paths for models its
-     * own swap would stop, so their in-flight work drains and its swap can happen.
-     */
-    private boolean blocksStarved(String model, List<TicketQueue.Entry> ahead) {
-        Duration limit = settings.starvationTimeout();
-        if (limit.isZero() || ahead.isEmpty()) {
-            return false;
-        }
-        Instant now = clock.instant();
-        for (TicketQueue.Entry e : ahead) {
-            String other = e.ticket.model();
-            if (!other.equals(model) && !e.since.plus(limit).isAfter(now)
-                    && settings.swapper().plan(other, residents(other)).evict().contains(model)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean isResidencyProtected(ModelBook b) {
-        Duration min = settings.minResidency();
-        return !min.isZero() && b.state == ProcessState.READY && b.readySince != null && !b.servedSinceReady
-                && clock.instant().isBefore(b.readySince.plus(min));
-    }
-
-    private boolean ttlExpired(ModelBook b, Instant now) {
-        ModelPolicy p = settings.models().get(b.model);
-        if (p == null || p.ttl().isZero() || b.stopIssued || b.retire != Retire.NONE
-                || (b.state != ProcessState.READY && b.state != ProcessState.SLEEPING) // asleep: stopped for real
-                || b.admitted > 0 || b.inFlight > 0
-                || swaps.get(b.model) != null || swaps.isEvicting(b.model)) {
-            return false;
-        }
-        Instant idle = b.idleSince();
-        return idle != null && !now.isBefore(idle.plus(p.ttl()));
     }
 
     // ---- ticket endings -------------------------------------------------------------------------------
@@ -415,7 +378,7 @@ public final class FifoScheduler {
         }
     }
 
-    // ---- for ReloadRules ------------------------------------------------------------------------------
+    // ---- for ReloadRules and TimeGuards ----------------------------------------------------------------
 
     Map<String, ModelBook> books() {
         return books;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.modelswap.placement.GpuMemory;
 import io.modelswap.placement.MemoryPicture;
-import io.modelswap.placement.MemorySwapper;
 import io.modelswap.placement.ModelNeed;
 import java.util.List;
 import java.util.Map;

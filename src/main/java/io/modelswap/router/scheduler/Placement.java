@@ -1,8 +1,9 @@
-package io.modelswap.placement;
+package io.modelswap.router.scheduler;
 
 import io.modelswap.config.ByteSize;
-import io.modelswap.router.scheduler.Resident;
-import io.modelswap.router.scheduler.SwapPlan;
+import io.modelswap.placement.GpuMemory;
+import io.modelswap.placement.MemoryPicture;
+import io.modelswap.placement.ModelNeed;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -1,8 +1,6 @@
-package io.modelswap.placement;
+package io.modelswap.router.scheduler;
 
-import io.modelswap.router.scheduler.Resident;
-import io.modelswap.router.scheduler.SwapPlan;
-import io.modelswap.router.scheduler.Swapper;
+import io.modelswap.placement.MemoryPicture;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;

@@ -1,4 +1,4 @@
-package io.modelswap.backend;
+package io.modelswap.progress;
 
 import java.time.Duration;
 import java.time.Instant;
