@@ -71,10 +71,6 @@ public final class DemoUpstream {
 
     private static final List<String> ECHO_PATHS = List.of("/v1/completions", "/completion", "/v1/embeddings",
             "/v1/responses", "/v1/messages", "/v1/rerank", "/infill", "/v1/audio/transcriptions");
-    private static final Pattern MODEL_FIELD = Pattern.compile("\"model\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    /** The model field of a multipart form, as sent, after any part headers (group 1), or of a URL-encoded one (group 2). */
-    private static final Pattern FORM_MODEL = Pattern.compile(
-            "name=\"model\"\r\n(?:[^\r\n]+\r\n)*\r\n([^\r]*)\r\n|(?:^|&)model=([^&]*)");
     private static final Pattern STREAM_TRUE = Pattern.compile("\"stream\"\\s*:\\s*true");
 
     private static final Map<String, String> flags = new LinkedHashMap<>();
@@ -255,14 +251,14 @@ public final class DemoUpstream {
 
     private static int chat(HttpExchange ex, String request) throws IOException {
         int tokens = intFlag("tokens", 8);
-        String content = modelName() + " answered: received model=" + requestedModel(request)
+        String content = modelName() + " answered: received model=" + DemoRequests.requestedModel(request)
                 + " body_bytes=" + request.getBytes(StandardCharsets.UTF_8).length;
         String response = "{\"id\":\"chatcmpl-demo\",\"object\":\"chat.completion\",\"created\":" + now()
                 + ",\"model\":" + str(modelName())
                 + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + str(content)
                 + "},\"finish_reason\":\"stop\"}],\"usage\":" + usage(request, tokens)
                 + ",\"timings\":" + timings(request, tokens)
-                + ",\"echo\":{\"pid\":" + ProcessHandle.current().pid() + ",\"model\":" + str(requestedModel(request))
+                + ",\"echo\":{\"pid\":" + ProcessHandle.current().pid() + ",\"model\":" + str(DemoRequests.requestedModel(request))
                 + ",\"body_length\":" + request.getBytes(StandardCharsets.UTF_8).length + "}}";
         return json(ex, 200, response);
     }
@@ -365,8 +361,8 @@ public final class DemoUpstream {
                 + ",\"raw_path\":" + str(ex.getRequestURI().getRawPath())
                 + ",\"query\":" + (query == null ? "null" : str(query))
                 + ",\"body_length\":" + body.length + ",\"body_sha256\":" + str(sha256(body))
-                + ",\"model\":" + str(requestedModel(new String(body, StandardCharsets.UTF_8)))
-                + ",\"form_model\":" + str(formModel(new String(body, StandardCharsets.ISO_8859_1)))
+                + ",\"model\":" + str(DemoRequests.requestedModel(new String(body, StandardCharsets.UTF_8)))
+                + ",\"form_model\":" + str(DemoRequests.formModel(new String(body, StandardCharsets.ISO_8859_1)))
                 + ",\"content_type\":" + (contentType == null ? "null" : str(contentType))
                 + ",\"authorization\":" + (authorization == null ? "null" : str(authorization))
                 + ",\"x_api_key\":" + (apiKey == null ? "null" : str(apiKey)) + "}";
@@ -384,23 +380,6 @@ public final class DemoUpstream {
             }
         }
         return params;
-    }
-
-    private static String requestedModel(String body) {
-        Matcher m = MODEL_FIELD.matcher(body);
-        if (m.find()) {
-            return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
-        }
-        Matcher form = FORM_MODEL.matcher(body);
-        if (form.find()) {
-            return form.group(1) != null ? form.group(1) : URLDecoder.decode(form.group(2), StandardCharsets.UTF_8);
-        }
-        return "";
-    }
-
-    private static String formModel(String body) {
-        Matcher m = FORM_MODEL.matcher(body);
-        return m.find() && m.group(1) != null ? m.group(1) : "";
     }
 
     private static String modelName() {
