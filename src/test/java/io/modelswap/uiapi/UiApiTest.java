@@ -99,6 +99,20 @@ class UiApiTest {
         return null;
     }
 
+    /** Cancels in-flight request {@code id} through the API and reads what its held stream still delivers. */
+    static String cancelAndReadTheRest(String id, BufferedReader held) {
+        given().post("/api/inflight/" + id + "/cancel").then().statusCode(200);
+        String rest = "";
+        try {
+            for (String line = dataLine(held); line != null; line = dataLine(held)) {
+                rest += line;
+            }
+        } catch (IOException cut) {
+            // the connection was closed under the reader: that is the point
+        }
+        return rest;
+    }
+
     static JsonArray inflight() {
         return new JsonObject(given().get("/api/inflight").then().statusCode(200).extract().asString())
                 .getJsonArray("requests");
@@ -203,15 +217,7 @@ class UiApiTest {
         assertTrue(cancelledRow.getString("error_msg").contains("cancelled through the API"), cancelledRow.encode());
 
         // cancelling the streaming one ends its upstream exchange and releases its grant
-        given().post("/api/inflight/" + streaming.getString("id") + "/cancel").then().statusCode(200);
-        String rest = "";
-        try {
-            for (String line = dataLine(held); line != null; line = dataLine(held)) {
-                rest += line;
-            }
-        } catch (IOException cut) {
-            // the connection was closed under the reader: that is the point
-        }
+        String rest = cancelAndReadTheRest(streaming.getString("id"), held);
         assertFalse(rest.contains("[DONE]"), rest);
         await().atMost(Duration.ofSeconds(10)).until(() -> inflight().isEmpty());
         FakeUpstream.post(UiApiTestResource.MODELS.port("holder"), "/release");
@@ -228,15 +234,7 @@ class UiApiTest {
         int abortedBefore = abortedStreams("holder");
         JsonObject streaming = inflightOf("holder");
         assertNotNull(streaming, inflight().encode());
-        given().post("/api/inflight/" + streaming.getString("id") + "/cancel").then().statusCode(200);
-        String rest = "";
-        try {
-            for (String line = dataLine(held); line != null; line = dataLine(held)) {
-                rest += line;
-            }
-        } catch (IOException cut) {
-            // the connection was closed under the reader: that is the point
-        }
+        String rest = cancelAndReadTheRest(streaming.getString("id"), held);
         assertFalse(rest.contains("[DONE]"), rest);
         // no longer listed as streaming, and the upstream's generation was stopped, not left running for nobody
         await().atMost(Duration.ofSeconds(10)).until(() -> inflightOf("holder") == null);
