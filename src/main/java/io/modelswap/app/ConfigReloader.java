@@ -15,6 +15,7 @@ import io.modelswap.router.Router;
 import io.modelswap.router.RouterView;
 import io.vertx.core.Vertx;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,12 @@ public class ConfigReloader {
     /** How long the router may take to accept a new configuration (it only records the difference; instant). */
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
 
+    /** The poller's identity in the Quarkus scheduler. */
+    static final String POLLER = "config-poller";
+
     private final Router router;
+    private final Scheduler scheduler;
+    private final String watchInterval;
     private final Vertx vertx;
     private final ReloadMetrics metrics;
     private final ConfigLoader loader;
@@ -71,8 +77,11 @@ public class ConfigReloader {
     /** Where each model of the configuration in force is defined. */
     private volatile Map<String, SourceLocation> modelLocations = Map.of();
 
-    public ConfigReloader(Router router, Vertx vertx, ModelswapSettings settings, ReloadMetrics metrics) {
+    public ConfigReloader(Router router, Vertx vertx, ModelswapSettings settings, ReloadMetrics metrics,
+            Scheduler scheduler) {
         this.router = router;
+        this.scheduler = scheduler;
+        this.watchInterval = settings.watch().interval();
         this.vertx = vertx;
         this.metrics = metrics;
         this.file = Path.of(settings.config());
@@ -115,9 +124,23 @@ public class ConfigReloader {
         return result;
     }
 
-    /** The poller: one run at a time, every {@code modelswap.watch.interval} ({@code off} disables it). */
-    @Scheduled(identity = "config-poller", every = "${modelswap.watch.interval:2s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * Starts the poller: one run at a time, every {@code modelswap.watch.interval} ({@code off} disables it). Called
+     * once the first configuration is in force, never before: a job declared with {@code @Scheduled} starts with the
+     * application and could fire while a refused start tears the container down (a stack trace instead of the
+     * one-line refusal).
+     */
+    void startPolling() {
+        String interval = watchInterval.trim();
+        if (interval.equalsIgnoreCase("off") || interval.equalsIgnoreCase("disabled")) {
+            LOG.info("modelswap.watch.interval is off: the configuration reloads on SIGHUP and"
+                    + " POST /api/config/reload");
+            return;
+        }
+        scheduler.newJob(POLLER).setInterval(interval).setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> poll()).schedule();
+    }
+
     synchronized void poll() {
         if (lastReload != null && detector.poll()) {
             reload(FILE_CHANGED);

@@ -46,6 +46,7 @@ public class Lifecycle {
         LOG.infof("modelswap serving %d model(s) from %s", loaded.config().get().models().size(),
                 reloader.describeSources());
         installSighup();
+        reloader.startPolling();
         preload(loaded.config().get().preload());
     }
 
