@@ -1,5 +1,6 @@
 package io.modelswap.api;
 
+import io.modelswap.progress.LoadTimes;
 import io.modelswap.logs.LogHub;
 import io.modelswap.sse.LineSubscriber;
 import io.modelswap.app.ConfigReloader;
@@ -53,13 +54,13 @@ public class EventRoutes {
     private final UiConfig uiConfig;
     private final ActiveProfile profile;
     private final Set<LineSubscriber> subscribers = ConcurrentHashMap.newKeySet();
-    private final io.modelswap.progress.LoadTimes loadTimes;
+    private final LoadTimes loadTimes;
 
     /** How often a {@code modelStatus} with fresh {@code progress} is sent while a model loads. */
     static final long PROGRESS_INTERVAL_MILLIS = 1000;
 
     public EventRoutes(Router router, Vertx vertx, LogHub logs, ActivityLog activity, InflightRequests inflight,
-            SwapHistory swaps, UiConfig uiConfig, ActiveProfile profile, io.modelswap.progress.LoadTimes loadTimes) {
+            SwapHistory swaps, UiConfig uiConfig, ActiveProfile profile, LoadTimes loadTimes) {
         this.profile = profile;
         this.router = router;
         this.loadTimes = loadTimes;
@@ -176,7 +177,7 @@ public class EventRoutes {
      * Every configured model with its state, as llama-swap's {@code modelStatus} payload; a model loading or waking
      * whose load time is known also carries {@code progress} (0 to 0.95) and {@code eta} (seconds left).
      */
-    static JsonArray modelStatus(RouterView view, io.modelswap.progress.LoadTimes loadTimes) {
+    static JsonArray modelStatus(RouterView view, LoadTimes loadTimes) {
         JsonArray models = new JsonArray();
         if (view == null) {
             return models;

@@ -1,5 +1,6 @@
 package io.modelswap.backend.local;
 
+import io.modelswap.progress.LoadTimes;
 import io.modelswap.backend.Acquisition;
 import io.modelswap.backend.Lease;
 import io.modelswap.progress.LoadProgress;
@@ -24,14 +25,14 @@ import java.util.function.IntConsumer;
 final class LocalAcquisition implements Acquisition {
 
     private final Router router;
-    private final io.modelswap.progress.LoadTimes loadTimes;
+    private final LoadTimes loadTimes;
     private final ServedModel model;
     private final PendingRequest pending;
     private final Future<Lease> lease;
     /** Set by the first of release, cancel-after-grant and retry: the grant is handed back once. */
     private final AtomicBoolean handedBack = new AtomicBoolean();
 
-    LocalAcquisition(Router router, io.modelswap.progress.LoadTimes loadTimes, ServedModel model,
+    LocalAcquisition(Router router, LoadTimes loadTimes, ServedModel model,
             PendingRequest pending) {
         this.router = router;
         this.loadTimes = loadTimes;

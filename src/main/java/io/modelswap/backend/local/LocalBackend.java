@@ -1,5 +1,6 @@
 package io.modelswap.backend.local;
 
+import io.modelswap.progress.LoadTimes;
 import io.modelswap.backend.Acquisition;
 import io.modelswap.backend.ModelBackend;
 import io.modelswap.backend.ServedModel;
@@ -23,10 +24,10 @@ public class LocalBackend implements ModelBackend {
     public static final String KIND = "local";
 
     private final Router router;
-    private final io.modelswap.progress.LoadTimes loadTimes;
+    private final LoadTimes loadTimes;
     private final IgnorePaths ignorePaths = new IgnorePaths();
 
-    public LocalBackend(Router router, io.modelswap.progress.LoadTimes loadTimes) {
+    public LocalBackend(Router router, LoadTimes loadTimes) {
         this.router = router;
         this.loadTimes = loadTimes;
     }
