@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
 import io.modelswap.testing.RawHttp;
+import io.modelswap.testing.TestConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +42,7 @@ class HostileClientsIT {
     private int port;
 
     private void start() {
-        FakeModels models = new FakeModels("healthCheckTimeout: 30").model("alpha", "");
+        TestConfig models = TestConfig.models().healthCheckTimeout(30).model("alpha", "");
         port = FakeUpstream.freePort();
         app = PackagedApp.startConstrained(OPEN_FILES, "256m", models.write(), port,
                 "-Dmodelswap.http.header-timeout=" + HEADER_TIMEOUT,
