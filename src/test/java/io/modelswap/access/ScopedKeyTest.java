@@ -78,13 +78,13 @@ class ScopedKeyTest {
     @Test
     void aKeyFileIsReadAgainOnReload() throws Exception {
         try {
-            Files.writeString(ScopedKeyTestResource.keyFile, ScopedKeyTestResource.OPS_ROTATED + "\n");
+            Files.writeString(ScopedKeyTestResource.KEY_FILE, ScopedKeyTestResource.OPS_ROTATED + "\n");
             with(ScopedKeyTestResource.ADMIN).post("/api/config/reload").then().statusCode(200)
                     .body("ok", equalTo(true));
             with(ScopedKeyTestResource.OPS).get("/running").then().statusCode(401);
             with(ScopedKeyTestResource.OPS_ROTATED).get("/running").then().statusCode(200);
         } finally {
-            Files.writeString(ScopedKeyTestResource.keyFile, ScopedKeyTestResource.OPS + "\n");
+            Files.writeString(ScopedKeyTestResource.KEY_FILE, ScopedKeyTestResource.OPS + "\n");
             with(ScopedKeyTestResource.ADMIN).post("/api/config/reload").then().statusCode(200);
         }
     }

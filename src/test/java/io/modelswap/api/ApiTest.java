@@ -413,7 +413,7 @@ class ApiTest {
 
     @Test
     void aReloadThatRemovesAModelRemovesItsSeries() throws Exception {
-        Path config = ApiTestResource.configFile;
+        Path config = ApiTestResource.MODELS.file();
         String original = ApiTestResource.MODELS.yaml();
         int port = FakeUpstream.freePort();
         String withGamma = original + "  gamma:\n    cmd: " + FakeUpstream.command("--port", Integer.toString(port),

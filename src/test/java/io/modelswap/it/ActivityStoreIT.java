@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class ActivityStoreIT {
     @Test
     void aRestartKeepsTheActivity() throws Exception {
         Path store = Files.createTempDirectory("modelswap-store").resolve("activity");
-        FakeModels models = new FakeModels("healthCheckTimeout: 15\nstore:\n  path: " + store)
+        TestConfig models = TestConfig.models().globals("store:\n  path: " + store)
                 .model("kept", "--tokens 5 --token-delay-ms 0", "unloadTimeout: 2");
         Path config = models.write();
         int port = FakeUpstream.freePort();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ class BadConfigIT {
 
     @Test
     void aPortInUseSaysWhichPortAndExitsWithStatus2() throws Exception {
-        Path config = new FakeModels("healthCheckTimeout: 15").model("a", "").write();
+        Path config = TestConfig.models().model("a", "").write();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -51,7 +52,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(UpstreamTestResource.class)
 class BrokenUpstreamTest {
 
-    private static final FakeModels MODELS = UpstreamTestResource.MODELS;
+    private static final TestConfig MODELS = UpstreamTestResource.MODELS;
     /** HTTP/1.1, where a cut body is told by a missing terminating chunk or missing Content-Length bytes. */
     private static final HttpClient HTTP1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** A client that has not seen the end of its answer within this is hanging. */

@@ -21,6 +21,7 @@ import io.modelswap.router.Router;
 import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.testing.FakeUpstream;
 import io.modelswap.testing.Metrics;
+import io.modelswap.testing.TestConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -51,7 +52,7 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
-    private static final FakeModels MODELS = EngineTestResource.MODELS;
+    private static final TestConfig MODELS = EngineTestResource.MODELS;
 
     @Inject
     Router router;

@@ -1,18 +1,18 @@
 package io.modelswap.it;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.util.Map;
+import io.modelswap.testing.TestConfig;
+import io.modelswap.testing.TestConfigResource;
 
 /**
  * modelswap on fake upstreams shaped for the swap engine's tests. No groups: every model evicts every other, the
  * harshest case for collation. Holding models ({@code --hold-after 1}) keep a stream open until {@code POST /release},
  * which is how a test keeps a model busy without timing.
  */
-public class EngineTestResource implements QuarkusTestResourceLifecycleManager {
+public class EngineTestResource extends TestConfigResource {
 
     private static final String HOLD = "--hold-after 1 --tokens 3 --token-delay-ms 0";
 
-    static final FakeModels MODELS = new FakeModels("healthCheckTimeout: 15")
+    static final TestConfig MODELS = TestConfig.models()
             .model("a", HOLD)
             .model("b", HOLD)
             .model("c", HOLD)
@@ -27,12 +27,7 @@ public class EngineTestResource implements QuarkusTestResourceLifecycleManager {
             .model("qloader", "--tokens 3 --token-delay-ms 0", "sendLoadingState: true");
 
     @Override
-    public Map<String, String> start() {
-        return Map.of("modelswap.config", MODELS.write().toString());
-    }
-
-    @Override
-    public void stop() {
-        // modelswap stops every upstream on shutdown
+    protected TestConfig config() {
+        return MODELS;
     }
 }

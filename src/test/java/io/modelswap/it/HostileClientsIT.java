@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
 import io.modelswap.testing.RawHttp;
+import io.modelswap.testing.TestConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +35,8 @@ class HostileClientsIT {
     private static final int OPEN_FILES = 300;
     private static final String HEADER_TIMEOUT = "2s";
     private static final Duration KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(8);
+    /** The HTTP/2 frame type a server ends a connection with. */
+    private static final int GOAWAY = 7;
     private static final String CHAT = "{\"model\":\"alpha\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     private final List<Socket> sockets = new ArrayList<>();
@@ -41,7 +44,7 @@ class HostileClientsIT {
     private int port;
 
     private void start() {
-        FakeModels models = new FakeModels("healthCheckTimeout: 30").model("alpha", "");
+        TestConfig models = TestConfig.models().healthCheckTimeout(30).model("alpha", "");
         port = FakeUpstream.freePort();
         app = PackagedApp.startConstrained(OPEN_FILES, "256m", models.write(), port,
                 "-Dmodelswap.http.header-timeout=" + HEADER_TIMEOUT,
@@ -189,6 +192,37 @@ class HostileClientsIT {
         assertTrue(fates.contains("408"), "a started request is told why: " + fates);
     }
 
+    /**
+     * An h2c connection that upgrades with one {@code GET /health} and then sends nothing, read until the server
+     * closes it: the types of the HTTP/2 frames it was sent, in order.
+     */
+    private List<Integer> idleH2cUntilClosed(int timeoutMillis) throws IOException {
+        Socket socket = open();
+        socket.setSoTimeout(timeoutMillis);
+        send(socket, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
+        InputStream in = socket.getInputStream();
+        RawHttp.Response upgrade = RawHttp.read(in);
+        assertEquals(101, upgrade.status(), upgrade.toString());
+        // the client preface and an empty SETTINGS frame: from now on the connection speaks HTTP/2
+        send(socket, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        socket.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+        List<Integer> types = new ArrayList<>();
+        byte[] header = new byte[9];
+        try {
+            while (in.readNBytes(header, 0, header.length) == header.length) {
+                types.add(header[3] & 0xff);
+                in.skipNBytes(((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff));
+            }
+        } catch (SocketTimeoutException stillOpen) {
+            throw new AssertionError("the idle h2c connection was still open after " + timeoutMillis + " ms: "
+                    + types);
+        } catch (IOException reset) {
+            // closed: what was read is the answer
+        }
+        return types;
+    }
+
     @Test
     void anHttp2ConnectionKeepsItsLaterStreamsPastTheHeaderTimeout() throws Exception {
         start();
@@ -210,8 +244,11 @@ class HostileClientsIT {
                 return "the stream failed: " + e;
             }
         });
-        // the deadline armed when the first request ended would have closed it within 2 s: give it three times that
-        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> !ended.isDone());
+        // A control connection that upgrades the same way once the stream runs, then idles: its deadline, armed when
+        // its request ended, fires after the one armed when the first request ended would have. Its GOAWAY and close
+        // are the event that says the stream's connection has been past that deadline.
+        List<Integer> frames = idleH2cUntilClosed(30_000);
+        assertTrue(frames.contains(GOAWAY), "the idle h2c connection was not sent away: " + frames);
         HttpResponse<String> later = h2.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, later.statusCode());

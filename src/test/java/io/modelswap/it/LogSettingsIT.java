@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,7 @@ class LogSettingsIT {
 
     @Test
     void theConsoleFollowsTheLogKeysOfEachReload() throws Exception {
-        FakeModels models = new FakeModels("healthCheckTimeout: 15\nlogToStdout: proxy").model("alpha", "--chatty");
+        TestConfig models = TestConfig.models().globals("logToStdout: proxy").model("alpha", "--chatty");
         Path config = models.write();
         try (PackagedApp app = PackagedApp.start(config, FakeUpstream.freePort())) {
             assertEquals(200, app.postJson("/v1/chat/completions", CHAT).statusCode());

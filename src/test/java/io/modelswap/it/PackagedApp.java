@@ -1,5 +1,7 @@
 package io.modelswap.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The packaged modelswap (native binary when {@code native.image.path} names one, else the jar) run as a real child
@@ -82,26 +85,23 @@ final class PackagedApp implements AutoCloseable {
     }
 
     private void awaitHealthy() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("modelswap exited at start:\n" + log());
-            }
-            try {
-                if (get("/health").statusCode() == 200) {
-                    return;
-                }
-            } catch (UncheckedIOException notYet) {
-                // not listening yet
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(this::healthy);
+        } catch (ConditionTimeoutException late) {
+            throw new IllegalStateException("modelswap did not answer /health within 60 s:\n" + log(), late);
         }
-        throw new IllegalStateException("modelswap did not answer /health within 60 s:\n" + log());
+    }
+
+    /** Whether modelswap answers {@code /health}; throws when it has exited, which no wait can mend. */
+    private boolean healthy() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("modelswap exited at start:\n" + log());
+        }
+        try {
+            return get("/health").statusCode() == 200;
+        } catch (UncheckedIOException notYet) {
+            return false; // not listening yet
+        }
     }
 
     HttpResponse<String> get(String path) {

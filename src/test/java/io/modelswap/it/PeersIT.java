@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -43,11 +44,11 @@ class PeersIT {
     private static final List<Process> services = new ArrayList<>();
     private static PackagedApp back;
     private static PackagedApp front;
-    private static FakeModels backModels;
+    private static TestConfig backModels;
 
     @BeforeAll
     static void start() throws Exception {
-        backModels = new FakeModels("healthCheckTimeout: 30\napiKeys: [" + BACK_KEY + "]")
+        backModels = TestConfig.models().healthCheckTimeout(30).globals("apiKeys: [" + BACK_KEY + "]")
                 .model("m1", "")
                 .model("m2", "")
                 .model("held", "--hold-after 2 --token-delay-ms 1")
@@ -60,7 +61,7 @@ class PeersIT {
         services.add(service(silentPort, "--never-answer"));
         int nobodyPort = FakeUpstream.freePort();
 
-        FakeModels frontModels = new FakeModels("healthCheckTimeout: 30\napiKeys: [" + FRONT_KEY + "]")
+        TestConfig frontModels = TestConfig.models().healthCheckTimeout(30).globals("apiKeys: [" + FRONT_KEY + "]")
                 .model("m2", "") // a local model shadows the peer's bare m2
                 .model("broken", "--exit-at-start 1");
         String yaml = frontModels.yaml() + """

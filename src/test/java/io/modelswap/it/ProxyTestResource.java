@@ -1,15 +1,15 @@
 package io.modelswap.it;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.util.Map;
+import io.modelswap.testing.TestConfig;
+import io.modelswap.testing.TestConfigResource;
 
 /**
  * Starts modelswap (in-process or packaged) on a configuration of fake upstreams that misbehave in the ways the proxy
  * tests need. Ports are handed to the tests through system properties {@code fake.port.<model>}.
  */
-public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
+public class ProxyTestResource extends TestConfigResource {
 
-    static final FakeModels MODELS = new FakeModels("healthCheckTimeout: 15")
+    static final TestConfig MODELS = TestConfig.models()
             .model("alpha", "--fork-grandchild", "aliases: [a]", "unloadTimeout: 2")
             .model("beta", "")
             .model("renamed", "", "useModelName: upstream-name")
@@ -19,17 +19,11 @@ public class ProxyTestResource implements QuarkusTestResourceLifecycleManager {
             .model("held", "--hold-after 2 --tokens 6 --token-delay-ms 10")
             .model("stubborn", "--ignore-sigterm", "unloadTimeout: 1")
             .model("crashy", "--exit-at-start 3")
-            .model("dying", "--die-mid-stream 2 --tokens 6 --token-delay-ms 0");
+            .model("dying", "--die-mid-stream 2 --tokens 6 --token-delay-ms 0")
+            .property("modelswap.proxy.max-body-size", "1M");
 
     @Override
-    public Map<String, String> start() {
-        return Map.of(
-                "modelswap.config", MODELS.write().toString(),
-                "modelswap.proxy.max-body-size", "1M");
-    }
-
-    @Override
-    public void stop() {
-        // modelswap stops every upstream on shutdown; the shutdown test checks that
+    protected TestConfig config() {
+        return MODELS;
     }
 }

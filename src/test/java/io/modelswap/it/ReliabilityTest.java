@@ -12,6 +12,7 @@ import io.modelswap.process.ProcessState;
 import io.modelswap.router.Router;
 import io.modelswap.router.scheduler.SchedulerSnapshot;
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -41,7 +42,7 @@ class ReliabilityTest {
     @Inject
     Router router;
 
-    private static final FakeModels MODELS = ReliabilityTestResource.MODELS;
+    private static final TestConfig MODELS = ReliabilityTestResource.MODELS;
 
     private static ValidatableResponse post(String model) {
         return given().contentType("application/json").body(Calls.chat(model, false))

@@ -1,6 +1,7 @@
 package io.modelswap.it;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,9 +15,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One version of the reload tests' configuration: fake-upstream models, each on a fixed port for the whole test run
- * (handed over in the system properties {@code fake.port.<model>}, which the test resource and the test class both
- * see), and legacy {@code groups}. Immutable: every change returns a new version.
+ * One version of the reload tests' configuration: fake-upstream models (entries written by {@link TestConfig}), each
+ * on a fixed port for the whole test run (handed over in the system properties {@code fake.port.<model>}, which the
+ * test resource and the test class both see), and legacy {@code groups}. Immutable: every change returns a new
+ * version.
  */
 final class ReloadConfig {
 
@@ -117,13 +119,9 @@ final class ReloadConfig {
         globals.forEach(line -> yaml.append(line).append('\n'));
         yaml.append("models:\n");
         models.forEach((id, model) -> {
-            boolean ported = PORTED.contains(id);
-            String cmd = FakeUpstream.command(("--port " + (ported ? "${PORT}" : port(id)) + " --model-name " + id
-                    + " " + model.flags()).trim().split(" "));
-            yaml.append("  ").append(id).append(":\n")
-                    .append("    cmd: ").append(cmd).append('\n')
-                    .append("    proxy: http://127.0.0.1:").append(ported ? "${PORT}" : port(id)).append('\n');
-            model.extra().forEach(line -> yaml.append("    ").append(line).append('\n'));
+            String port = PORTED.contains(id) ? "${PORT}" : Integer.toString(port(id));
+            yaml.append(TestConfig.entry(id, TestConfig.fakeOn(port, id, model.flags()), port,
+                    model.extra().toArray(String[]::new)));
         });
         yaml.append("groups:\n");
         groups.forEach((id, group) -> {

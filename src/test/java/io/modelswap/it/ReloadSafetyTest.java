@@ -9,8 +9,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +28,7 @@ class ReloadSafetyTest {
     }
 
     private static void write(String yaml) throws IOException {
-        ReloadConfig.writeAtomically(Path.of(System.getProperty(ReloadSafetyTestResource.CONFIG_PROPERTY)), yaml);
+        ReloadConfig.writeAtomically(ReloadSafetyTestResource.MODELS.file(), yaml);
     }
 
     @BeforeEach
@@ -51,7 +49,7 @@ class ReloadSafetyTest {
 
         withKey().post("/api/config/reload").then().statusCode(200)
                 .body("ok", equalTo(false))
-                .body("errors", hasItem(startsWith(System.getProperty(ReloadSafetyTestResource.CONFIG_PROPERTY)
+                .body("errors", hasItem(startsWith(ReloadSafetyTestResource.MODELS.file()
                         + ": apiKeys: refused: this edit removes every API key")));
 
         given().get("/v1/models").then().statusCode(401);

@@ -1,29 +1,27 @@
 package io.modelswap.it;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.modelswap.testing.TestConfig;
+import io.modelswap.testing.TestConfigResource;
 import java.util.Map;
 
 /** modelswap with {@code apiKeys} and one fake model; the file is reloaded through the API only (no poller). */
-public class ReloadSafetyTestResource implements QuarkusTestResourceLifecycleManager {
+public class ReloadSafetyTestResource extends TestConfigResource {
 
     static final String KEY = "sk-reload-key";
-    static final FakeModels MODELS = new FakeModels("healthCheckTimeout: 15").model("alpha", "");
+    /** Without keys; its {@link TestConfig#file()} is the file modelswap reads, which starts as {@link #WITH_KEYS}. */
+    static final TestConfig MODELS = TestConfig.models().model("alpha", "")
+            .property("modelswap.watch.interval", "off");
     static final String WITH_KEYS = "apiKeys: [" + KEY + "]\n" + MODELS.yaml();
-    static final String CONFIG_PROPERTY = "reload.safety.config";
 
     @Override
-    public Map<String, String> start() {
-        java.nio.file.Path file = MODELS.write();
-        try {
-            java.nio.file.Files.writeString(file, WITH_KEYS);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        System.setProperty(CONFIG_PROPERTY, file.toString());
-        return Map.of("modelswap.config", file.toString(), "modelswap.watch.interval", "off");
+    protected TestConfig config() {
+        return MODELS;
     }
 
     @Override
-    public void stop() {
+    public Map<String, String> start() {
+        Map<String, String> properties = super.start();
+        TestConfig.writeFile(MODELS.file(), WITH_KEYS);
+        return properties;
     }
 }

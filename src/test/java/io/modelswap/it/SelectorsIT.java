@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -37,14 +38,15 @@ class SelectorsIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static FakeModels models;
+    private static TestConfig models;
     private static PackagedApp app;
     private static Path config;
 
     @BeforeAll
     static void start() throws Exception {
-        models = new FakeModels("healthCheckTimeout: 30\ngroups:\n  side:\n    swap: false\n    exclusive: false\n"
-                + "    members: [s1, s2]\n  solo:\n    members: [a, b]")
+        models = TestConfig.models().healthCheckTimeout(30)
+                .globals("groups:\n  side:\n    swap: false\n    exclusive: false\n"
+                        + "    members: [s1, s2]\n  solo:\n    members: [a, b]")
                 .model("a", "")
                 .model("b", "", "aliases: [bee]")
                 .model("s1", "--hold-after 1 --token-delay-ms 1")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class ShutdownIT {
 
     @Test
     void sigtermStopsEveryUpstreamAndItsChildrenThenExits() throws Exception {
-        FakeModels models = new FakeModels("healthCheckTimeout: 15\ngroups:\n  together:\n    swap: false\n"
+        TestConfig models = TestConfig.models().globals("groups:\n  together:\n    swap: false\n"
                 + "    members: [forking, stubborn]")
                 .model("forking", "--fork-grandchild", "unloadTimeout: 2")
                 .model("stubborn", "--ignore-sigterm", "unloadTimeout: 1");

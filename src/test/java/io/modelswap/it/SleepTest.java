@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonArray;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class SleepTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
-    private static final FakeModels MODELS = SleepTestResource.MODELS;
+    private static final TestConfig MODELS = SleepTestResource.MODELS;
 
     @BeforeEach
     void unloadEverything() {

@@ -1,22 +1,19 @@
 package io.modelswap.it;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.modelswap.testing.TestConfig;
+import io.modelswap.testing.TestConfigResource;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * modelswap on fake upstreams that sleep like vLLM ({@code --enable-sleep-mode}) and keep slots like llama-server
  * ({@code --slot-save-path}). No groups: every model evicts every other.
  */
-public class SleepTestResource implements QuarkusTestResourceLifecycleManager {
+public class SleepTestResource extends TestConfigResource {
 
     /** Where the llama-server-like fake saves its slots. */
-    static final Path SLOT_DIR = tempDir();
+    static final Path SLOT_DIR = TestConfig.tempDir("modelswap-slots");
 
-    static final FakeModels MODELS = new FakeModels("healthCheckTimeout: 15")
+    static final TestConfig MODELS = TestConfig.models()
             .model("va", "--enable-sleep-mode --wake-ms 200 --gpu-memory-mib 2000", "sleep: vllm")
             .model("vb", "--enable-sleep-mode", "sleep: vllm")
             .model("groggy", "--enable-sleep-mode --fail-wake", "sleep: vllm")
@@ -28,21 +25,8 @@ public class SleepTestResource implements QuarkusTestResourceLifecycleManager {
             .model("chatty", "--parallel 2 --slot-save-path " + SLOT_DIR, "slots:", "  save: true",
                     "  maxFiles: 3");
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("modelswap-slots");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
-    public Map<String, String> start() {
-        return Map.of("modelswap.config", MODELS.write().toString());
-    }
-
-    @Override
-    public void stop() {
-        // modelswap stops every upstream on shutdown
+    protected TestConfig config() {
+        return MODELS;
     }
 }

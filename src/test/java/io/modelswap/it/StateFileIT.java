@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.process.ProcessLedger;
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,7 @@ class StateFileIT {
 
     @Test
     void aRestartAfterSigkillStopsTheUpstreamsThePreviousRunLeft() throws Exception {
-        FakeModels models = new FakeModels("healthCheckTimeout: 15")
+        TestConfig models = TestConfig.models()
                 .model("forking", "--fork-grandchild", "unloadTimeout: 2");
         Path config = models.write();
         int port = FakeUpstream.freePort();
@@ -62,9 +63,9 @@ class StateFileIT {
     void whatAStartForksAwayIsRecordedAsItAppearsAndStoppedAfterASigkillMidStart() throws Exception {
         long marker = 7_600_000_000L + java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000) * 10L;
         // the command double-forks a helper away from itself, then never gets healthy: modelswap dies mid-start
-        FakeModels models = new FakeModels("healthCheckTimeout: 120")
+        TestConfig models = TestConfig.models().healthCheckTimeout(120)
                 .command("forking", "sh -c '( exec sleep " + marker + " & ) ; exec "
-                        + FakeModels.fake("--port", "${PORT}", "--never-healthy") + "'");
+                        + TestConfig.fake("--port", "${PORT}", "--never-healthy") + "'");
         int port = FakeUpstream.freePort();
         Path stateFile = defaultStateFile(port);
         long helper;
@@ -93,7 +94,7 @@ class StateFileIT {
 
     @Test
     void aCleanExitRemovesTheStateFileAndAStartRemovesStaleOnes() throws Exception {
-        FakeModels models = new FakeModels("healthCheckTimeout: 15").model("plain", "", "unloadTimeout: 2");
+        TestConfig models = TestConfig.models().model("plain", "", "unloadTimeout: 2");
         int port = FakeUpstream.freePort();
         Path stateFile = defaultStateFile(port);
         // a state file of a modelswap that is gone, on another port, with nothing of it left running

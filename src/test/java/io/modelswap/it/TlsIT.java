@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -38,7 +39,7 @@ class TlsIT {
         Path key = dir.resolve("tls.key");
         BigInteger first = makeCertificate(dir, "first", cert, key);
         int port = FakeUpstream.freePort();
-        Path config = new FakeModels("healthCheckTimeout: 15").model("alpha", "").write();
+        Path config = TestConfig.models().model("alpha", "").write();
         List<String> command = new ArrayList<>(PackagedApp.launcher());
         command.addAll(List.of("-config", config.toString(), "-listen", "127.0.0.1:" + port,
                 "-tls-cert-file", cert.toString(), "-tls-key-file", key.toString()));

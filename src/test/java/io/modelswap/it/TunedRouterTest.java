@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.modelswap.it.Calls.HeldStream;
 import io.modelswap.router.Router;
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class TunedRouterTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
-    private static final FakeModels MODELS = TunedRouterTestResource.MODELS;
+    private static final TestConfig MODELS = TunedRouterTestResource.MODELS;
 
     @Inject
     Router router;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -58,7 +59,7 @@ class UiBrowserIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final HttpClient HTTP2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
 
-    private FakeModels models;
+    private TestConfig models;
     private Path configFile;
     private String goodConfig;
     private PackagedApp app;
@@ -76,7 +77,7 @@ class UiBrowserIT {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "UiBrowserIT skipped: the browser suite needs Debian's chromium and chromium-driver"
                         + " (apt-get install -y chromium chromium-driver); CI installs them");
-        models = new FakeModels("healthCheckTimeout: 30\napiKeys: [\"" + KEY + "\"]")
+        models = TestConfig.models().healthCheckTimeout(30).globals("apiKeys: [\"" + KEY + "\"]")
                 .model("alpha", "--healthy-after-ms 1500 --tokens 12 --token-delay-ms 25 --reasoning 3 --chatty --ansi"
                         + " --enable-sleep-mode",
                         "name: Alpha (fake)", "description: a fake chat model", "aliases: [a, first]", "ttl: 600",

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.testing.FakeUpstream;
+import io.modelswap.testing.TestConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(UpstreamTestResource.class)
 class UpstreamProcessTest {
 
-    private static final FakeModels MODELS = UpstreamTestResource.MODELS;
+    private static final TestConfig MODELS = UpstreamTestResource.MODELS;
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @BeforeEach
@@ -62,7 +63,7 @@ class UpstreamProcessTest {
     @Test
     void aServerThatIsNotTheModelsOnItsPortFailsTheStartNamingIt() throws Exception {
         int port = MODELS.port("squatted");
-        Process squatter = new ProcessBuilder(List.of("sh", "-c", "exec " + FakeModels.fake("--port",
+        Process squatter = new ProcessBuilder(List.of("sh", "-c", "exec " + TestConfig.fake("--port",
                 Integer.toString(port), "--model-name", "squatter"))).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {

@@ -33,14 +33,14 @@ class MemoryPlacementTest {
 
     @BeforeEach
     void aGpuIsKnownAndNothingRuns() throws Exception {
-        Files.writeString(MemoryPlacementTestResource.foreign, "");
+        Files.writeString(MemoryPlacementTestResource.FOREIGN, "");
         given().post("/api/models/unload").then().statusCode(200);
         await().atMost(READING).untilAsserted(() -> assertEquals(0.0, gpuGauge("foreign")));
     }
 
     @AfterEach
     void noForeignProcess() throws Exception {
-        Files.writeString(MemoryPlacementTestResource.foreign, "");
+        Files.writeString(MemoryPlacementTestResource.FOREIGN, "");
     }
 
     @Test
@@ -67,7 +67,7 @@ class MemoryPlacementTest {
 
     @Test
     void memoryHeldByAForeignProcessIsRespected() throws Exception {
-        Files.writeString(MemoryPlacementTestResource.foreign, "999999, GPU-fake-0, 14336\n");
+        Files.writeString(MemoryPlacementTestResource.FOREIGN, "999999, GPU-fake-0, 14336\n");
         await().atMost(READING).untilAsserted(() -> assertEquals(14.0 * (1 << 30), gpuGauge("foreign")));
 
         chat("a").then().statusCode(503)
@@ -76,7 +76,7 @@ class MemoryPlacementTest {
                         + " reserved and 14 GiB are held by processes modelswap does not own"));
         assertEquals(List.of(), running());
 
-        Files.writeString(MemoryPlacementTestResource.foreign, "");
+        Files.writeString(MemoryPlacementTestResource.FOREIGN, "");
         await().atMost(READING).untilAsserted(() -> assertEquals(0.0, gpuGauge("foreign")));
         chat("a").then().statusCode(200);
     }

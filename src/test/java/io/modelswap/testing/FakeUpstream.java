@@ -172,9 +172,7 @@ public final class FakeUpstream {
 
         /** The fake upstream with these flags, listening on this model's port. */
         public Model fake(String... flags) {
-            List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port), "--model-name", id));
-            all.addAll(List.of(flags));
-            this.cmd = command(all.toArray(String[]::new));
+            this.cmd = TestConfig.fakeOn(Integer.toString(port), id, String.join(" ", flags));
             return this;
         }
 

@@ -53,7 +53,7 @@ public final class RawHttp {
         }
     }
 
-    /** Reads one response from a connection the caller drives (for interim responses such as 100 Continue). */
+    /** Reads one response from a connection the caller drives (for interim responses: 100 Continue, 101). */
     public static Response read(InputStream in) throws IOException {
         String statusLine;
         try {
@@ -74,8 +74,8 @@ public final class RawHttp {
             }
         }
         int status = Integer.parseInt(statusLine.split(" ")[1]);
-        if (status == 100) {
-            return new Response(100, headers, "", false);
+        if (status >= 100 && status < 200) {
+            return new Response(status, headers, "", false); // an interim response (100, 101) has no body
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         boolean closed = false;

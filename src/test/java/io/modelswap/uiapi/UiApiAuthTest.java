@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelswap.api.AuthTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -14,11 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /** The UI's endpoints behind {@code apiKeys}, and what they say when performance sampling is disabled. */
 @QuarkusTest
-@WithTestResource(UiApiAuthTestResource.class)
+@WithTestResource(AuthTestResource.class)
 class UiApiAuthTest {
 
     private static RequestSpecification withKey() {
-        return given().header("Authorization", "Bearer " + UiApiAuthTestResource.KEY);
+        return given().header("Authorization", "Bearer " + AuthTestResource.UI_KEY);
     }
 
     @Test
@@ -41,18 +42,18 @@ class UiApiAuthTest {
     void disabledPerformanceAnswers503AndTheUiIsToldSo() throws Exception {
         withKey().get("/api/performance").then().statusCode(503).body("enabled", equalTo(false));
         withKey().get("/api/hardware").then().statusCode(503).body("enabled", equalTo(false));
-        try (EventStream events = EventStream.open("Authorization", "Bearer " + UiApiAuthTestResource.KEY)) {
+        try (EventStream events = EventStream.open("Authorization", "Bearer " + AuthTestResource.UI_KEY)) {
             JsonObject ui = events.await("uiConfig", f -> true);
             assertFalse(ui.getJsonObject("performance").getBoolean("enabled"), ui.encode());
             assertTrue(ui.getJsonObject("auth").getBoolean("api_keys"), ui.encode());
-            assertFalse(ui.encode().contains(UiApiAuthTestResource.KEY), ui.encode());
+            assertFalse(ui.encode().contains(AuthTestResource.UI_KEY), ui.encode());
         }
     }
 
     @Test
     void theEffectiveConfigurationHidesTheApiKeys() {
         String text = withKey().get("/api/models/alpha/config").then().statusCode(200).extract().asString();
-        assertFalse(text.contains(UiApiAuthTestResource.KEY), text);
+        assertFalse(text.contains(AuthTestResource.UI_KEY), text);
         String cmd = new JsonObject(text).getJsonObject("config").getString("cmd");
         assertTrue(cmd.endsWith("--api-key ********"), cmd);
         assertEquals("alpha", new JsonObject(text).getString("id"));

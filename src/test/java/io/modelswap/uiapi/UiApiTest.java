@@ -475,7 +475,7 @@ class UiApiTest {
 
     @Test
     void eventsOpenWithUiConfigAndTellEachReloadWithItsProblemsAndLines() throws Exception {
-        java.nio.file.Path file = UiApiTestResource.configFile;
+        java.nio.file.Path file = UiApiTestResource.MODELS.file();
         String original = java.nio.file.Files.readString(file);
         try (EventStream events = EventStream.open()) {
             events.await("inflight", f -> f.getString("operation").equals("snapshot"));
@@ -524,7 +524,7 @@ class UiApiTest {
         assertFalse(text.contains("hf_secret_value"), text);
         JsonObject plain = new JsonObject(text);
         assertEquals("plain", plain.getString("id"));
-        assertEquals(UiApiTestResource.configFile.toString(), plain.getString("file"));
+        assertEquals(UiApiTestResource.MODELS.file().toString(), plain.getString("file"));
         assertTrue(plain.getInteger("line") > 1, text);
         assertEquals("(default)", plain.getJsonObject("routing").getString("group"));
         JsonObject config = plain.getJsonObject("config");
@@ -553,7 +553,7 @@ class UiApiTest {
                 .statusCode(200);
         long pid = FakeUpstream.pidsOf(UiApiTestResource.MODELS.port("plain")).get(0);
         // one compute process of plain's, one of a process that is no model's
-        java.nio.file.Files.writeString(UiApiTestResource.gpuApps, pid + ", GPU-fake-0, 4096\n1, GPU-fake-0, 100\n");
+        java.nio.file.Files.writeString(UiApiTestResource.GPU_APPS, pid + ", GPU-fake-0, 4096\n1, GPU-fake-0, 100\n");
         String since = java.time.Instant.now().toString();
         JsonObject[] sample = new JsonObject[1];
         await().atMost(Duration.ofSeconds(20)).until(() -> {

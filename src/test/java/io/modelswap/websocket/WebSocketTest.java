@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.modelswap.hostile.HostileInputTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /** Websockets through modelswap to a real websocket upstream process, on loopback. */
 @QuarkusTest
-@WithTestResource(WebSocketTestResource.class)
+@WithTestResource(HostileInputTestResource.class)
 class WebSocketTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -140,7 +141,7 @@ class WebSocketTest {
 
     private static JsonPath upstreamStats(String model) throws Exception {
         var response = HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + WebSocketTestResource.MODELS.port(model) + "/stats")).build(),
+                + HostileInputTestResource.MODELS.port(model) + "/stats")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         return new JsonPath(response.body());
     }
