@@ -64,14 +64,10 @@ class UpstreamMetricsTest {
         assertTrue(text.contains("upstream_process_start_time_seconds{model=\"vllm\"}"), text);
         Set<String> typed = new HashSet<>();
         String family = null;
-        Set<String> closed = new HashSet<>();
         for (String line : text.split("\n")) {
             if (line.startsWith("# TYPE ")) {
                 String name = line.split(" ")[2];
                 assertTrue(typed.add(name), "one # TYPE per family: " + name);
-                if (family != null) {
-                    closed.add(family);
-                }
                 family = name;
             } else if (!line.startsWith("#") && !line.isBlank()) {
                 String sample = line.split("[{ ]")[0];
