@@ -1,9 +1,11 @@
 package io.modelswap.api;
 
+import io.modelswap.config.AccessKey;
 import io.modelswap.config.Capabilities;
 import io.modelswap.config.ModelConfig;
 import io.modelswap.config.SwapConfig;
 import io.modelswap.config.ProfileConfig;
+import io.modelswap.modelinfo.ContextLengths;
 import io.modelswap.peer.PeerListing;
 import io.modelswap.profile.ActiveProfile;
 import io.modelswap.selector.SelectorListing;
@@ -16,14 +18,22 @@ import io.modelswap.router.RouterView;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET /v1/models} and {@code GET /models}: the configured models in OpenAI's list shape, with their status. */
+/**
+ * {@code GET /v1/models} and {@code GET /models}: the configured models in OpenAI's list shape, with their status, as
+ * llama-swap shapes it ({@code owned_by: llama-swap}, the {@code meta.llamaswap} block, {@code meta.n_ctx}). A scoped
+ * API key sees only the entries it may use ({@link ListingScope}).
+ */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelListResource {
@@ -35,23 +45,32 @@ public class ModelListResource {
     private final ActiveProfile profile;
 
     private final MemoryBoard memory;
+    private final ContextLengths contextLengths;
 
-    public ModelListResource(Router router, ActiveProfile profile, MemoryBoard memory) {
+    public ModelListResource(Router router, ActiveProfile profile, MemoryBoard memory,
+            ContextLengths contextLengths) {
         this.router = router;
         this.profile = profile;
         this.memory = memory;
+        this.contextLengths = contextLengths;
     }
 
     @GET
     @Path("v1/models")
-    public Map<String, Object> v1Models() {
-        return withMemory(list(router.view(), profile.current()));
+    public Map<String, Object> v1Models(@Context RoutingContext rc) {
+        return models(rc);
     }
 
     @GET
     @Path("models")
-    public Map<String, Object> models() {
-        return withMemory(list(router.view(), profile.current()));
+    public Map<String, Object> models(@Context RoutingContext rc) {
+        RouterView view = router.view();
+        Map<String, Object> list = withMemory(list(view, profile.current(), contextLengths::of));
+        AccessKey key = rc == null ? null : rc.get(AccessKey.CONTEXT_KEY);
+        if (key != null) {
+            ListingScope.keepAllowed(list, key, view.config());
+        }
+        return list;
     }
 
     /** Each entry's {@code memory} (memory-aware placement's figures), when placement knows any. */
@@ -64,7 +83,7 @@ public class ModelListResource {
         for (Map<String, Object> entry : (List<Map<String, Object>>) list.get("data")) {
             Map<String, Object> meta = (Map<String, Object>) entry.get("meta");
             Object type = meta == null ? null : ((Map<String, Object>) meta.get("llamaswap")).get("type");
-            Object model = "alias".equals(type) ? ((Map<String, Object>) meta.get("llamaswap")).get("model")
+            Object model = "alias".equals(type) ? ((Map<String, Object>) meta.get("llamaswap")).get("modelID")
                     : entry.get("id");
             Map<String, Object> held = view.json(String.valueOf(model));
             if (held != null) {
@@ -74,11 +93,13 @@ public class ModelListResource {
         return list;
     }
 
-    static Map<String, Object> list(RouterView view) {
-        return list(view, Optional.empty());
+    /** What a model's upstream reported as its context length, if it did (the listing never asks it). */
+    interface ContextLength {
+        OptionalInt of(ModelConfig model);
     }
 
-    static Map<String, Object> list(RouterView view, Optional<ProfileConfig> activeProfile) {
+    static Map<String, Object> list(RouterView view, Optional<ProfileConfig> activeProfile,
+            ContextLength contextLength) {
         List<Map<String, Object>> data = new ArrayList<>();
         SwapConfig config = view.config();
         for (ModelConfig model : config.models().values()) {
@@ -87,10 +108,11 @@ public class ModelListResource {
             }
             ProcessView process = view.processes().get(model.id());
             ProcessState state = process == null ? ProcessState.STOPPED : process.state();
-            data.add(entry(model.id(), model, state, "model"));
+            OptionalInt reported = contextLength.of(model);
+            data.add(entry(model.id(), model, state, "model", reported));
             if (config.includeAliasesInList()) {
                 for (String alias : model.aliases()) {
-                    data.add(entry(alias, model, state, "alias"));
+                    data.add(entry(alias, model, state, "alias", reported));
                 }
             }
         }
@@ -103,27 +125,49 @@ public class ModelListResource {
         return body;
     }
 
-    private static Map<String, Object> entry(String id, ModelConfig model, ProcessState state, String type) {
+    /** llama-swap's fields a {@code capabilities:} block renders; the same keys in {@code metadata} give way. */
+    private static final Set<String> CAPPED_METADATA = Set.of("architecture", "capabilities", "supported_parameters",
+            "context_length");
+
+    /**
+     * One model or alias entry as llama-swap writes it: {@code meta.llamaswap} is the model's {@code metadata} with
+     * llama-swap's own keys over it ({@code type}, {@code aliases} when it has some; an alias: {@code type} and
+     * {@code modelID}), and {@code meta.n_ctx} beside it when the context length is known: the configured
+     * {@code capabilities.context}, else what the upstream reported once loaded.
+     */
+    private static Map<String, Object> entry(String id, ModelConfig model, ProcessState state, String type,
+            OptionalInt reported) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", id);
         entry.put("object", "model");
         entry.put("created", CREATED);
-        entry.put("owned_by", "modelswap");
-        if (!model.name().isEmpty()) {
-            entry.put("name", model.name());
+        entry.put("owned_by", "llama-swap");
+        if (!model.name().isBlank()) {
+            entry.put("name", model.name().strip());
         }
-        if (!model.description().isEmpty()) {
-            entry.put("description", model.description());
+        if (!model.description().isBlank()) {
+            entry.put("description", model.description().strip());
         }
         putCapabilities(entry, model.capabilities());
-        Map<String, Object> llamaswap = new LinkedHashMap<>();
+        Map<String, Object> llamaswap = new LinkedHashMap<>(model.metadata());
+        if (model.capabilities() != null && !model.capabilities().equals(Capabilities.NONE)) {
+            llamaswap.keySet().removeAll(CAPPED_METADATA);
+        }
         llamaswap.put("type", type);
         if (type.equals("alias")) {
-            llamaswap.put("model", model.id());
+            llamaswap.put("modelID", model.id());
+        } else if (!model.aliases().isEmpty()) {
+            llamaswap.put("aliases", model.aliases());
         }
-        llamaswap.put("aliases", model.aliases());
-        llamaswap.putAll(model.metadata());
-        entry.put("meta", Map.of("llamaswap", llamaswap));
+        if (!entry.containsKey("context_length") && reported.isPresent()) {
+            entry.put("context_length", reported.getAsInt());
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("llamaswap", llamaswap);
+        if (entry.get("context_length") instanceof Integer nCtx) {
+            meta.put("n_ctx", nCtx);
+        }
+        entry.put("meta", meta);
         entry.put("status", Map.of("value", state == ProcessState.READY ? "loaded" : "unloaded",
                 "state", state.apiName()));
         return entry;

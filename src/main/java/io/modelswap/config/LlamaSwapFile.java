@@ -167,6 +167,9 @@ public interface LlamaSwapFile {
 
         /** The model's GPU memory and GPUs (memory-aware placement). */
         Optional<ModelResources> resources();
+
+        /** The upstream's Prometheus path, merged into {@code /metrics} (modelswap only). */
+        Optional<String> metricsEndpoint();
     }
 
     interface Filters {

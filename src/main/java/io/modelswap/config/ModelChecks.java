@@ -117,7 +117,20 @@ final class ModelChecks {
                 m.description().orElse(""), m.unlisted(), concurrency,
                 m.sendLoadingState().orElse(file.sendLoadingState()), filters, report.freeForm(path + ".metadata"),
                 timeouts(path + ".timeouts", m.timeouts(), 0), ignoreWebsockets, capabilities(path, m.capabilities()))
-                .withFastSwap(fastSwap.sleep(report.at(path), path), fastSwap.slots(report.at(path), path, cmd));
+                .withFastSwap(fastSwap.sleep(report.at(path), path), fastSwap.slots(report.at(path), path, cmd))
+                .withMetricsEndpoint(metricsEndpoint(path, m));
+    }
+
+    /** {@code metricsEndpoint}: a path on the upstream ({@code /metrics}), or nothing. */
+    private String metricsEndpoint(String path, LlamaSwapFile.Model m) {
+        String endpoint = m.metricsEndpoint().orElse("").strip();
+        if (!endpoint.isEmpty() && (!endpoint.startsWith("/") || endpoint.startsWith("//")
+                || endpoint.chars().anyMatch(c -> c <= ' ' || c == '#'))) {
+            report.error(path + ".metricsEndpoint", "must be a path on the upstream such as /metrics (got '"
+                    + endpoint + "')");
+            return "";
+        }
+        return endpoint;
     }
 
     /** Registers a requested name of {@code id}; names are unique across models, aliases and setParamsByID keys. */

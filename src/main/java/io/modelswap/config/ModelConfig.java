@@ -31,6 +31,8 @@ import java.util.Map;
  * @param capabilities       what the model can do, rendered into {@code /v1/models}
  * @param sleep              how to put it to sleep instead of stopping it when it is evicted; null = stop it
  * @param slots              where its llama-server slots are saved across a stop or sleep; null = not saved
+ * @param metricsEndpoint    the upstream's Prometheus path, merged into modelswap's {@code /metrics} while it is
+ *                           ready; empty = not scraped
  */
 public record ModelConfig(
         String id,
@@ -55,7 +57,8 @@ public record ModelConfig(
         boolean ignoreWebsockets,
         Capabilities capabilities,
         SleepConfig sleep,
-        SlotsConfig slots) {
+        SlotsConfig slots,
+        String metricsEndpoint) {
 
     /** llama-swap's value of {@code checkEndpoint} that turns health checking off. */
     public static final String NO_HEALTH_CHECK = "none";
@@ -64,6 +67,7 @@ public record ModelConfig(
         aliases = List.copyOf(aliases);
         env = List.copyOf(env);
         metadata = Map.copyOf(metadata);
+        metricsEndpoint = metricsEndpoint == null ? "" : metricsEndpoint;
     }
 
     /** A model that neither sleeps nor keeps its slots (the shape before {@code sleep} and {@code slots} existed). */
@@ -74,7 +78,7 @@ public record ModelConfig(
             boolean ignoreWebsockets, Capabilities capabilities) {
         this(id, cmd, cmdStop, proxy, checkEndpoint, ttlSeconds, unloadTimeoutSeconds, healthCheckTimeoutSeconds,
                 aliases, env, useModelName, name, description, unlisted, concurrencyLimit, sendLoadingState, filters,
-                metadata, timeouts, ignoreWebsockets, capabilities, null, null);
+                metadata, timeouts, ignoreWebsockets, capabilities, null, null, "");
     }
 
     /** The same definition with {@code sleep} and {@code slots} set. */
@@ -82,7 +86,14 @@ public record ModelConfig(
         return new ModelConfig(id, cmd, cmdStop, proxy, checkEndpoint, ttlSeconds, unloadTimeoutSeconds,
                 healthCheckTimeoutSeconds, aliases, env, useModelName, name, description, unlisted, concurrencyLimit,
                 sendLoadingState, filters, metadata, timeouts, ignoreWebsockets, capabilities, sleepConfig,
-                slotsConfig);
+                slotsConfig, metricsEndpoint);
+    }
+
+    /** The same definition with {@code metricsEndpoint} set. */
+    public ModelConfig withMetricsEndpoint(String path) {
+        return new ModelConfig(id, cmd, cmdStop, proxy, checkEndpoint, ttlSeconds, unloadTimeoutSeconds,
+                healthCheckTimeoutSeconds, aliases, env, useModelName, name, description, unlisted, concurrencyLimit,
+                sendLoadingState, filters, metadata, timeouts, ignoreWebsockets, capabilities, sleep, slots, path);
     }
 
     /** Whether the process must be polled before it is ready. */

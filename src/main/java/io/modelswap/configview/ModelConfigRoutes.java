@@ -97,6 +97,9 @@ public class ModelConfigRoutes {
         settings.put("capabilities", Map.of("in", m.capabilities().in(), "out", m.capabilities().out(),
                 "tools", m.capabilities().tools(), "reranker", m.capabilities().reranker(),
                 "context", m.capabilities().context()));
+        if (!m.metricsEndpoint().isEmpty()) {
+            settings.put("metricsEndpoint", m.metricsEndpoint());
+        }
         JsonObject out = new JsonObject().put("id", m.id());
         SourceLocation at = reloader.modelLocations().get(m.id());
         out.put("file", at == null ? null : at.file()).put("line", at == null ? null : at.line());

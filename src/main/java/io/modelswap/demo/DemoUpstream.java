@@ -57,9 +57,13 @@ import java.util.stream.Collectors;
  * --gpu-memory-mib N     the accelerator memory it reports in GET /stats while awake (default 1000)
  * --parallel N           llama-server's slots with a prompt cache each (see DemoSlots); GET /slots lists them
  * --slot-save-path DIR   llama-server's POST /slots/{id}?action=save|restore|erase, files in DIR
+ * --n-ctx N              llama-server's GET /props with n_ctx N (404 without)
+ * --max-model-len N      vLLM's max_model_len N on each GET /v1/models entry
+ * --metrics KIND         GET /metrics as llama-server --metrics (llamacpp) or vLLM (vllm) answer it (404 without)
  * </pre>
  *
- * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models,
+ * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models, GET /props,
+ * GET /metrics,
  * GET /pids, GET /stats (streams aborted by the client), GET /holding (held streams not yet released), GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
  * body sha-256, content-type) for /v1/completions, /completion, /v1/embeddings, /v1/responses, /v1/messages,
  * /v1/rerank, /infill, /v1/audio/transcriptions. Anything else is 404.
@@ -216,9 +220,8 @@ public final class DemoUpstream {
                 return 499;
             }
         }
-        if (path.equals("/v1/models")) {
-            return json(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":" + str(modelName())
-                    + ",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
+        if (path.equals("/v1/models") || path.equals("/props") || path.equals("/metrics")) {
+            return serverInfo(ex, path);
         }
         if (path.equals("/holding")) {
             return json(ex, 200, "{\"holding\":" + holds.holding() + "}");
@@ -380,6 +383,12 @@ public final class DemoUpstream {
             }
         }
         return params;
+    }
+
+    /** {@code /v1/models}, {@code /props} and {@code /metrics}, shaped like llama-server's or vLLM's. */
+    private static int serverInfo(HttpExchange ex, String path) throws IOException {
+        return new DemoServerInfo(modelName(), intFlag("n-ctx", 0), intFlag("max-model-len", 0), flags.get("metrics"))
+                .answer(ex, path, chatRequests.get(), intFlag("tokens", 8));
     }
 
     private static String modelName() {

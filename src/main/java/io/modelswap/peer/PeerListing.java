@@ -23,7 +23,7 @@ public final class PeerListing {
             entry.put("id", route.fqn());
             entry.put("object", "model");
             entry.put("created", created);
-            entry.put("owned_by", "modelswap");
+            entry.put("owned_by", "llama-swap");
             entry.put("name", route.peer().id() + ": " + route.peerModel());
             Map<String, Object> llamaswap = new LinkedHashMap<>();
             llamaswap.put("type", "peer");

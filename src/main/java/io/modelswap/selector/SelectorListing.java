@@ -82,7 +82,7 @@ public final class SelectorListing {
         entry.put("id", id);
         entry.put("object", "model");
         entry.put("created", created);
-        entry.put("owned_by", "modelswap");
+        entry.put("owned_by", "llama-swap");
         if (!name.isEmpty()) {
             entry.put("name", name);
         }

@@ -42,6 +42,15 @@ public interface ModelswapSettings {
     /** The activity store on disk (the YAML's {@code store.path} says where). */
     Store store();
 
+    /** Upstreams' own metrics merged into {@code /metrics} (models with a {@code metricsEndpoint}). */
+    UpstreamMetrics upstreamMetrics();
+
+    interface UpstreamMetrics {
+        /** How long one scrape of an upstream may take; a slower one is left out of that scrape. */
+        @WithDefault("2s")
+        Duration timeout();
+    }
+
     interface Watch {
         /** How often the config file is checked for a change of mtime or size. Defaults to {@code 2s}; {@code off} disables. */
         @WithDefault("2s")
