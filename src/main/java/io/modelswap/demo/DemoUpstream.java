@@ -57,6 +57,7 @@ import java.util.stream.Collectors;
  * --gpu-memory-mib N     the accelerator memory it reports in GET /stats while awake (default 1000)
  * --parallel N           llama-server's slots with a prompt cache each (see DemoSlots); GET /slots lists them
  * --slot-save-path DIR   llama-server's POST /slots/{id}?action=save|restore|erase, files in DIR
+ * --tls-keystore F.p12   serve HTTPS with the key and certificate in this PKCS12 file (--tls-password PW)
  * </pre>
  *
  * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models,
@@ -136,7 +137,10 @@ public final class DemoUpstream {
             System.out.println("waiting " + startDelay + " ms before listening");
             Thread.sleep(startDelay);
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+        HttpServer server = flags.containsKey("tls-keystore")
+                ? DemoTls.server(address, 64, flags.get("tls-keystore"), flags.getOrDefault("tls-password", ""))
+                : HttpServer.create(address, 64);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "demo-http");
             t.setDaemon(true);
