@@ -436,7 +436,7 @@ public final class DemoUpstream {
                 + " [--healthy-after-ms N] [--never-healthy] [--exit-at-start CODE] [--die-mid-stream N] [--die-mid-body]"
                 + " [--die-on-request N]"
                 + " [--hold-after N] [--ignore-sigterm] [--fork-grandchild] [--tokens N] [--token-delay-ms N]"
-                + " [--log-lines N] [--chatty]");
+                + " [--log-lines N] [--chatty] [--tls-keystore F.p12 --tls-password PW]");
         System.exit(2);
     }
 }
