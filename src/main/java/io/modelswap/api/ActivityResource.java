@@ -163,6 +163,9 @@ public class ActivityResource {
         if (e.servedBy() != null) {
             row.put("served_by", e.servedBy());
         }
+        if (e.requested() != null) {
+            row.put("requested", e.requested());
+        }
         return row;
     }
 }

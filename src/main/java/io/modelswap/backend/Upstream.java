@@ -14,7 +14,7 @@ import java.util.Set;
  * @param upstreamModel    the model's name as the upstream knows it (a peer's own ID), for display
  * @param address          the base URL as configured, for messages
  * @param base             the base URL, parsed
- * @param timeouts         connect and response-header timeouts, in seconds (0: none)
+ * @param timeouts         the upstream's {@code timeouts}, in seconds (0: none)
  * @param concurrencyLimit the model's limit: the connection pool to the upstream is never smaller
  * @param setHeaders       request headers to set (replacing the client's), e.g. a peer's API key
  * @param removeHeaders    request headers (lower case) never sent upstream, e.g. the client's key
@@ -34,8 +34,13 @@ public record Upstream(String kind, String model, String upstreamModel, String a
         return base.getHost();
     }
 
-    /** The upstream's port (80 when the URL names none). */
+    /** Whether the upstream is reached over TLS: its URL is {@code https://}. */
+    public boolean ssl() {
+        return "https".equalsIgnoreCase(base.getScheme());
+    }
+
+    /** The upstream's port (80, or 443 for {@code https://}, when the URL names none). */
     public int port() {
-        return base.getPort() > 0 ? base.getPort() : 80;
+        return base.getPort() > 0 ? base.getPort() : ssl() ? 443 : 80;
     }
 }

@@ -57,16 +57,16 @@ import java.util.stream.Collectors;
  * --gpu-memory-mib N     the accelerator memory it reports in GET /stats while awake (default 1000)
  * --parallel N           llama-server's slots with a prompt cache each (see DemoSlots); GET /slots lists them
  * --slot-save-path DIR   llama-server's POST /slots/{id}?action=save|restore|erase, files in DIR
- * --n-ctx N              llama-server's GET /props with n_ctx N (404 without)
- * --max-model-len N      vLLM's max_model_len N on each GET /v1/models entry
+ * --n-ctx N              llama-server's GET /props with n_ctx N (404 without); --max-model-len N  vLLM's on /v1/models
  * --metrics KIND         GET /metrics as llama-server --metrics (llamacpp) or vLLM (vllm) answer it (404 without)
+ * --tls-keystore F.p12   serve HTTPS with the key and certificate in this PKCS12 file (--tls-password PW)
  * </pre>
  *
  * Endpoints: GET /health, POST /v1/chat/completions (JSON or SSE with "stream":true), GET /v1/models, GET /props,
- * GET /metrics,
- * GET /pids, GET /stats (streams aborted by the client), GET /holding (held streams not yet released), GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length,
- * body sha-256, content-type) for /v1/completions, /completion, /v1/embeddings, /v1/responses, /v1/messages,
- * /v1/rerank, /infill, /v1/audio/transcriptions. Anything else is 404.
+ * GET /metrics, GET /pids, GET /stats (streams aborted by the client), GET /holding (held streams not yet released),
+ * GET /env?name=X, POST /release, GET /echo/..., and a generic echo (method, path, query, body length, body sha-256,
+ * content-type) for /v1/completions, /completion, /v1/embeddings, /v1/responses, /v1/messages, /v1/rerank, /infill,
+ * /v1/audio/transcriptions. Anything else is 404.
  */
 public final class DemoUpstream {
 
@@ -140,7 +140,10 @@ public final class DemoUpstream {
             System.out.println("waiting " + startDelay + " ms before listening");
             Thread.sleep(startDelay);
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+        HttpServer server = flags.containsKey("tls-keystore")
+                ? DemoTls.server(address, 64, flags.get("tls-keystore"), flags.getOrDefault("tls-password", ""))
+                : HttpServer.create(address, 64);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "demo-http");
             t.setDaemon(true);
@@ -441,7 +444,7 @@ public final class DemoUpstream {
                 + " [--healthy-after-ms N] [--never-healthy] [--exit-at-start CODE] [--die-mid-stream N] [--die-mid-body]"
                 + " [--die-on-request N]"
                 + " [--hold-after N] [--ignore-sigterm] [--fork-grandchild] [--tokens N] [--token-delay-ms N]"
-                + " [--log-lines N] [--chatty]");
+                + " [--log-lines N] [--chatty] [--tls-keystore F.p12 --tls-password PW]");
         System.exit(2);
     }
 }

@@ -239,6 +239,8 @@ public class InflightRequests implements RequestObserver {
                 .put("id", Long.toString(r.id()))
                 .put("timestamp", r.arrived().toString())
                 .put("model", r.model())
+                .put("requested", r.requested())
+                .put("served_by", r.servedBy())
                 .put("req_path", r.path())
                 .put("method", r.method())
                 .put("req_headers", new JsonObject(new java.util.LinkedHashMap<>(requestHeaders)))

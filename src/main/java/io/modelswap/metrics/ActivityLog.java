@@ -38,14 +38,22 @@ public class ActivityLog {
      *                     or it was cancelled); null for a success
      * @param servedBy     for a request to a {@code failover} selector (whose name is {@code model}), the target that
      *                     served it last (a model ID or peer FQN); null for any other request
+     * @param requested    the name the client asked for when it is not {@code model} (an alias, a selector, a peer
+     *                     model's bare name); null when it named the model itself
      */
     public record Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
-            long durationMs, Tokens tokens, String error, String servedBy) {
+            long durationMs, Tokens tokens, String error, String servedBy, String requested) {
+
+        /** A row of a request that named its model or failover selector itself. */
+        public Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
+                long durationMs, Tokens tokens, String error, String servedBy) {
+            this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, servedBy, null);
+        }
 
         /** A row of a request that went to the model it named. */
         public Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
                 long durationMs, Tokens tokens, String error) {
-            this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, null);
+            this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, null, null);
         }
     }
 
@@ -128,9 +136,9 @@ public class ActivityLog {
 
     /** Records a finished request and returns its row; it is visible to {@link #page} but not yet announced. */
     Entry record(Instant timestamp, String model, String path, String contentType, int status, long durationMs,
-            Tokens tokens, String error, String servedBy) {
+            Tokens tokens, String error, String servedBy, String requested) {
         Entry entry = new Entry(ids.incrementAndGet(), timestamp, model, path, contentType, status, durationMs, tokens,
-                error, servedBy);
+                error, servedBy, requested);
         synchronized (entries) {
             entries.addLast(entry);
             trim();

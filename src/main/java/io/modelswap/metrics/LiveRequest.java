@@ -67,6 +67,8 @@ public final class LiveRequest {
     private volatile String cancelledBy;
     /** The target a failover selector's request was forwarded to last; null for any other request. */
     private volatile String servedBy;
+    /** The name the client asked for (an alias, a selector, a bare peer model name), when it is not {@link #model}. */
+    private final String requested;
     /** What a cancel does, set by whoever serves the request; runs on the request's context. */
     private volatile Runnable canceller;
     private volatile boolean upstreamAnswered;
@@ -78,9 +80,11 @@ public final class LiveRequest {
     private boolean copyIncomplete;
     private long held;
 
-    LiveRequest(long id, String model, HttpServerRequest request, Buffer requestBody, Context context) {
+    LiveRequest(long id, String model, String requested, HttpServerRequest request, Buffer requestBody,
+            Context context) {
         this.id = id;
         this.model = model;
+        this.requested = requested == null || requested.isEmpty() || requested.equals(model) ? null : requested;
         this.path = request.path();
         this.method = request.method().name();
         this.remoteAddress = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
@@ -103,6 +107,14 @@ public final class LiveRequest {
     /** The configured model ID it went to (aliases resolved). */
     public String model() {
         return model;
+    }
+
+    /**
+     * The name the client asked for when it is not {@link #model}: an alias, a selector that chose {@code model}, a
+     * peer model's bare name; null when the client named the model itself.
+     */
+    public String requested() {
+        return requested;
     }
 
     public String path() {

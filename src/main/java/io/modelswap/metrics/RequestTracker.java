@@ -141,7 +141,7 @@ public class RequestTracker {
                 int status = failedStatus > 0 ? failedStatus : sent > 0 ? sent : CLIENT_CLOSED;
                 row = activity.record(live.arrived(), live.model(), live.path(), contentType, status,
                         Duration.ofNanos(System.nanoTime() - submittedNanos).toMillis(), tokens,
-                        errorMessage(status, sent), live.servedBy());
+                        errorMessage(status, sent), live.servedBy(), live.requested());
             }
             return row;
         }
@@ -168,9 +168,10 @@ public class RequestTracker {
      * read, or null when the body is piped through. Call once per request, from its HTTP context. Returns the live
      * request, on which the proxy sets what a cancel does ({@link LiveRequest#onCancel}).
      */
-    public LiveRequest begin(RoutingContext rc, Acquisition acquisition, Buffer body) {
+    public LiveRequest begin(RoutingContext rc, Acquisition acquisition, Buffer body, String requested) {
         String model = acquisition.model().id();
-        LiveRequest live = new LiveRequest(ids.incrementAndGet(), model, rc.request(), body, vertx.getOrCreateContext());
+        LiveRequest live = new LiveRequest(ids.incrementAndGet(), model, requested, rc.request(), body,
+                vertx.getOrCreateContext());
         Tracked t = new Tracked(live);
         t.g.queued.incrementAndGet();
         HttpServerResponse response = rc.response();

@@ -70,12 +70,13 @@ final class ProxyExchange {
      * admitted; admission errors such as 429 still come first, as plain HTTP errors. Call on the request's context.
      */
     static void start(Vertx vertx, RoutingContext rc, UpstreamForwarder forwarder, RequestTracker tracker,
-            ServedModel model, String upstreamUri, Buffer body, boolean mayShowLoading, Reshape reshape) {
+            ServedModel model, String requested, String upstreamUri, Buffer body, boolean mayShowLoading,
+            Reshape reshape) {
         ProxyExchange exchange = new ProxyExchange(vertx, rc, forwarder, tracker, model, upstreamUri, body, reshape);
         // Whether the model looks ready only chooses what the client sees while waiting: an advisory read.
         boolean showLoading = mayShowLoading && !model.backend().looksReady(model);
         exchange.acquisition = model.acquire(ProxyRoutes.priorityOf(rc));
-        LiveRequest live = tracker.begin(rc, exchange.acquisition, body);
+        LiveRequest live = tracker.begin(rc, exchange.acquisition, body, requested);
         exchange.live = live;
         live.onCancel(exchange::cancel);
         exchange.response.closeHandler(v -> exchange.end());

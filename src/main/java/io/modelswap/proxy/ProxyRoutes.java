@@ -121,7 +121,7 @@ public class ProxyRoutes {
                 String query = request.query();
                 Reshape reshape = target -> new Reshape.Shaped(target.useModelName().isEmpty() ? upstreamUri
                         : route.upstreamPath() + "?" + ModelRename.query(query, target.useModelName()), null);
-                dispatch(rc, resolution, uri, null, false, reshape);
+                dispatch(rc, requested.name(), resolution, uri, null, false, reshape);
             });
             return;
         }
@@ -133,8 +133,8 @@ public class ProxyRoutes {
                     Buffer body = read.result();
                     if (body.length() <= INLINE_PARSE_BYTES) {
                         Prepared prepared = prepare(route, body, request.getHeader(HttpHeaders.CONTENT_TYPE));
-                        dispatch(rc, prepared.resolution(), upstreamUri, prepared.body(), prepared.mayShowLoading(),
-                                prepared.reshape(upstreamUri));
+                        dispatch(rc, prepared.requested(), prepared.resolution(), upstreamUri, prepared.body(),
+                                prepared.mayShowLoading(), prepared.reshape(upstreamUri));
                         return;
                     }
                     // a large body's parse takes time proportional to its size: not on the event loop
@@ -145,15 +145,15 @@ public class ProxyRoutes {
                                     throw prepared.cause();
                                 }
                                 Prepared ready = prepared.result();
-                                dispatch(rc, ready.resolution(), upstreamUri, ready.body(), ready.mayShowLoading(),
-                                        ready.reshape(upstreamUri));
+                                dispatch(rc, ready.requested(), ready.resolution(), upstreamUri, ready.body(),
+                                        ready.mayShowLoading(), ready.reshape(upstreamUri));
                             }));
                 }));
     }
 
     /** A body read, its model found, and the body rewritten for that model if it asks for it. */
-    private record Prepared(Resolution resolution, Buffer body, boolean mayShowLoading, Buffer original,
-            String contentType, boolean json) {
+    private record Prepared(String requested, Resolution resolution, Buffer body, boolean mayShowLoading,
+            Buffer original, String contentType, boolean json) {
 
         /** Another target's body: the client's, rewritten for it (on the event loop: one more parse at most). */
         Reshape reshape(String upstreamUri) {
@@ -182,7 +182,8 @@ public class ProxyRoutes {
             Buffer forwarded = shape(body, contentType, requested.json(), model, resolution.name());
             boolean mayShowLoading = requested.stream() && model.sendLoadingState()
                     && route.upstreamPath().endsWith(CHAT_COMPLETIONS);
-            return new Prepared(resolution, forwarded, mayShowLoading, body, contentType, requested.json());
+            return new Prepared(requested.name(), resolution, forwarded, mayShowLoading, body, contentType,
+                    requested.json());
         } catch (RuntimeException e) {
             resolution.release().run();
             throw e;
@@ -263,15 +264,15 @@ public class ProxyRoutes {
             websockets.proxy(rc, model, uri);
             return;
         }
-        dispatch(rc, new Resolution(model, requested, () -> { }), uri, null, false, Reshape.NONE);
+        dispatch(rc, requested, new Resolution(model, requested, () -> { }), uri, null, false, Reshape.NONE);
     }
 
     /**
      * Serves the resolved request. What choosing its model took (a spillover selector's count) is given back when the
      * exchange is over, whichever way it ends (llama-swap releases it when its handler returns).
      */
-    private void dispatch(RoutingContext rc, Resolution resolution, String upstreamUri, Buffer body,
-            boolean mayShowLoading, Reshape reshape) {
+    private void dispatch(RoutingContext rc, String requested, Resolution resolution, String upstreamUri,
+            Buffer body, boolean mayShowLoading, Reshape reshape) {
         if (rc.response().closed()) {
             resolution.release().run(); // the client left while the body was parsed: no end handler would run
             return;
@@ -283,7 +284,7 @@ public class ProxyRoutes {
             throw e;
         }
         rc.addEndHandler(ended -> resolution.release().run());
-        ProxyExchange.start(vertx, rc, forwarder, tracker, resolution.model(), upstreamUri, body, mayShowLoading,
-                reshape);
+        ProxyExchange.start(vertx, rc, forwarder, tracker, resolution.model(), requested, upstreamUri, body,
+                mayShowLoading, reshape);
     }
 }

@@ -56,12 +56,16 @@ public class UpstreamForwarder {
     private final RequestTracker tracker;
 
     private final ModelswapSettings settings;
+    /** The timer that closes upstream clients nobody used for a while ({@link UpstreamPools#sweep}). */
+    private final long sweeper;
+    private static final long SWEEP_MILLIS = 60_000;
 
     public UpstreamForwarder(Vertx vertx, RequestTracker tracker, ModelswapSettings settings) {
         this.vertx = vertx;
         this.tracker = tracker;
         this.settings = settings;
         this.pools = new UpstreamPools(vertx);
+        this.sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> pools.sweep(System.currentTimeMillis()));
     }
 
     void warnAboutIgnoredSettings(@Observes StartupEvent event) {
@@ -71,6 +75,7 @@ public class UpstreamForwarder {
     }
 
     void close(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(sweeper);
         pools.close();
     }
 
@@ -168,7 +173,16 @@ public class UpstreamForwarder {
         if (timeouts.connect() > 0) {
             options.setConnectTimeout(timeouts.connect() * 1000L);
         }
-        HttpClient client = pools.forLimit(target.concurrencyLimit());
+        UpstreamPools.Key poolKey = UpstreamPools.Key.of(target);
+        HttpClient client = pools.acquire(poolKey, System.currentTimeMillis());
+        done.future().onComplete(over -> pools.release(poolKey));
+        // Go's Transport: with Expect: 100-continue from the client, the upstream is asked the same and the body waits
+        boolean gated = timeouts.expectContinue() > 0 && BoundedBody.expectsContinue(server)
+                && (body != null || server.getHeader(HttpHeaders.CONTENT_LENGTH) != null
+                        || UpstreamRequests.hasBodyOfUnknownLength(server));
+        if (gated) {
+            options.putHeader(HttpHeaders.EXPECT, HttpHeaders.CONTINUE);
+        }
         String model = target.model();
         requestWithOneRetry(client, options).onComplete(requested -> {
             if (exchange.cancelled) {
@@ -184,7 +198,7 @@ public class UpstreamForwarder {
             }
             if (requested.failed()) {
                 sink.fail(response, 502, failurePrefix(target) + "[" + model + "] upstream not reachable at "
-                        + target.address() + ": " + requested.cause().getMessage(), done);
+                        + target.address() + ": " + UpstreamFailures.describe(requested.cause(), target), done);
                 return;
             }
             HttpClientRequest upstream = requested.result();
@@ -214,9 +228,14 @@ public class UpstreamForwarder {
                         }
                         upstream.reset();
                     });
+            ContinueGate[] gate = new ContinueGate[1];
             upstream.response().onComplete(answered -> {
                 if (headerTimer >= 0) {
                     vertx.cancelTimer(headerTimer);
+                }
+                if (answered.succeeded() && gate[0] != null && gate[0].answeredFirst()) {
+                    // the body was never sent: the request cannot be finished on this connection, so it goes
+                    done.future().onComplete(over -> upstream.reset());
                 }
                 if (timedOut.get()) {
                     if (answered.succeeded()) {
@@ -243,18 +262,31 @@ public class UpstreamForwarder {
                 }
                 sink.relay(model, answered.result(), server, done);
             });
+            Runnable sendBody;
             if (body != null) {
-                upstream.end(body);
+                if (gated) {
+                    upstream.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+                }
+                sendBody = () -> upstream.end(body);
             } else {
                 if (server.getHeader(HttpHeaders.CONTENT_LENGTH) == null && UpstreamRequests.hasBodyOfUnknownLength(server)) {
                     // a chunked HTTP/1.1 body, or an HTTP/2 one without Content-Length: whatever the method, sent on
                     // chunked (without it, Vert.x would refuse every write and the upstream get an empty body)
                     upstream.setChunked(true);
                 }
-                if (BoundedBody.expectsContinue(server)) {
-                    server.response().writeContinue(); // the client waits for it before sending the body it pipes
-                }
-                server.pipeTo(upstream).onFailure(e -> upstream.reset());
+                sendBody = () -> {
+                    if (BoundedBody.expectsContinue(server) && !response.closed()) {
+                        // the client waits for it before sending the body it pipes
+                        server.response().writeContinue();
+                    }
+                    server.pipeTo(upstream).onFailure(e -> upstream.reset());
+                };
+            }
+            if (gated) {
+                gate[0] = ContinueGate.open(vertx, upstream, timeouts.expectContinue(), sendBody);
+                done.future().onComplete(over -> gate[0].close());
+            } else {
+                sendBody.run();
             }
         });
         return exchange;
@@ -427,6 +459,9 @@ public class UpstreamForwarder {
      */
     private static Future<HttpClientRequest> requestWithOneRetry(HttpClient client, RequestOptions options) {
         return client.request(options).recover(first -> {
+            if (UpstreamFailures.notWorthRetrying(first)) {
+                return Future.failedFuture(first);
+            }
             LOG.debugf("getting an upstream connection failed (%s), trying once more", first.getMessage());
             return client.request(options);
         });

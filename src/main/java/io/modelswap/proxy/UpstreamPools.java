@@ -1,13 +1,16 @@
 package io.modelswap.proxy;
 
+import io.modelswap.backend.Upstream;
 import io.modelswap.config.UpstreamTimeouts;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP clients requests reach their upstreams through, pooled so that a model's connections are never fewer than
@@ -16,8 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * streams once waited up to 30 s for one of 64 connections).
  * <p>
  * Vert.x sizes a pool per client and allocates it to its maximum, so there is one client per size class, a power of
- * two at least {@link #SMALLEST}: a model gets the smallest class above its limit plus {@link #HEADROOM}. A handful
- * of classes at most ever exist (a limit of 1,000,000 is class 2^20), whatever reloads do to the limits.
+ * two at least {@link #SMALLEST}: a model gets the smallest class above its limit plus {@link #HEADROOM}. The
+ * options Vert.x only takes per client (TLS, TLS handshake timeout, idle connection timeout, TCP keep-alive) are part
+ * of the key too ({@link Key}), so models with other {@code timeouts} get other clients. Keys come from the
+ * configuration, so a handful of clients exist; a client that no exchange used for {@link #UNUSED_MILLIS} and that
+ * none is using now is closed by {@link #sweep}, so the clients of a configuration that a reload replaced go away.
  */
 final class UpstreamPools {
 
@@ -28,17 +34,78 @@ final class UpstreamPools {
      * client went away must not make the next admitted request wait.
      */
     static final int HEADROOM = 4;
+    /** How long a client may go without an exchange before {@link #sweep} closes it (its connections idled out). */
+    static final long UNUSED_MILLIS = TimeUnit.MINUTES.toMillis(10);
+
+    /** What one client is for: the pool size class and the per-client options, all from the configuration. */
+    record Key(int size, boolean ssl, int tlsHandshake, int idleConn, int keepalive) {
+
+        static Key of(Upstream upstream) {
+            UpstreamTimeouts t = upstream.timeouts();
+            // tlsHandshake only matters for TLS: plain upstreams share a client whatever it says
+            return new Key(sizeFor(upstream.concurrencyLimit()), upstream.ssl(), upstream.ssl() ? t.tlsHandshake() : 0,
+                    t.idleConn(), t.keepalive());
+        }
+    }
+
+    /** A client and its use: exchanges under way, and when the last one began. Guarded by the map's compute. */
+    private static final class Pool {
+        final HttpClient client;
+        int inUse;
+        long lastUsed;
+
+        Pool(HttpClient client) {
+            this.client = client;
+        }
+    }
 
     private final Vertx vertx;
-    private final Map<Integer, HttpClient> clients = new ConcurrentHashMap<>();
+    private final Map<Key, Pool> pools = new ConcurrentHashMap<>();
 
     UpstreamPools(Vertx vertx) {
         this.vertx = vertx;
     }
 
-    /** The client whose pool holds at least {@code concurrencyLimit} connections per upstream ({@code <= 0}: 10). */
-    HttpClient forLimit(int concurrencyLimit) {
-        return clients.computeIfAbsent(sizeFor(concurrencyLimit), this::create);
+    /**
+     * The client for {@code upstream}, counted as in use until {@link #release} with the same key: a client in use is
+     * never swept.
+     */
+    HttpClient acquire(Key key, long now) {
+        return pools.compute(key, (k, pool) -> {
+            Pool p = pool != null ? pool : new Pool(create(k));
+            p.inUse++;
+            p.lastUsed = now;
+            return p;
+        }).client;
+    }
+
+    /** One exchange acquired with {@code key} is over. */
+    void release(Key key) {
+        pools.computeIfPresent(key, (k, pool) -> {
+            pool.inUse = Math.max(0, pool.inUse - 1);
+            return pool;
+        });
+    }
+
+    /** Closes the clients not in use and unused since {@code now - UNUSED_MILLIS}; returns how many it closed. */
+    int sweep(long now) {
+        List<HttpClient> closing = new ArrayList<>();
+        for (Key key : List.copyOf(pools.keySet())) {
+            pools.computeIfPresent(key, (k, pool) -> {
+                if (pool.inUse == 0 && now - pool.lastUsed >= UNUSED_MILLIS) {
+                    closing.add(pool.client);
+                    return null;
+                }
+                return pool;
+            });
+        }
+        closing.forEach(HttpClient::close);
+        return closing.size();
+    }
+
+    /** How many clients exist (for tests and the long-running checks). */
+    int size() {
+        return pools.size();
     }
 
     /** The pool size for a model with this limit: the next power of two at or above limit + headroom, min 16. */
@@ -48,20 +115,30 @@ final class UpstreamPools {
         return (int) Math.min(size, 1 << 30);
     }
 
-    private HttpClient create(int size) {
-        return vertx.createHttpClient(new HttpClientOptions()
-                        .setKeepAlive(true)
-                        .setKeepAliveTimeout(UpstreamTimeouts.DEFAULTS.idleConn())
-                        .setTcpNoDelay(true)
-                        .setName("modelswap-upstream-" + size),
+    private HttpClient create(Key key) {
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(key.idleConn()) // 0: no limit, as Go's IdleConnTimeout 0
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(key.keepalive() > 0)
+                .setName("modelswap-upstream-" + key.size() + (key.ssl() ? "-tls" : ""));
+        if (key.ssl()) {
+            // the JDK's default trust store (javax.net.ssl.trustStore, else cacerts) and host name verification:
+            // Vert.x uses both when no trust options are set; never trust-all
+            options.setSsl(true).setVerifyHost(true).setTrustAll(false)
+                    .setSslHandshakeTimeout(key.tlsHandshake()).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+        }
+        return vertx.httpClientBuilder().with(options)
                 // the wait queue is unbounded, but only admitted requests reach it and the pool is never smaller
-                new PoolOptions().setHttp1MaxSize(size).setMaxWaitQueueSize(-1));
+                .with(new PoolOptions().setHttp1MaxSize(key.size()).setMaxWaitQueueSize(-1))
+                .withConnectHandler(connection -> TcpKeepAlive.apply(connection, key.keepalive()))
+                .build();
     }
 
     void close() {
-        for (HttpClient client : List.copyOf(clients.values())) {
-            client.close();
+        for (Pool pool : List.copyOf(pools.values())) {
+            pool.client.close();
         }
-        clients.clear();
+        pools.clear();
     }
 }

@@ -18,7 +18,8 @@ final class UpstreamRequests {
 
     /**
      * RFC 9110 hop-by-hop headers, never forwarded in either direction; and {@code Expect}, which modelswap answers
-     * itself (a 100 Continue once it reads the body) and must not ask of the upstream again.
+     * itself (a 100 Continue once it reads the body) and asks of the upstream only under its own terms
+     * ({@link ContinueGate}, {@code timeouts.expectContinue}).
      */
     private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
         "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect"};

@@ -176,13 +176,14 @@ class ConfigLoaderTest {
 
     @Test
     void keysThatAreParsedButNotActedOnWarnOnceWithTheirLineAndWhatToUseInstead() {
-        // logLevel, compat.ignoreWebsockets and peers are acted on now: only the per-model timeout warns
-        LoadResult result = load("logLevel: debug\nmodels:\n  a:\n    cmd: x ${PORT}\n    compat:\n"
+        // logLevel, compat.ignoreWebsockets, peers and every timeouts key are acted on now: only logRequests warns
+        LoadResult result = load("logLevel: debug\nlogRequests: true\nmodels:\n  a:\n    cmd: x ${PORT}\n    compat:\n"
                 + "      ignoreWebsockets: true\n  b:\n    cmd: y ${PORT}\n    timeouts:\n      keepalive: 5\n"
-                + "peers:\n  r:\n    proxy: http://h:1\n    models: [m]\nstore:\n");
+                + "      tlsHandshake: 5\n      expectContinue: 5\n"
+                + "peers:\n  r:\n    proxy: https://h\n    models: [m]\n    timeouts:\n      keepalive: 5\nstore:\n");
         assertTrue(result.ok(), result.errorReport());
-        assertEquals(List.of("application.yaml:10: models.b.timeouts.keepalive: parsed but not acted on by modelswap"
-                        + " yet; instead: only timeouts.connect, responseHeader and idleConn apply"),
+        assertEquals(List.of("application.yaml:2: logRequests: parsed but not acted on by modelswap"
+                        + " yet; instead: deprecated in llama-swap; GET /api/metrics/activity lists the requests"),
                 result.warnings().stream().map(ConfigProblem::toString).toList());
     }
 

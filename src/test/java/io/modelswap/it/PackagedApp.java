@@ -68,6 +68,18 @@ final class PackagedApp implements AutoCloseable {
         return start(command, config, port, extraArgs);
     }
 
+    /**
+     * modelswap with system properties ({@code -Dname=value}, which the native binary takes too) before its
+     * arguments, e.g. {@code -Djavax.net.ssl.trustStore=...}.
+     */
+    static PackagedApp startWithProperties(List<String> properties, Path config, int port, String... extraArgs) {
+        List<String> launcher = launcher();
+        List<String> command = new ArrayList<>(List.of(launcher.get(0)));
+        command.addAll(properties);
+        command.addAll(launcher.subList(1, launcher.size()));
+        return start(command, config, port, extraArgs);
+    }
+
     private static PackagedApp start(List<String> launcher, Path config, int port, String... extraArgs) {
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("-config", config.toString(), "-listen", "127.0.0.1:" + port));

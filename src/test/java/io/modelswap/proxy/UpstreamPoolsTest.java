@@ -3,6 +3,13 @@ package io.modelswap.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelswap.backend.Upstream;
+import io.modelswap.config.UpstreamTimeouts;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class UpstreamPoolsTest {
@@ -19,5 +26,54 @@ class UpstreamPoolsTest {
             assertEquals(1, Integer.bitCount(size), "a power of two: " + size);
         }
         assertEquals(1 << 30, UpstreamPools.sizeFor(Integer.MAX_VALUE));
+    }
+
+    private static Upstream upstream(String url, UpstreamTimeouts timeouts) {
+        return new Upstream("peer", "p/m", "m", url, URI.create(url), timeouts, 10, Map.of(), Set.of());
+    }
+
+    @Test
+    void theClientOptionsOfTimeoutsAndTlsMakeTheirOwnClient() {
+        UpstreamTimeouts d = UpstreamTimeouts.DEFAULTS;
+        UpstreamPools.Key plain = UpstreamPools.Key.of(upstream("http://h:1", d));
+        UpstreamPools.Key tls = UpstreamPools.Key.of(upstream("https://h", d));
+        assertTrue(tls.ssl() && !plain.ssl());
+        assertTrue(!plain.equals(tls));
+        assertEquals(443, upstream("https://h", d).port());
+        assertEquals(80, upstream("http://h", d).port());
+        // a plain upstream's tlsHandshake does not matter, so it does not split the clients
+        assertEquals(plain, UpstreamPools.Key.of(upstream("http://h:1", new UpstreamTimeouts(30, 30, 0, 99, 1, 90))));
+        assertTrue(!plain.equals(UpstreamPools.Key.of(upstream("http://h:1",
+                new UpstreamTimeouts(30, 30, 0, 10, 1, 5)))), "idleConn is a client option");
+        assertTrue(!plain.equals(UpstreamPools.Key.of(upstream("http://h:1",
+                new UpstreamTimeouts(30, 0, 0, 10, 1, 90)))), "keepalive is a client option");
+        // connect, responseHeader and expectContinue are per request: the same client
+        assertEquals(plain, UpstreamPools.Key.of(upstream("http://h:1", new UpstreamTimeouts(5, 30, 7, 10, 3, 90))));
+    }
+
+    @Test
+    void aClientNobodyUsedForAWhileIsClosedButNeverOneInUse() {
+        Vertx vertx = Vertx.vertx();
+        try {
+            UpstreamPools pools = new UpstreamPools(vertx);
+            UpstreamPools.Key old = UpstreamPools.Key.of(upstream("http://h:1", UpstreamTimeouts.DEFAULTS));
+            UpstreamPools.Key busy = UpstreamPools.Key.of(upstream("http://h:1",
+                    new UpstreamTimeouts(30, 30, 0, 10, 1, 5)));
+            HttpClient first = pools.acquire(old, 0);
+            pools.release(old);
+            assertEquals(first, pools.acquire(old, 1), "one client per key");
+            pools.release(old);
+            pools.acquire(busy, 0); // a stream that runs for hours: never released during this test
+            assertEquals(2, pools.size());
+
+            assertEquals(0, pools.sweep(UpstreamPools.UNUSED_MILLIS), "used one millisecond later than that");
+            assertEquals(1, pools.sweep(1 + UpstreamPools.UNUSED_MILLIS), "the idle one goes, the busy one stays");
+            assertEquals(1, pools.size());
+            HttpClient again = pools.acquire(old, 2 + UpstreamPools.UNUSED_MILLIS);
+            assertTrue(again != first, "a closed client is never handed out again");
+            pools.close();
+        } finally {
+            vertx.close();
+        }
     }
 }

@@ -229,6 +229,31 @@ class UiApiTest {
     }
 
     @Test
+    void aRequestThroughAnAliasShowsTheNameItAskedForAndTheModelThatServedIt() throws Exception {
+        HttpResponse<InputStream> response = HTTP.send(chatRequest("h", true).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        BufferedReader held = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        assertNotNull(dataLine(held));
+        int abortedBefore = abortedStreams("holder");
+        JsonObject streaming = inflightOf("holder");
+        assertNotNull(streaming, inflight().encode());
+        assertEquals("h", streaming.getString("requested"), streaming.encode());
+        cancelAndReadTheRest(streaming.getString("id"), held);
+        await().atMost(Duration.ofSeconds(10)).until(() -> inflightOf("holder") == null);
+        FakeUpstream.post(UiApiTestResource.MODELS.port("holder"), "/release");
+        await().atMost(Duration.ofSeconds(10)).until(() -> abortedStreams("holder") > abortedBefore);
+        JsonObject row = lastActivity("holder");
+        assertEquals("h", row.getString("requested"), row.encode());
+
+        // named by its own ID: nothing more to say
+        given().contentType("application/json").body(chat("holder", false)).post("/v1/chat/completions").then()
+                .statusCode(200);
+        JsonObject direct = lastActivity("holder");
+        assertFalse(direct.containsKey("requested"), direct.encode());
+    }
+
+    @Test
     void cancellingAnHttp11RequestEndsItsUpstreamExchangeAndTheLoadItWaitedFor() throws Exception {
         BufferedReader held = openHeld(HTTP_1_1);
         int abortedBefore = abortedStreams("holder");

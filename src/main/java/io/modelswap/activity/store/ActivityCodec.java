@@ -28,6 +28,7 @@ final class ActivityCodec {
                 .put("pps", t.promptPerSecond()).put("tps", t.tokensPerSecond())
                 .put("error", e.error())
                 .put("served_by", e.servedBy())
+                .put("requested", e.requested())
                 .encode();
     }
 
@@ -40,7 +41,7 @@ final class ActivityCodec {
                     o.getDouble("tps", -1.0));
             return new ActivityLog.Entry(o.getLong("id"), Instant.parse(o.getString("ts")), o.getString("model"),
                     o.getString("path", ""), o.getString("type", ""), o.getInteger("status", 0), o.getLong("ms", 0L),
-                    tokens, o.getString("error"), o.getString("served_by"));
+                    tokens, o.getString("error"), o.getString("served_by"), o.getString("requested"));
         } catch (DecodeException | ClassCastException | NullPointerException | DateTimeParseException e) {
             return null;
         }

@@ -41,7 +41,7 @@ export function activityRows(rows, withModel = true) {
     const t = r.tokens ?? {};
     return html`<tr data-id="${r.id}">
       <td class="num">${r.id}</td><td>${fmtTime(r.timestamp)}</td>
-      ${withModel ? html`<td>${r.model}${r.served_by ? html`<div class="small served-by" title="a failover selector: the target that answered">→ ${r.served_by}</div>` : ""}</td>` : ""}
+      ${withModel ? html`<td>${modelCell(r)}</td>` : ""}
       <td class="mono">${r.req_path}</td>
       <td class="${statusClass(r.resp_status_code)}">${r.resp_status_code}</td>
       <td class="num">${fmtNum(t.cache_tokens)}</td><td class="num tokens-in">${fmtNum(t.input_tokens)}</td>
@@ -157,3 +157,10 @@ export async function showCapture(id) {
   }
 }
 
+/**
+ * A request's model as a person asked for it and as it was served: the model, the name the client used when it was
+ * another (an alias, a selector, a peer model's bare name), and the target a failover selector moved it to.
+ */
+export function modelCell(r) {
+  return html`${r.model}${r.requested ? html`<div class="small requested" title="the name the request asked for">asked as ${r.requested}</div>` : ""}${r.served_by ? html`<div class="small served-by" title="a failover selector: the target that answered">→ ${r.served_by}</div>` : ""}`;
+}

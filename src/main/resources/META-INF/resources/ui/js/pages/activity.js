@@ -3,7 +3,7 @@
 import { $, debounce, delegate, download, fmtBytes, fmtMs, fmtNum, html, patchRows, raw, render } from "../dom.js";
 import { getJson, postJson, store, subscribe } from "../api.js";
 import { histogram } from "../charts.js";
-import { activityHead, activityRows, showCapture, statsOf, toCsv, toMarkdown } from "./activity-data.js";
+import { activityHead, activityRows, modelCell, showCapture, statsOf, toCsv, toMarkdown } from "./activity-data.js";
 
 export const id = "activity";
 export const title = "Activity";
@@ -46,7 +46,7 @@ export function inflightRows(now) {
     const sent = r.resp_bytes ?? r.bytes_sent ?? 0;
     const received = r.req_bytes ?? r.bytes_received;
     return html`<tr data-inflight="${r.id}">
-      <td class="num elapsed">${fmtMs(elapsed)}</td><td>${r.model}</td><td class="mono">${r.method ?? ""} ${r.req_path ?? r.path}</td>
+      <td class="num elapsed">${fmtMs(elapsed)}</td><td>${modelCell(r)}</td><td class="mono">${r.method ?? ""} ${r.req_path ?? r.path}</td>
       <td>${phase(r)}</td><td class="mono">${r.remote_ip ?? r.client_address ?? r.remote_addr ?? ""}</td>
       <td class="wrap small">${r.user_agent ?? header(r, "User-Agent")}</td><td class="mono">${sessionOf(r)}</td>
       <td class="num">${received === undefined ? "" : `${fmtBytes(received)} / `}${fmtBytes(sent)}</td>
