@@ -217,7 +217,7 @@ final class ProxyExchange {
     private void cancel() {
         end();
         if (!response.ended() && !response.closed()) {
-            UpstreamForwarder.cut(rc.request());
+            AnswerRelay.cut(rc.request());
         }
     }
 

@@ -1,6 +1,5 @@
 package io.modelswap.proxy;
 
-import io.modelswap.http.OpenAiError;
 import io.modelswap.http.BoundedBody;
 import io.modelswap.backend.Upstream;
 import io.modelswap.settings.ModelswapSettings;
@@ -9,52 +8,39 @@ import io.modelswap.metrics.RequestTracker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import io.netty.channel.ConnectTimeoutException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * Sends one leased request to its {@link Upstream} and streams the answer back, chunk by chunk as the upstream writes
  * it: nothing is buffered on the way back, and a client that goes away (or a cancel) resets the upstream request so a
- * long generation stops too. Hand-written on Vert.x's {@link HttpClient} rather than vertx-http-proxy because modelswap must read the
- * body before it knows the origin, wait for a swap, answer failures in the OpenAI envelope and apply per-model
- * timeouts; the library would be left with header filtering only.
+ * long generation stops too. {@link AnswerRelay} writes what comes of the exchange to the client. Hand-written on
+ * Vert.x's {@link HttpClient} rather than vertx-http-proxy because modelswap must read the body before it knows the
+ * origin, wait for a swap, answer failures in the OpenAI envelope and apply per-model timeouts; the library would be
+ * left with header filtering only.
  */
 @ApplicationScoped
 public class UpstreamForwarder {
 
     private static final Logger LOG = Logger.getLogger(UpstreamForwarder.class);
 
-    /** The OpenAI error code of an answer the upstream broke off. */
-    static final String UPSTREAM_DISCONNECTED = "upstream_disconnected";
-
-    /** Most characters of an upstream's non-JSON error body quoted to the client. */
-    private static final int ERROR_TEXT_LIMIT = 500;
-
     private final Vertx vertx;
     private final UpstreamPools pools;
-    private final RequestTracker tracker;
-
+    private final AnswerRelay answers;
     private final ModelswapSettings settings;
     /** The timer that closes upstream clients nobody used for a while ({@link UpstreamPools#sweep}). */
     private final long sweeper;
@@ -62,7 +48,7 @@ public class UpstreamForwarder {
 
     public UpstreamForwarder(Vertx vertx, RequestTracker tracker, ModelswapSettings settings) {
         this.vertx = vertx;
-        this.tracker = tracker;
+        this.answers = new AnswerRelay(tracker);
         this.settings = settings;
         this.pools = new UpstreamPools(vertx);
         this.sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> pools.sweep(System.currentTimeMillis()));
@@ -103,7 +89,7 @@ public class UpstreamForwarder {
      */
     public Forwarding forward(HttpServerRequest server, Upstream upstream, String path, Buffer body,
             boolean refusalRetried) {
-        return exchange(server, upstream, path, body, wholeAnswer, refusalRetried, false);
+        return exchange(server, upstream, path, body, answers.wholeAnswer, refusalRetried, false);
     }
 
     /**
@@ -115,7 +101,7 @@ public class UpstreamForwarder {
      */
     public Forwarding forward(HttpServerRequest server, Upstream upstream, String path, Buffer body,
             boolean refusalRetried, boolean failsOver) {
-        return exchange(server, upstream, path, body, wholeAnswer, refusalRetried || failsOver, failsOver);
+        return exchange(server, upstream, path, body, answers.wholeAnswer, refusalRetried || failsOver, failsOver);
     }
 
     /**
@@ -125,7 +111,7 @@ public class UpstreamForwarder {
      */
     public Forwarding forwardBody(HttpServerRequest server, Upstream upstream, String path, Buffer body,
             boolean refusalRetried, boolean failsOver) {
-        return exchange(server, upstream, path, body, bodyOnly, refusalRetried || failsOver, failsOver);
+        return exchange(server, upstream, path, body, answers.bodyOnly, refusalRetried || failsOver, failsOver);
     }
 
     /** The state of one exchange; touched on the request's context only. */
@@ -150,14 +136,8 @@ public class UpstreamForwarder {
         }
     }
 
-    /** The last event of a stream that the upstream broke off, before the connection is cut. */
-    public static String brokenStreamEvent(String model) {
-        return OpenAiError.sseEvent(502, UPSTREAM_DISCONNECTED, "[" + model + "] the upstream closed the"
-                + " connection in the middle of its answer (it may have crashed); the answer is incomplete");
-    }
-
     private Forwarding exchange(HttpServerRequest server, Upstream target, String path, Buffer body,
-            AnswerSink sink, boolean refusalRetried, boolean failsOver) {
+            AnswerRelay.Sink sink, boolean refusalRetried, boolean failsOver) {
         Exchange exchange = new Exchange();
         Promise<Void> done = exchange.done;
         HttpServerResponse response = server.response();
@@ -269,7 +249,8 @@ public class UpstreamForwarder {
                 }
                 sendBody = () -> upstream.end(body);
             } else {
-                if (server.getHeader(HttpHeaders.CONTENT_LENGTH) == null && UpstreamRequests.hasBodyOfUnknownLength(server)) {
+                if (server.getHeader(HttpHeaders.CONTENT_LENGTH) == null
+                        && UpstreamRequests.hasBodyOfUnknownLength(server)) {
                     // a chunked HTTP/1.1 body, or an HTTP/2 one without Content-Length: whatever the method, sent on
                     // chunked (without it, Vert.x would refuse every write and the upstream get an empty body)
                     upstream.setChunked(true);
@@ -307,149 +288,6 @@ public class UpstreamForwarder {
     private static boolean connectionLost(Throwable cause) {
         return cause instanceof HttpClosedException || (cause instanceof java.io.IOException
                 && String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("reset"));
-    }
-
-    /** How the upstream's answer (or the failure to get one) reaches the client. */
-    private interface AnswerSink {
-        void relay(String model, HttpClientResponse upstream, HttpServerRequest server, Promise<Void> done);
-
-        void fail(HttpServerResponse response, int status, String message, Promise<Void> done);
-    }
-
-    /** Status, headers and body, as the upstream sent them; failures as OpenAI error responses. */
-    private final AnswerSink wholeAnswer = new AnswerSink() {
-        @Override
-        public void relay(String model, HttpClientResponse upstream, HttpServerRequest server,
-                Promise<Void> done) {
-            HttpServerResponse response = server.response();
-            response.setStatusCode(upstream.statusCode());
-            response.setStatusMessage(upstream.statusMessage());
-            MultiMap headers = response.headers();
-            for (Map.Entry<String, String> header : upstream.headers()) {
-                if (!UpstreamRequests.isHopByHop(header.getKey())) {
-                    headers.add(header.getKey(), header.getValue());
-                }
-            }
-            String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
-            if (isEventStream(contentType)) {
-                // nginx and other proxies in front of modelswap must not hold back tokens (llama-swap #236)
-                response.headers().set("X-Accel-Buffering", "no");
-            }
-            if (upstream.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
-                response.setChunked(true);
-            }
-            pipeBody(model, upstream, server, isEventStream(contentType), done);
-        }
-
-        @Override
-        public void fail(HttpServerResponse response, int status, String message, Promise<Void> done) {
-            LOG.warn(message);
-            tracker.failed(response, status, message);
-            OpenAiError.send(response, status, message);
-            done.tryComplete();
-        }
-    };
-
-    /** The body only, into an event stream already under way; failures as its last event. */
-    private final AnswerSink bodyOnly = new AnswerSink() {
-        @Override
-        public void relay(String model, HttpClientResponse upstream, HttpServerRequest server,
-                Promise<Void> done) {
-            HttpServerResponse response = server.response();
-            if (upstream.statusCode() == 200 && isEventStream(upstream.getHeader(HttpHeaders.CONTENT_TYPE))) {
-                pipeBody(model, upstream, server, true, done);
-                return;
-            }
-            if (upstream.statusCode() == 200) {
-                NonStreamingAnswer.relayAsEvent(model, upstream, response, done);
-                return;
-            }
-            int status = upstream.statusCode();
-            upstream.body().onComplete(read -> {
-                String text = read.succeeded() ? read.result().toString() : "";
-                JsonObject envelope = upstreamError(text);
-                if (envelope == null) {
-                    String message = "[" + model + "] upstream answered " + status
-                            + (text.isBlank() ? "" : ": " + abbreviate(text.strip()));
-                    envelope = OpenAiError.body(status, OpenAiError.codeFor(status), message);
-                }
-                LOG.warnf("[%s] upstream answered %d after a loading stream: %s", model, status,
-                        abbreviate(text.strip()));
-                tracker.failed(response, status, envelope.getValue("error") instanceof JsonObject e
-                        && e.getValue("message") instanceof String m ? m : "upstream answered " + status);
-                endWith(response, OpenAiError.sseEvent(envelope), done);
-            });
-        }
-
-        @Override
-        public void fail(HttpServerResponse response, int status, String message, Promise<Void> done) {
-            LOG.warn(message);
-            tracker.failed(response, status, message);
-            endWith(response, OpenAiError.sseEvent(status, OpenAiError.codeFor(status), message), done);
-        }
-    };
-
-    /**
-     * Pipes the upstream's body to the client. An upstream that breaks off (it crashed, or closed the connection)
-     * must not look like a finished answer: Vert.x's pipe would end the response cleanly (a terminating chunk, or a
-     * Content-Length the client then waits for forever), so it is told not to, and the client's connection is cut
-     * instead, after one last error event when the answer is an event stream. Every HTTP client raises on that.
-     */
-    private void pipeBody(String model, HttpClientResponse upstream, HttpServerRequest server,
-            boolean eventStream, Promise<Void> done) {
-        HttpServerResponse response = server.response();
-        tracker.tap(response, upstream).pipe().endOnFailure(false).to(new LiveResponse(response, () -> tracker.completing(response))).onComplete(piped -> {
-            // a cancelled exchange (done already) broke off on purpose: the proxy ends the client's exchange itself
-            if (piped.failed() && !response.closed() && !response.ended() && !done.future().isComplete()) {
-                LOG.warnf("[%s] the upstream broke off its answer (%s); cutting the client's connection so that the"
-                        + " partial answer cannot pass for a complete one", model, piped.cause().getMessage());
-                tracker.failed(response, 502, "the upstream broke off its answer: " + piped.cause().getMessage());
-                if (eventStream) {
-                    response.write(brokenStreamEvent(model)).onComplete(written -> cut(server));
-                } else {
-                    cut(server);
-                }
-            }
-            done.tryComplete();
-        });
-    }
-
-    /**
-     * Ends the client's exchange as a failure: HTTP/2 resets the stream; HTTP/1.x closes the connection, without the
-     * terminating chunk. Not {@code response.reset()} there: it marks the response closed first, and Vert.x then
-     * skips its end handlers when the connection goes, so the request would never be accounted for.
-     */
-    static void cut(HttpServerRequest server) {
-        if (server.version() == HttpVersion.HTTP_2) {
-            server.response().reset();
-        } else {
-            server.connection().close();
-        }
-    }
-
-    private static boolean isEventStream(String contentType) {
-        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-    }
-
-    private static void endWith(HttpServerResponse response, String lastEvent, Promise<Void> done) {
-        if (!response.closed() && !response.ended()) {
-            response.end(lastEvent);
-        }
-        done.tryComplete();
-    }
-
-    /** The upstream's own {@code {"error":...}} envelope when its body is one, else null. */
-    private static JsonObject upstreamError(String text) {
-        try {
-            Object parsed = Json.decodeValue(text);
-            return parsed instanceof JsonObject json && json.getValue("error") != null ? json : null;
-        } catch (DecodeException e) {
-            return null;
-        }
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= ERROR_TEXT_LIMIT ? text : text.substring(0, ERROR_TEXT_LIMIT) + "...";
     }
 
     /**
