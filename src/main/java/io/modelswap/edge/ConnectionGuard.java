@@ -1,5 +1,6 @@
 package io.modelswap.edge;
 
+import io.modelswap.vertxinternals.NettyChannels;
 import io.modelswap.settings.ModelswapSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,7 +30,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Vert.x 4 has no hook before a request's headers are complete, so the guard sits on the listening socket itself:
  * once Quarkus's HTTP server listens, a handler is added in front of the Netty acceptor of each Vert.x HTTP server
- * (found through {@link ServerChannels}, the one class that reaches Vert.x internals), which sees every accepted
+ * (found through {@link NettyChannels}, the one class that reaches Vert.x internals), which sees every accepted
  * connection before Vert.x does. Requests report their start and end from the first route.
  */
 @ApplicationScoped
@@ -102,7 +103,7 @@ public class ConnectionGuard {
     private synchronized void install() {
         try {
             int installed = 0;
-            for (ServerChannels.Listening server : ServerChannels.listening(vertx)) {
+            for (NettyChannels.Listening server : NettyChannels.listening(vertx)) {
                 Channel listening = server.channel();
                 if (listening.pipeline().get(ACCEPT_HANDLER) == null) {
                     listening.pipeline().addFirst(ACCEPT_HANDLER, new AcceptHandler(server.plain()));
@@ -146,7 +147,7 @@ public class ConnectionGuard {
     private static HeaderDeadline deadlineOf(HttpConnection connection) {
         // Found through the channel's attribute, not the pipeline: Vert.x rebuilds the pipeline of a connection that
         // turns to HTTP/2, and a deadline no request could find any more closed the connection under its streams.
-        Channel channel = ServerChannels.of(connection);
+        Channel channel = NettyChannels.of(connection);
         return channel == null ? null : channel.attr(HeaderDeadline.OF_CHANNEL).get();
     }
 

@@ -1,9 +1,9 @@
 package io.modelswap.proxy;
 
+import io.modelswap.vertxinternals.NettyChannels;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.net.ExtendedSocketOptions;
 import org.jboss.logging.Logger;
@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
  * the first TCP keep-alive probe after this many idle seconds, and the next ones this far apart, so a peer that
  * vanished (a rebooted node, a NAT that forgot the flow) is noticed while a long generation waits. Vert.x's JDK
  * transport only switches {@code SO_KEEPALIVE} on (the kernel's default then waits two hours), so the idle time and
- * interval are set on the connection's channel here.
+ * interval are set on the connection's channel here (found through {@link NettyChannels}, the one class that reaches
+ * Vert.x internals).
  */
 final class TcpKeepAlive {
 
@@ -25,10 +26,10 @@ final class TcpKeepAlive {
 
     /** Sets the probes' idle time and interval to {@code seconds} on {@code connection}; 0 leaves it alone (off). */
     static void apply(HttpConnection connection, int seconds) {
-        if (seconds <= 0 || !(connection instanceof ConnectionBase base)) {
+        Channel channel = seconds <= 0 ? null : NettyChannels.of(connection);
+        if (channel == null) {
             return;
         }
-        Channel channel = base.channel();
         try {
             boolean idle = channel.config().setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), seconds);
             boolean interval = channel.config().setOption(

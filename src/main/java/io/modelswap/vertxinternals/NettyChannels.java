@@ -1,4 +1,4 @@
-package io.modelswap.edge;
+package io.modelswap.vertxinternals;
 
 import io.netty.channel.Channel;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -14,30 +14,32 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one place that reaches into Vert.x internals, and why: {@link ConnectionGuard} must see every accepted
- * connection before Vert.x does (to refuse one over the cap with a 503 at accept time, and to time a request head
+ * The one place that reaches into Vert.x internals, and why. The connection guard (edge.ConnectionGuard) must see
+ * every accepted connection before Vert.x does (to refuse one over the cap with a 503 at accept time, and to time a request head
  * that is never completed), and Vert.x 4 has no public hook for either. Quarkus's
  * {@code quarkus.http.limits.max-connections} only closes a connection over the cap, without an answer, and neither
  * Vert.x nor Quarkus offers a deadline for a request head that never completes ({@code idle-timeout} also ends a
  * long-streaming answer's quiet pauses). So the listening channels are found through
  * {@link VertxInternal#sharedHttpServers()} and two fields of {@link TCPServerBase} read reflectively, and a request's
- * connection channel through {@link ConnectionBase#channel()}.
+ * connection channel through {@link ConnectionBase#channel()}. The upstream client (proxy.TcpKeepAlive) needs a
+ * connection's channel too: Vert.x's JDK transport only switches {@code SO_KEEPALIVE} on, and {@code
+ * timeouts.keepalive} sets the probes' idle time and interval on the channel itself.
  *
  * <p>Checked against Vert.x 4.5.27 (Quarkus 3.33.2). When Vert.x changes these, {@link #listening} throws and the guard
  * logs that the limits are not enforced; the service keeps running.
  */
 @RegisterForReflection(targets = TCPServerBase.class, fields = true, methods = false)
-final class ServerChannels {
+public final class NettyChannels {
 
     /** A listening channel of one of Vert.x's HTTP servers, and whether it speaks plain HTTP (not TLS). */
-    record Listening(Channel channel, boolean plain) {
+    public record Listening(Channel channel, boolean plain) {
     }
 
-    private ServerChannels() {
+    private NettyChannels() {
     }
 
     /** The bound listening channels of every HTTP server of {@code vertx}. */
-    static List<Listening> listening(Vertx vertx) throws ReflectiveOperationException {
+    public static List<Listening> listening(Vertx vertx) throws ReflectiveOperationException {
         List<Listening> found = new ArrayList<>();
         for (TCPServerBase server : ((VertxInternal) vertx).sharedHttpServers().values()) {
             Channel channel = listeningChannel(server);
@@ -49,7 +51,7 @@ final class ServerChannels {
     }
 
     /** The Netty channel of a client connection; null when it is not one Vert.x made itself. */
-    static Channel of(HttpConnection connection) {
+    public static Channel of(HttpConnection connection) {
         return connection instanceof ConnectionBase base ? base.channel() : null;
     }
 
