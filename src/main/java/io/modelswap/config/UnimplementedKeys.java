@@ -16,7 +16,7 @@ final class UnimplementedKeys {
     }
 
     static final List<Entry> ENTRIES = List.of(
-            new Entry("logRequests", "deprecated in llama-swap; GET /api/metrics/activity lists the requests"),
+            new Entry("logRequests", "deprecated in llama-swap: every request is logged anyway (the access log)"),
             new Entry("models.*.timeouts.keepalive", "only timeouts.connect, responseHeader and idleConn apply"),
             new Entry("models.*.timeouts.tlsHandshake", "only timeouts.connect, responseHeader and idleConn apply"),
             new Entry("models.*.timeouts.expectContinue", "only timeouts.connect, responseHeader and idleConn"

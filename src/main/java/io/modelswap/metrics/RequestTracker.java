@@ -4,12 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.modelswap.accesslog.AccessLog;
+import io.modelswap.accesslog.Arrival;
 import io.modelswap.backend.Acquisition;
 import io.modelswap.http.FailureAnswer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
@@ -79,6 +82,9 @@ public class RequestTracker {
         final LiveRequest live;
         final long submittedNanos = System.nanoTime();
         final ModelGauges g;
+        /** The request's access line, taken over from the catch-all route; null when it is not logged. */
+        Arrival arrival;
+        HttpServerRequest request;
         boolean granted;
         boolean ended;
         UsageScanner scanner;
@@ -122,6 +128,10 @@ public class RequestTracker {
                             .increment();
                 }
                 recorded = recordRow(sent);
+                if (arrival != null) {
+                    AccessLog.write(request, arrival.path(), live.model(), accessStatus(response, sent),
+                            response.bytesWritten(), arrival.elapsedNanos());
+                }
             }
             for (RequestObserver observer : observers) {
                 try {
@@ -144,6 +154,21 @@ public class RequestTracker {
                         errorMessage(status, sent), live.servedBy());
             }
             return row;
+        }
+
+        /**
+         * The status the client saw, for the access line: the one it got; for an answer that broke off after its
+         * head went out (the upstream cut it), that head's; 499 when the client hung up or it was cancelled. Unlike
+         * the activity row, which files a broken answer under modelswap's own 502.
+         */
+        private int accessStatus(HttpServerResponse response, int sent) {
+            if (sent > 0) {
+                return sent;
+            }
+            if (failedStatus > 0) {
+                return response.headWritten() ? response.getStatusCode() : failedStatus;
+            }
+            return CLIENT_CLOSED;
         }
 
         /** What went wrong, for the activity row; null for a success. */
@@ -172,6 +197,8 @@ public class RequestTracker {
         String model = acquisition.model().id();
         LiveRequest live = new LiveRequest(ids.incrementAndGet(), model, rc.request(), body, vertx.getOrCreateContext());
         Tracked t = new Tracked(live);
+        t.arrival = Arrival.claim(rc);
+        t.request = rc.request();
         t.g.queued.incrementAndGet();
         HttpServerResponse response = rc.response();
         tracked.put(response, t);
