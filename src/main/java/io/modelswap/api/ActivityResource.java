@@ -163,6 +163,10 @@ public class ActivityResource {
         if (e.servedBy() != null) {
             row.put("served_by", e.servedBy());
         }
+        if (e.websocket() != null) {
+            row.put("websocket", Map.of("bytes_in", e.websocket().fromClient(), "bytes_out",
+                    e.websocket().toClient()));
+        }
         return row;
     }
 }

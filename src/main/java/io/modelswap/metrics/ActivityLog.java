@@ -38,15 +38,31 @@ public class ActivityLog {
      *                     or it was cancelled); null for a success
      * @param servedBy     for a request to a {@code failover} selector (whose name is {@code model}), the target that
      *                     served it last (a model ID or peer FQN); null for any other request
+     * @param websocket    for a websocket (status 101), the bytes its frames carried each way; null for HTTP
      */
     public record Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
-            long durationMs, Tokens tokens, String error, String servedBy) {
+            long durationMs, Tokens tokens, String error, String servedBy, WebSocketBytes websocket) {
+
+        /** A row of an HTTP request. */
+        public Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
+                long durationMs, Tokens tokens, String error, String servedBy) {
+            this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, servedBy, null);
+        }
 
         /** A row of a request that went to the model it named. */
         public Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
                 long durationMs, Tokens tokens, String error) {
             this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, null);
         }
+    }
+
+    /**
+     * What a websocket's data frames carried, payload bytes.
+     *
+     * @param fromClient from the client to the upstream
+     * @param toClient   from the upstream to the client
+     */
+    public record WebSocketBytes(long fromClient, long toClient) {
     }
 
     /** How entries can be ordered. */
@@ -128,9 +144,9 @@ public class ActivityLog {
 
     /** Records a finished request and returns its row; it is visible to {@link #page} but not yet announced. */
     Entry record(Instant timestamp, String model, String path, String contentType, int status, long durationMs,
-            Tokens tokens, String error, String servedBy) {
+            Tokens tokens, String error, String servedBy, WebSocketBytes websocket) {
         Entry entry = new Entry(ids.incrementAndGet(), timestamp, model, path, contentType, status, durationMs, tokens,
-                error, servedBy);
+                error, servedBy, websocket);
         synchronized (entries) {
             entries.addLast(entry);
             trim();

@@ -28,6 +28,8 @@ final class ActivityCodec {
                 .put("pps", t.promptPerSecond()).put("tps", t.tokensPerSecond())
                 .put("error", e.error())
                 .put("served_by", e.servedBy())
+                .put("ws_in", e.websocket() == null ? null : e.websocket().fromClient())
+                .put("ws_out", e.websocket() == null ? null : e.websocket().toClient())
                 .encode();
     }
 
@@ -40,7 +42,8 @@ final class ActivityCodec {
                     o.getDouble("tps", -1.0));
             return new ActivityLog.Entry(o.getLong("id"), Instant.parse(o.getString("ts")), o.getString("model"),
                     o.getString("path", ""), o.getString("type", ""), o.getInteger("status", 0), o.getLong("ms", 0L),
-                    tokens, o.getString("error"), o.getString("served_by"));
+                    tokens, o.getString("error"), o.getString("served_by"), o.getLong("ws_in") == null ? null
+                    : new ActivityLog.WebSocketBytes(o.getLong("ws_in"), o.getLong("ws_out", 0L)));
         } catch (DecodeException | ClassCastException | NullPointerException | DateTimeParseException e) {
             return null;
         }
