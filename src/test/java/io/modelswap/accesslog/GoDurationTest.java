@@ -23,10 +23,11 @@ class GoDurationTest {
     }
 
     @Test
-    void skipsLlamaSwapsPolledPathsOnly() {
+    void skipsThePolledPathsOnly() {
         assertTrue(AccessLogRoute.skipped("/metrics"));
         assertTrue(AccessLogRoute.skipped("/api/performance"));
         assertTrue(AccessLogRoute.skipped("/wol-health"));
+        assertTrue(AccessLogRoute.skipped("/api/hardware"));
         assertFalse(AccessLogRoute.skipped("/v1/chat/completions"));
         assertFalse(AccessLogRoute.skipped("/running"));
     }
