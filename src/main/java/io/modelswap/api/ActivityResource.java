@@ -166,6 +166,10 @@ public class ActivityResource {
         if (e.requested() != null) {
             row.put("requested", e.requested());
         }
+        if (e.websocket() != null) {
+            row.put("websocket", Map.of("bytes_in", e.websocket().fromClient(), "bytes_out",
+                    e.websocket().toClient()));
+        }
         return row;
     }
 }

@@ -16,7 +16,7 @@ final class UnimplementedKeys {
     }
 
     static final List<Entry> ENTRIES = List.of(
-            new Entry("logRequests", "deprecated in llama-swap; GET /api/metrics/activity lists the requests"));
+            new Entry("logRequests", "deprecated in llama-swap: every request is logged anyway (the access log)"));
 
     private UnimplementedKeys() {
     }

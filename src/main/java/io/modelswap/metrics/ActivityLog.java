@@ -40,21 +40,32 @@ public class ActivityLog {
      *                     served it last (a model ID or peer FQN); null for any other request
      * @param requested    the name the client asked for when it is not {@code model} (an alias, a selector, a peer
      *                     model's bare name); null when it named the model itself
+     * @param websocket    for a websocket (status 101), the bytes its frames carried each way; null for HTTP
      */
     public record Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
-            long durationMs, Tokens tokens, String error, String servedBy, String requested) {
+            long durationMs, Tokens tokens, String error, String servedBy, String requested,
+            WebSocketBytes websocket) {
 
-        /** A row of a request that named its model or failover selector itself. */
+        /** A row of an HTTP request that named its model or failover selector itself. */
         public Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
                 long durationMs, Tokens tokens, String error, String servedBy) {
-            this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, servedBy, null);
+            this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, servedBy, null, null);
         }
 
         /** A row of a request that went to the model it named. */
         public Entry(long id, Instant timestamp, String model, String path, String contentType, int status,
                 long durationMs, Tokens tokens, String error) {
-            this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, null, null);
+            this(id, timestamp, model, path, contentType, status, durationMs, tokens, error, null, null, null);
         }
+    }
+
+    /**
+     * What a websocket's data frames carried, payload bytes.
+     *
+     * @param fromClient from the client to the upstream
+     * @param toClient   from the upstream to the client
+     */
+    public record WebSocketBytes(long fromClient, long toClient) {
     }
 
     /** How entries can be ordered. */
@@ -136,9 +147,9 @@ public class ActivityLog {
 
     /** Records a finished request and returns its row; it is visible to {@link #page} but not yet announced. */
     Entry record(Instant timestamp, String model, String path, String contentType, int status, long durationMs,
-            Tokens tokens, String error, String servedBy, String requested) {
+            Tokens tokens, String error, String servedBy, String requested, WebSocketBytes websocket) {
         Entry entry = new Entry(ids.incrementAndGet(), timestamp, model, path, contentType, status, durationMs, tokens,
-                error, servedBy, requested);
+                error, servedBy, requested, websocket);
         synchronized (entries) {
             entries.addLast(entry);
             trim();

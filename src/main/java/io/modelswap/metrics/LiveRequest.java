@@ -72,6 +72,8 @@ public final class LiveRequest {
     /** What a cancel does, set by whoever serves the request; runs on the request's context. */
     private volatile Runnable canceller;
     private volatile boolean upstreamAnswered;
+    /** Set for a websocket: its frames' byte counts replace the HTTP exchange's. */
+    private volatile WebSocketTrack websocket;
 
     // ---- body copies; written on the request's context only ----
     private CopyBudget budget;
@@ -160,14 +162,21 @@ public final class LiveRequest {
         return queuePosition;
     }
 
-    /** Request body bytes received from the client so far. */
+    /** Request body bytes received from the client so far (a websocket's: its data frames' payloads). */
     public long bytesReceived() {
-        return requestBody != null ? requestBody.length() : request.bytesRead();
+        WebSocketTrack ws = websocket;
+        return ws != null ? ws.fromClient() : requestBody != null ? requestBody.length() : request.bytesRead();
     }
 
-    /** Response body bytes sent to the client so far. */
+    /** Response body bytes sent to the client so far (a websocket's: its data frames' payloads). */
     public long bytesSent() {
-        return response.bytesWritten();
+        WebSocketTrack ws = websocket;
+        return ws != null ? ws.toClient() : response.bytesWritten();
+    }
+
+    /** Whether this is a websocket's connection rather than an HTTP exchange. */
+    public boolean websocket() {
+        return websocket != null;
     }
 
     /** Who cancelled it through the API ({@code /api/inflight/<id>/cancel}), or null. */
@@ -199,7 +208,8 @@ public final class LiveRequest {
      * connection itself). Returns false when it had already ended.
      */
     public boolean cancel(String by) {
-        if (response.ended() || response.closed()) {
+        WebSocketTrack ws = websocket;
+        if (ws != null ? ws.isEnded() : response.ended() || response.closed()) {
             return false;
         }
         cancelledBy = by;
@@ -253,6 +263,10 @@ public final class LiveRequest {
         if (state != State.STREAMING) {
             state = position > 0 ? State.QUEUED : State.LOADING;
         }
+    }
+
+    void websocket(WebSocketTrack track) {
+        websocket = track;
     }
 
     void granted() {

@@ -4,12 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.modelswap.accesslog.AccessLog;
+import io.modelswap.accesslog.Arrival;
 import io.modelswap.backend.Acquisition;
 import io.modelswap.http.FailureAnswer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
@@ -79,6 +82,11 @@ public class RequestTracker {
         final LiveRequest live;
         final long submittedNanos = System.nanoTime();
         final ModelGauges g;
+        /** The request's access line, taken over from the catch-all route; null when it is not logged. */
+        Arrival arrival;
+        HttpServerRequest request;
+        /** Set for a websocket: its byte counts go into the row. */
+        WebSocketTrack websocket;
         boolean granted;
         boolean ended;
         UsageScanner scanner;
@@ -104,6 +112,11 @@ public class RequestTracker {
         }
 
         void onEnd(HttpServerResponse response) {
+            onEnd(response, response.ended() ? response.getStatusCode() : 0, response.bytesWritten());
+        }
+
+        /** {@code sent}: the status the client got, 0 when none; {@code bytes}: the body bytes it got. */
+        void onEnd(HttpServerResponse response, int sent, long bytes) {
             ActivityLog.Entry recorded;
             synchronized (this) {
                 ended = true;
@@ -111,7 +124,6 @@ public class RequestTracker {
                     granted = false;
                     g.inFlight.decrementAndGet();
                 }
-                int sent = response.ended() ? response.getStatusCode() : 0;
                 if (gauges.get(live.model()) == g) {
                     // not for a model a reload removed meanwhile: its series are gone and must not come back
                     g.requestsByStatus.computeIfAbsent(statusLabel(failedStatus > 0 ? failedStatus : sent),
@@ -122,6 +134,10 @@ public class RequestTracker {
                             .increment();
                 }
                 recorded = recordRow(sent);
+                if (arrival != null) {
+                    AccessLog.write(request, arrival.path(), live.model(), accessStatus(response, sent), bytes,
+                            arrival.elapsedNanos());
+                }
             }
             for (RequestObserver observer : observers) {
                 try {
@@ -141,9 +157,25 @@ public class RequestTracker {
                 int status = failedStatus > 0 ? failedStatus : sent > 0 ? sent : CLIENT_CLOSED;
                 row = activity.record(live.arrived(), live.model(), live.path(), contentType, status,
                         Duration.ofNanos(System.nanoTime() - submittedNanos).toMillis(), tokens,
-                        errorMessage(status, sent), live.servedBy(), live.requested());
+                        errorMessage(status, sent), live.servedBy(), live.requested(), websocket == null ? null
+                                : new ActivityLog.WebSocketBytes(websocket.fromClient(), websocket.toClient()));
             }
             return row;
+        }
+
+        /**
+         * The status the client saw, for the access line: the one it got; for an answer that broke off after its
+         * head went out (the upstream cut it), that head's; 499 when the client hung up or it was cancelled. Unlike
+         * the activity row, which files a broken answer under modelswap's own 502.
+         */
+        private int accessStatus(HttpServerResponse response, int sent) {
+            if (sent > 0) {
+                return sent;
+            }
+            if (failedStatus > 0) {
+                return response.headWritten() ? response.getStatusCode() : failedStatus;
+            }
+            return CLIENT_CLOSED;
         }
 
         /** What went wrong, for the activity row; null for a success. */
@@ -169,10 +201,59 @@ public class RequestTracker {
      * request, on which the proxy sets what a cancel does ({@link LiveRequest#onCancel}).
      */
     public LiveRequest begin(RoutingContext rc, Acquisition acquisition, Buffer body, String requested) {
+        Tracked t = start(rc, acquisition, body, requested, null);
+        HttpServerResponse response = rc.response();
+        rc.addEndHandler(ar -> {
+            tracked.remove(response);
+            t.onEnd(response);
+        });
+        announce(t.live);
+        return t.live;
+    }
+
+    /**
+     * The proxy has asked a backend for the model of a websocket ({@code acquisition}): it is followed like a request
+     * until {@link WebSocketTrack#end}, which the proxy calls once the websocket is over (not at the end of the HTTP
+     * exchange, which an upgrade leaves open). Call once, from its HTTP context.
+     */
+    public WebSocketTrack beginWebSocket(RoutingContext rc, Acquisition acquisition) {
+        WebSocketTrack track = new WebSocketTrack();
+        Tracked t = start(rc, acquisition, null, null, track);
+        HttpServerResponse response = rc.response();
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        track.onEnd(() -> context.runOnContext(v -> {
+            tracked.remove(response);
+            if (track.isUpgradedToClient()) {
+                t.onEnd(response, 101, track.toClient());
+            } else {
+                t.onEnd(response);
+            }
+        }));
+        t.live.websocket(track);
+        t.live.onCancel(() -> track.canceller().run());
+        announce(t.live);
+        return track;
+    }
+
+    private void announce(LiveRequest live) {
+        for (RequestObserver observer : observers) {
+            try {
+                observer.begun(live);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "request observer %s failed", observer);
+            }
+        }
+    }
+
+    private Tracked start(RoutingContext rc, Acquisition acquisition, Buffer body, String requested,
+            WebSocketTrack websocket) {
         String model = acquisition.model().id();
         LiveRequest live = new LiveRequest(ids.incrementAndGet(), model, requested, rc.request(), body,
                 vertx.getOrCreateContext());
         Tracked t = new Tracked(live);
+        t.arrival = Arrival.claim(rc);
+        t.request = rc.request();
+        t.websocket = websocket;
         t.g.queued.incrementAndGet();
         HttpServerResponse response = rc.response();
         tracked.put(response, t);
@@ -187,18 +268,7 @@ public class RequestTracker {
                 changed(live);
             }
         });
-        rc.addEndHandler(ar -> {
-            tracked.remove(response);
-            t.onEnd(response);
-        });
-        for (RequestObserver observer : observers) {
-            try {
-                observer.begun(live);
-            } catch (RuntimeException e) {
-                LOG.debugf(e, "request observer %s failed", observer);
-            }
-        }
-        return live;
+        return t;
     }
 
     /**

@@ -75,10 +75,26 @@ public class ProxyRoutes {
 
     /** 403 unless the request's API key (when keys are in force) may use {@code model}. */
     private static void checkScope(RoutingContext rc, ServedModel model, String requested) {
+        checkScope(rc, new Resolution(model, requested, () -> { }), requested);
+    }
+
+    /**
+     * 403 unless the request's API key (when keys are in force) may use every model {@code resolution} may reach: for
+     * a selector, each of its targets, whichever it chose this time, so that the answer does not depend on what is
+     * loaded and no selector leads a key outside its scope.
+     */
+    private static void checkScope(RoutingContext rc, Resolution resolution, String requested) {
         AccessKey key = rc.get(AccessKey.CONTEXT_KEY);
-        if (key != null && !key.allows(model.id())) {
-            throw new BadRequestException(403, "model_not_allowed", "API key '" + key.name() + "' may not use"
-                    + " model '" + requested + "'");
+        if (key == null) {
+            return;
+        }
+        for (String id : resolution.reach()) {
+            if (!key.allows(id)) {
+                // a selector's target outside the scope is named: the client asked for the selector
+                throw new BadRequestException(403, "model_not_allowed", "API key '" + key.name() + "' may not use"
+                        + " model '" + (resolution.reach().size() > 1 ? id + "', a target of the selector it asked"
+                        + " for" : requested + "'"));
+            }
         }
     }
 
@@ -112,7 +128,7 @@ public class ProxyRoutes {
                 ServedModel model = resolution.model();
                 if (WebSocketProxy.isUpgrade(request)) {
                     resolution.release().run();
-                    checkScope(rc, model, requested.name());
+                    checkScope(rc, resolution, requested.name());
                     websockets.proxy(rc, model, upstreamUri);
                     return;
                 }
@@ -278,7 +294,7 @@ public class ProxyRoutes {
             return;
         }
         try {
-            checkScope(rc, resolution.model(), resolution.name());
+            checkScope(rc, resolution, resolution.name());
         } catch (BadRequestException e) {
             resolution.release().run();
             throw e;

@@ -79,7 +79,9 @@ public class ModelResolver {
         if (selector != null && selector.strategy().equals(SelectorConfig.FAILOVER)) {
             return failover(view.config(), selector, requested);
         }
+        List<String> reach = null;
         if (selector != null) {
+            reach = reach(selector);
             Choice choice = choose(view, selector);
             LOG.debugf("selector %s (%s) chose %s", selector.id(), selector.strategy(), choice.target());
             name = choice.target();
@@ -95,7 +97,16 @@ public class ModelResolver {
         if (!name.equals(requested) && model.useModelName().isEmpty()) {
             model = new ServedModel(model.backend(), model.id(), name, model.filters(), model.sendLoadingState());
         }
-        return new Resolution(model, name, release);
+        return new Resolution(model, name, release, reach == null ? List.of(model.id()) : reach);
+    }
+
+    /** The IDs of every target of {@code selector} that something serves: what a request for it may reach. */
+    private List<String> reach(SelectorConfig selector) {
+        List<String> ids = new ArrayList<>();
+        for (String target : selector.targets()) {
+            backends.find(target).ifPresent(model -> ids.add(model.id()));
+        }
+        return ids;
     }
 
     /**
@@ -122,7 +133,7 @@ public class ModelResolver {
         FailoverBackend backend = new FailoverBackend(new FailoverAcquisition.Chain(failovers, state, selector.id(),
                 candidates));
         return new Resolution(new ServedModel(backend, selector.id(), first.useModelName(), first.filters(),
-                first.sendLoadingState()), names.get(0), () -> { });
+                first.sendLoadingState()), names.get(0), () -> { }, reach(selector));
     }
 
     private FailoverState failoverStateOf(SwapConfig config, SelectorConfig selector) {

@@ -1,5 +1,7 @@
 package io.modelswap.websocket;
 
+import io.modelswap.accesslog.AccessLog;
+import io.modelswap.accesslog.Arrival;
 import io.modelswap.backend.Acquisition;
 import io.modelswap.backend.ModelBackend;
 import io.modelswap.backend.ServedModel;
@@ -7,6 +9,8 @@ import io.modelswap.backend.Upstream;
 import io.modelswap.config.AccessKey;
 import io.modelswap.http.FailureAnswer;
 import io.modelswap.http.OpenAiError;
+import io.modelswap.metrics.RequestTracker;
+import io.modelswap.metrics.WebSocketTrack;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -18,6 +22,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -28,6 +33,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,10 +62,12 @@ public class WebSocketProxy {
             "content-length");
 
     private final Vertx vertx;
+    private final RequestTracker tracker;
     private volatile WebSocketClient client;
 
-    public WebSocketProxy(Vertx vertx) {
+    public WebSocketProxy(Vertx vertx, RequestTracker tracker) {
         this.vertx = vertx;
+        this.tracker = tracker;
     }
 
     /** Whether {@code request} asks to become a websocket (a GET with {@code Upgrade: websocket}). */
@@ -84,33 +92,45 @@ public class WebSocketProxy {
                 return;
             }
             connect(rc, upstream.get(), uri, () -> {
-            });
+            }, null);
             return;
         }
         AccessKey key = rc.get(AccessKey.CONTEXT_KEY);
         Acquisition acquisition = model.acquire(key == null ? 0 : key.priority());
+        // followed like a request: in flight while open, then an activity row and an access line
+        WebSocketTrack track = tracker.beginWebSocket(rc, acquisition);
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
                 acquisition.cancel(); // withdraws the request, or releases its lease once taken
+                track.end();
             }
         };
         response.closeHandler(v -> release.run());
+        track.onCancel(() -> {
+            if (!response.closed() && !track.isUpgradedToClient()) {
+                response.reset();
+            }
+            release.run();
+        });
         acquisition.lease().onComplete(leased -> http.runOnContext(v -> {
             if (leased.failed()) {
                 release.run();
-                FailureAnswer.of(leased.cause()).send(response);
+                FailureAnswer answer = FailureAnswer.of(leased.cause());
+                tracker.failed(response, answer);
+                answer.send(response);
                 return;
             }
             if (response.closed()) {
                 release.run();
                 return;
             }
-            connect(rc, leased.result().upstream(), uri, release);
+            connect(rc, leased.result().upstream(), uri, release, track);
         }));
     }
 
-    private void connect(RoutingContext rc, Upstream target, String uri, Runnable release) {
+    /** {@code track}: the websocket's tracking, null for one that {@code ignoreWebsockets} leaves out. */
+    private void connect(RoutingContext rc, Upstream target, String uri, Runnable release, WebSocketTrack track) {
         HttpServerRequest request = rc.request();
         Context http = vertx.getOrCreateContext();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
@@ -127,12 +147,12 @@ public class WebSocketProxy {
                 // held until the relay reads it: what the upstream says first (a greeting) must not be dropped
                 connected.result().pause();
             }
-            http.runOnContext(v -> upgrade(rc, target, connected, release));
+            http.runOnContext(v -> upgrade(rc, target, connected, release, track));
         });
     }
 
     private void upgrade(RoutingContext rc, Upstream target, AsyncResult<WebSocket> connected,
-            Runnable release) {
+            Runnable release, WebSocketTrack track) {
         HttpServerRequest request = rc.request();
         HttpServerResponse response = rc.response();
         if (connected.failed()) {
@@ -162,8 +182,32 @@ public class WebSocketProxy {
                 release.run();
                 return;
             }
-            WebSocketRelay.start(target.model(), upgraded.result(), upstream, release);
+            if (track == null) {
+                relayUntracked(rc, target, upgraded.result(), upstream, release);
+                return;
+            }
+            track.upgraded();
+            WebSocketRelay relay = WebSocketRelay.start(target.model(), upgraded.result(), upstream, release,
+                    track::fromClient, track::toClient);
+            track.onCancel(() -> relay.close("cancelled through the API"));
         });
+    }
+
+    /**
+     * A websocket that {@code ignoreWebsockets} keeps out of activity and in-flight counts: only its access line is
+     * written, when it closes, with the bytes it sent the client.
+     */
+    private static void relayUntracked(RoutingContext rc, Upstream target, WebSocketBase client, WebSocket upstream,
+            Runnable release) {
+        Arrival arrival = Arrival.claim(rc);
+        AtomicLong toClient = new AtomicLong();
+        WebSocketRelay.start(target.model(), client, upstream, () -> {
+            release.run();
+            if (arrival != null) {
+                AccessLog.write(rc.request(), arrival.path(), target.model(), 101, toClient.get(),
+                        arrival.elapsedNanos());
+            }
+        }, bytes -> { }, toClient::addAndGet);
     }
 
     /** The client's headers for the upstream's handshake, less the handshake's own, with the upstream's rules. */

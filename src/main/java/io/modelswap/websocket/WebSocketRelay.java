@@ -3,6 +3,7 @@ package io.modelswap.websocket;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrame;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,6 +18,8 @@ final class WebSocketRelay {
 
     /** Status for a side that failed or dropped its connection without a closing handshake: "internal error". */
     static final short UNEXPECTED_CONDITION = 1011;
+    /** Status of a connection the server ends: "going away". */
+    private static final short GOING_AWAY = 1001;
     /** What a side reports when its peer dropped the connection without a closing handshake. */
     private static final short ABNORMAL = 1006;
 
@@ -37,22 +40,39 @@ final class WebSocketRelay {
      * Relays between {@code client} and {@code upstream} until either closes; {@code onClosed} runs once, when the
      * first one does. Call on the client connection's context.
      */
-    static void start(String model, WebSocketBase client, WebSocketBase upstream, Runnable onClosed) {
+    static WebSocketRelay start(String model, WebSocketBase client, WebSocketBase upstream, Runnable onClosed) {
+        return start(model, client, upstream, onClosed, bytes -> { }, bytes -> { });
+    }
+
+    /**
+     * As {@link #start(String, WebSocketBase, WebSocketBase, Runnable)}, telling {@code fromClient} and
+     * {@code toClient} the payload bytes of each data frame relayed that way.
+     */
+    static WebSocketRelay start(String model, WebSocketBase client, WebSocketBase upstream, Runnable onClosed,
+            LongConsumer fromClient, LongConsumer toClient) {
         WebSocketRelay relay = new WebSocketRelay(model, client, upstream, onClosed);
-        relay.pipe(client, upstream);
-        relay.pipe(upstream, client);
+        relay.pipe(client, upstream, fromClient);
+        relay.pipe(upstream, client, toClient);
         client.closeHandler(v -> relay.closedBy(client, upstream));
         upstream.closeHandler(v -> relay.closedBy(upstream, client));
         client.exceptionHandler(e -> relay.failed("client", e));
         upstream.exceptionHandler(e -> relay.failed("upstream", e));
         upstream.resume(); // paused since its handshake, so that nothing it sent first was lost
+        return relay;
     }
 
-    private void pipe(WebSocketBase from, WebSocketBase to) {
+    /** Closes both sides ("going away", with {@code reason}), as a cancel through the API asks. */
+    void close(String reason) {
+        finish(client, GOING_AWAY, reason);
+        finish(upstream, GOING_AWAY, reason);
+    }
+
+    private void pipe(WebSocketBase from, WebSocketBase to, LongConsumer relayed) {
         from.frameHandler(frame -> {
             if (!isData(frame) || to.isClosed()) {
                 return;
             }
+            relayed.accept(frame.binaryData().length());
             to.writeFrame(frame);
             if (to.writeQueueFull()) {
                 from.pause();

@@ -74,6 +74,52 @@ class WebSocketTest {
     }
 
     @Test
+    void anOpenWebsocketIsInFlightAndItsActivityRowAndAccessLineCarryItsBytesBothWays() throws Exception {
+        client = connect("/upstream/echo/activity?n=1");
+        String greeting = client.next();
+        assertEquals("connected /activity?n=1", greeting);
+        client.socket.sendText("hello", true).get(10, TimeUnit.SECONDS);
+        assertEquals("hello", client.next());
+
+        // in flight while open, with its frames' bytes so far
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/inflight").then()
+                .body("requests.find { it.req_path == '/upstream/echo/activity' }.model", equalTo("echo"))
+                .body("requests.find { it.req_path == '/upstream/echo/activity' }.req_bytes", equalTo(5))
+                .body("requests.find { it.req_path == '/upstream/echo/activity' }.resp_bytes",
+                        equalTo(greeting.length() + 5)));
+
+        client.socket.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
+        assertEquals(1000, client.closes.poll(30, TimeUnit.SECONDS));
+
+        // once closed: out of the in-flight list, a row with its duration and bytes both ways, an access line
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/inflight").then()
+                .body("requests.findAll { it.req_path == '/upstream/echo/activity' }.size()", equalTo(0)));
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonPath row = given().get("/api/metrics/activity?model=echo").then().extract().jsonPath();
+            String at = "data.find { it.req_path == '/upstream/echo/activity' }";
+            assertEquals(101, row.getInt(at + ".resp_status_code"));
+            assertEquals(5, row.getInt(at + ".websocket.bytes_in"));
+            assertEquals(greeting.length() + 5, row.getInt(at + ".websocket.bytes_out"));
+            assertEquals(true, row.getLong(at + ".duration_ms") >= 0);
+        });
+        await().atMost(WAIT).until(() -> given().get("/logs").asString()
+                .contains("\"GET /upstream/echo/activity HTTP/1.1\" 101 " + (greeting.length() + 5) + " "));
+    }
+
+    @Test
+    void aWebsocketCancelledThroughTheApiIsClosedOnBothSides() throws Exception {
+        client = connect("/upstream/echo/cancel-me");
+        client.next();
+        String id = await().atMost(WAIT).until(() -> given().get("/api/inflight").then().extract().jsonPath()
+                .getString("requests.find { it.req_path == '/upstream/echo/cancel-me' }.id"), v -> v != null);
+        given().post("/api/inflight/" + id + "/cancel").then().statusCode(200);
+        assertEquals(1001, client.closes.poll(30, TimeUnit.SECONDS));
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(101, given().get("/api/metrics/activity?model=echo")
+                .then().extract().jsonPath().getInt("data.find { it.req_path == '/upstream/echo/cancel-me' }"
+                        + ".resp_status_code")));
+    }
+
+    @Test
     void aCloseFromTheClientClosesTheUpstreamWithTheSameStatus() throws Exception {
         client = connect("/upstream/echo/ws");
         client.next();

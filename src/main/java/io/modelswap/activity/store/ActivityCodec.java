@@ -29,6 +29,8 @@ final class ActivityCodec {
                 .put("error", e.error())
                 .put("served_by", e.servedBy())
                 .put("requested", e.requested())
+                .put("ws_in", e.websocket() == null ? null : e.websocket().fromClient())
+                .put("ws_out", e.websocket() == null ? null : e.websocket().toClient())
                 .encode();
     }
 
@@ -41,7 +43,9 @@ final class ActivityCodec {
                     o.getDouble("tps", -1.0));
             return new ActivityLog.Entry(o.getLong("id"), Instant.parse(o.getString("ts")), o.getString("model"),
                     o.getString("path", ""), o.getString("type", ""), o.getInteger("status", 0), o.getLong("ms", 0L),
-                    tokens, o.getString("error"), o.getString("served_by"), o.getString("requested"));
+                    tokens, o.getString("error"), o.getString("served_by"), o.getString("requested"),
+                    o.getLong("ws_in") == null ? null
+                            : new ActivityLog.WebSocketBytes(o.getLong("ws_in"), o.getLong("ws_out", 0L)));
         } catch (DecodeException | ClassCastException | NullPointerException | DateTimeParseException e) {
             return null;
         }

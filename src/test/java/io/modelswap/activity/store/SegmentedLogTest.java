@@ -106,4 +106,12 @@ class SegmentedLogTest {
         // a line written before served_by existed
         assertNull(ActivityCodec.decode(line(8).replace(",\"served_by\":null", "")).servedBy());
     }
+
+    @Test
+    void aWebsocketRowKeepsItsBytesAndAnOlderLineReadsWithoutThem() {
+        ActivityLog.Entry row = ActivityCodec.decode(ActivityCodec.encode(new ActivityLog.Entry(9, Instant.EPOCH, "ws",
+                "/upstream/ws/x", "", 101, 1500, Tokens.NONE, null, null, null, new ActivityLog.WebSocketBytes(5, 42))));
+        assertEquals(new ActivityLog.WebSocketBytes(5, 42), row.websocket());
+        assertNull(ActivityCodec.decode(line(10).replace(",\"ws_in\":null,\"ws_out\":null", "")).websocket());
+    }
 }

@@ -1,0 +1,19 @@
+package io.modelswap.it;
+
+import io.modelswap.testing.TestConfig;
+import io.modelswap.testing.TestConfigResource;
+
+/** Fake upstreams for the access-log tests: one that answers, one that holds its stream, one that dies mid-stream. */
+public class AccessLogTestResource extends TestConfigResource {
+
+    static final TestConfig MODELS = TestConfig.models()
+            .model("plain", "")
+            // 10 ms between chunks: a chunk written after modelswap closed the connection fails, so the fake ends
+            .model("held", "--hold-after 2 --tokens 6 --token-delay-ms 10")
+            .model("dying", "--die-mid-stream 2 --tokens 6 --token-delay-ms 0");
+
+    @Override
+    protected TestConfig config() {
+        return MODELS;
+    }
+}
