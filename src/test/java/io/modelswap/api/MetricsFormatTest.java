@@ -1,17 +1,11 @@
 package io.modelswap.api;
 
 import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import io.modelswap.testing.Promtool;
+
 
 /**
  * {@code /metrics} answers the Prometheus text format unless OpenMetrics is asked for, and passes
@@ -22,19 +16,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(ApiTestResource.class)
 class MetricsFormatTest {
-
-    static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Test
     void thePrometheusTextFormatUnlessOpenMetricsIsPreferredExplicitly() {
@@ -56,22 +37,13 @@ class MetricsFormatTest {
 
     @Test
     void promtoolFindsNoProblems() throws Exception {
-        assumeTrue(onPath("promtool"), "promtool is not on the PATH (apt-get install -y prometheus); "
-                + "skipping the Prometheus lint of /metrics");
+        Promtool.assumeInstalled();
         given().contentType("application/json")
                 .body("{\"model\":\"alpha\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200);
         given().get("/unload").then().statusCode(200);
         // what `curl localhost:8080/metrics | promtool check metrics` sends: Accept: */*
         String metrics = given().accept("*/*").get("/metrics").then().statusCode(200).extract().asString();
-        Files.writeString(Path.of("target", "metrics-scrape.txt"), metrics);
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        try (var in = promtool.getOutputStream()) {
-            in.write(metrics.getBytes(StandardCharsets.UTF_8));
-        }
-        String report = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        promtool.waitFor(60, TimeUnit.SECONDS);
-        assertEquals("", report.strip(), "promtool check metrics reported problems");
-        assertEquals(0, promtool.exitValue(), report);
+        Promtool.assertClean(metrics, "metrics-scrape.txt");
     }
 }

@@ -4,19 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.modelswap.testing.Promtool;
+
 
 /**
  * {@code /metrics} with the running upstreams' own metrics merged in (issue 19, point 12): real fake upstreams
@@ -102,26 +98,9 @@ class UpstreamMetricsTest {
 
     @Test
     void promtoolFindsNoProblemsInTheMergedOutput() throws Exception {
-        assumeTrue(onPath("promtool"), "promtool is not on the PATH (apt-get install -y prometheus)");
+        Promtool.assumeInstalled();
         String metrics = scrape("*/*");
-        Files.writeString(Path.of("target", "metrics-merged-scrape.txt"), metrics);
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        try (var in = promtool.getOutputStream()) {
-            in.write(metrics.getBytes(StandardCharsets.UTF_8));
-        }
-        String report = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        promtool.waitFor(60, TimeUnit.SECONDS);
-        assertEquals("", report.strip(), "promtool check metrics reported problems");
-        assertEquals(0, promtool.exitValue(), report);
+        Promtool.assertClean(metrics, "metrics-merged-scrape.txt");
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
