@@ -44,6 +44,8 @@ public class SwapMetrics {
     private final Set<String> waking = ConcurrentHashMap.newKeySet();
     /** Models whose per-model gauges are registered. */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+    /** Set at shutdown, after which no series is registered (see {@link #forget}). */
+    private boolean closed;
 
     public SwapMetrics(MeterRegistry registry, Vertx vertx, Router router, RequestTracker requests) {
         this.registry = registry;
@@ -58,13 +60,21 @@ public class SwapMetrics {
     }
 
     /**
-     * At shutdown every per-model series goes: its gauges read this instance, and a registry that outlives it (the
-     * next application started in the same JVM, as tests do) would otherwise keep them and report NaN.
+     * At shutdown every per-model series goes, peers' and selectors' included: its gauges read this instance, and a
+     * registry that outlives it (the next application started in the same JVM, as tests do) would otherwise keep them
+     * and report NaN. The state changes of the models stopping for the shutdown arrive after this, and must not
+     * register the series again: from here on nothing is registered.
      */
-    void forget(@Observes io.quarkus.runtime.ShutdownEvent event) {
-        for (String model : List.copyOf(known)) {
-            known.remove(model);
-            removeSeries(registry, model);
+    synchronized void forget(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        closed = true;
+        known.clear();
+        startedAt.clear();
+        waking.clear();
+        for (Meter meter : List.copyOf(registry.getMeters())) {
+            Meter.Id id = meter.getId();
+            if (id.getName().startsWith("modelswap.") && id.getTag("model") != null) {
+                registry.remove(meter);
+            }
         }
     }
 
@@ -134,9 +144,9 @@ public class SwapMetrics {
      * removes every per-model series of a model no longer configured (one a reload removed), so that series do not
      * pile up across reloads; cheap when nothing changed. Called on every state change and before every scrape.
      */
-    public void registerModels() {
+    public synchronized void registerModels() {
         RouterView view = router.view();
-        if (view == null) {
+        if (view == null || closed) {
             return;
         }
         Set<String> configured = view.config().models().keySet();
