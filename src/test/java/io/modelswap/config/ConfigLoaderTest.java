@@ -183,7 +183,7 @@ class ConfigLoaderTest {
                 + "peers:\n  r:\n    proxy: https://h\n    models: [m]\n    timeouts:\n      keepalive: 5\nstore:\n");
         assertTrue(result.ok(), result.errorReport());
         assertEquals(List.of("application.yaml:2: logRequests: parsed but not acted on by modelswap"
-                        + " yet; instead: deprecated in llama-swap; GET /api/metrics/activity lists the requests"),
+                        + " yet; instead: deprecated in llama-swap: every request is logged anyway (the access log)"),
                 result.warnings().stream().map(ConfigProblem::toString).toList());
     }
 
