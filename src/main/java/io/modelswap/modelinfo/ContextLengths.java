@@ -12,8 +12,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.modelswap.http.GetRequests;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -91,8 +91,13 @@ public class ContextLengths {
 
     /** The body of a 200 answer to {@code GET url}, or an empty object for any other answer. */
     private Future<JsonObject> get(String url) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-                .setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS).putHeader("Accept", "application/json");
+        RequestOptions options;
+        try {
+            options = GetRequests.of(url);
+        } catch (IllegalArgumentException e) {
+            return Future.succeededFuture(new JsonObject());
+        }
+        options.setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS).putHeader("Accept", "application/json");
         return client().request(options).compose(request -> request.send())
                 .compose(response -> response.statusCode() == 200 ? body(response) : Future.succeededFuture(null))
                 .map(body -> {

@@ -8,8 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.modelswap.http.GetRequests;
 
 /**
  * Polls one upstream's health URL until it answers 200. Non-blocking: probes and pauses are Vert.x requests and
@@ -97,8 +97,14 @@ final class HealthCheck {
                 return;
             }
             long timeout = Math.max(1, Math.min(timings.probeTimeout().toMillis(), left));
-            RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-                    .setConnectTimeout(timeout).setIdleTimeout(timeout);
+            RequestOptions request;
+            try {
+                request = GetRequests.of(url).setConnectTimeout(timeout).setIdleTimeout(timeout);
+            } catch (RuntimeException e) {
+                // a probe that cannot even be made must end the start, not leave it waiting past its deadline
+                result.tryFail("the health check URL " + url + " cannot be requested: " + e.getMessage());
+                return;
+            }
             client.request(request)
                     .compose(req -> {
                         if (cancelled) {

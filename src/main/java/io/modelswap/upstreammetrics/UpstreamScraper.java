@@ -8,8 +8,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.modelswap.http.GetRequests;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,6 +41,13 @@ final class UpstreamScraper {
     Future<Result> scrape(ModelConfig model) {
         String base = model.proxy().endsWith("/") ? model.proxy().substring(0, model.proxy().length() - 1)
                 : model.proxy();
+        RequestOptions options;
+        try {
+            options = GetRequests.of(base + model.metricsEndpoint()).setConnectTimeout(timeoutMs)
+                    .putHeader("Accept", "text/plain; version=0.0.4");
+        } catch (IllegalArgumentException e) {
+            return Future.succeededFuture(new Result(null, "error"));
+        }
         Promise<Result> result = Promise.promise();
         AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
         long timer = vertx.setTimer(timeoutMs, id -> {
@@ -51,9 +58,6 @@ final class UpstreamScraper {
                 }
             }
         });
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-                .setAbsoluteURI(base + model.metricsEndpoint()).setConnectTimeout(timeoutMs)
-                .putHeader("Accept", "text/plain; version=0.0.4");
         client().request(options).compose(request -> {
             inFlight.set(request);
             return request.send();
