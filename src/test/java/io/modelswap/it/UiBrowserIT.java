@@ -438,10 +438,15 @@ class UiBrowserIT {
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         wait.until(d -> stateOf("alpha").equals("stopped"));
         click(By.cssSelector("tr[data-model=alpha] button.load"));
-        WebElement bar = waitFor(By.cssSelector("tr[data-model=alpha] .progress.known"));
-        assertTrue(bar.getAttribute("aria-valuenow").matches("\\d+"), bar.getAttribute("outerHTML"));
-        String eta = text("tr[data-model=alpha] .load-eta");
-        assertTrue(eta.matches("\\d+%( · .*)?"), eta);
+        // the row is drawn again at every progress event: read the bar and its label in one script, from one drawing
+        String shown = wait.until(d -> (String) js().executeScript(
+                "var row = document.querySelector('tr[data-model=alpha]');"
+                        + " var bar = row && row.querySelector('.progress.known');"
+                        + " var eta = row && row.querySelector('.load-eta');"
+                        + " return bar && eta ? bar.getAttribute('aria-valuenow') + '|' + eta.textContent.trim() : null;"));
+        String[] barAndEta = shown.split("\\|", 2);
+        assertTrue(barAndEta[0].matches("\\d+"), shown);
+        assertTrue(barAndEta[1].matches("\\d+%( · .*)?"), shown);
         wait.until(d -> stateOf("alpha").equals("ready"));
     }
 
