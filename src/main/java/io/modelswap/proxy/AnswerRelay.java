@@ -136,7 +136,9 @@ final class AnswerRelay {
         LiveResponse live = new LiveResponse(response, () -> tracker.completing(response));
         tracker.tap(response, upstream).pipe().endOnFailure(false).to(live).onComplete(piped -> {
             // a cancelled exchange (done already) broke off on purpose: the proxy ends the client's exchange itself
-            if (piped.failed() && !response.closed() && !response.ended() && !done.future().isComplete()) {
+            // a pipe the client broke (it reset its connection mid-answer) is a hang-up, accounted as such when Vert.x
+            // closes the response; only a failure on the upstream's side is the upstream breaking off
+            if (piped.failed() && !live.clientFailed() && !response.ended() && !done.future().isComplete()) {
                 LOG.warnf("[%s] the upstream broke off its answer (%s); cutting the client's connection so that the"
                         + " partial answer cannot pass for a complete one", model, piped.cause().getMessage());
                 tracker.failed(response, 502, "the upstream broke off its answer: " + piped.cause().getMessage());

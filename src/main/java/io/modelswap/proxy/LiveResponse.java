@@ -17,6 +17,8 @@ final class LiveResponse implements WriteStream<Buffer> {
 
     private final HttpServerResponse response;
     private final Runnable beforeEnd;
+    /** A write to the client failed, or its connection reported an error: the pipe broke on the client's side. */
+    private boolean clientFailed;
 
     /** {@code beforeEnd} runs once the whole answer has been written, right before the response is ended. */
     LiveResponse(HttpServerResponse response, Runnable beforeEnd) {
@@ -25,20 +27,32 @@ final class LiveResponse implements WriteStream<Buffer> {
     }
 
     private boolean gone() {
-        return response.closed() || response.ended();
+        return clientFailed || response.closed() || response.ended();
+    }
+
+    /**
+     * Whether the client's side broke the pipe: a write to it failed (a connection reset by the client is reported
+     * to the write before Vert.x marks the response closed) or its connection reported an error. Such an answer was
+     * cut by the client, not by the upstream, and is a hang-up.
+     */
+    boolean clientFailed() {
+        return clientFailed || response.closed();
     }
 
     @Override
     public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
         if (!gone()) {
-            response.exceptionHandler(handler);
+            response.exceptionHandler(handler == null ? null : e -> {
+                clientFailed = true;
+                handler.handle(e);
+            });
         }
         return this;
     }
 
     @Override
     public Future<Void> write(Buffer data) {
-        return gone() ? Future.succeededFuture() : response.write(data);
+        return gone() ? Future.succeededFuture() : response.write(data).onFailure(e -> clientFailed = true);
     }
 
     @Override
@@ -52,7 +66,7 @@ final class LiveResponse implements WriteStream<Buffer> {
             return Future.succeededFuture();
         }
         beforeEnd.run();
-        return response.end();
+        return response.end().onFailure(e -> clientFailed = true);
     }
 
     @Override

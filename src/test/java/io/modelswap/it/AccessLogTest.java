@@ -13,12 +13,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -93,6 +98,49 @@ class AccessLogTest {
         assertTrue(Long.parseLong(line.group(6)) > 0, "the bytes the client got before it left: " + line.group());
         assertEquals("held", line.group(9));
         FakeUpstream.post(AccessLogTestResource.MODELS.port("held"), "/release");
+    }
+
+    @Test
+    void clientsThatResetTheirConnectionsTogetherMidStreamAreEach499NeverAnUpstreamFailure() throws Exception {
+        // A reset reaches modelswap's next write to the client before Vert.x marks the response closed; that write
+        // failure once passed for the upstream breaking off (a 502 row, and a 200 access line for the head sent).
+        String run = "storm-" + UUID.randomUUID() + "/";
+        int clients = 60;
+        byte[] body = Calls.chat("ticking", true).getBytes(StandardCharsets.UTF_8);
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                Socket socket = new Socket("127.0.0.1", Calls.uri("/").getPort());
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: modelswap\r\nUser-Agent: " + run + i
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                sockets.add(socket);
+            }
+            for (Socket socket : sockets) {
+                assertTrue(socket.getInputStream().read(new byte[4096]) > 0, "the stream began");
+            }
+        } finally {
+            for (Socket socket : sockets) {
+                socket.setSoLinger(true, 0); // close with a reset, as a killed client or a dropped tab does
+            }
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+
+        Pattern line = Pattern.compile("\"" + Pattern.quote(run) + "\\d+\" \\S+ model=ticking$", Pattern.MULTILINE);
+        Pattern status = Pattern.compile("HTTP/1.1\" (\\d{3}) \\d+ \"" + Pattern.quote(run));
+        await().atMost(Duration.ofSeconds(30)).until(() -> line.matcher(given().get("/logs").asString()).results()
+                .count() == clients);
+        Map<String, Long> statuses = status.matcher(given().get("/logs").asString()).results()
+                .collect(Collectors.groupingBy(m -> m.group(1), Collectors.counting()));
+        assertEquals(Map.of("499", (long) clients), statuses, "every client hung up");
+        List<Integer> rows = given().queryParam("model", "ticking").queryParam("limit", 100)
+                .get("/api/metrics/activity").jsonPath().getList("data.resp_status_code");
+        assertEquals(clients, rows.size(), "a row per client");
+        assertFalse(rows.contains(502), "a hang-up filed as the upstream breaking off: " + rows);
     }
 
     @Test
