@@ -66,8 +66,13 @@ public class LogSettings {
     }
 
     void start(@Observes StartupEvent event) {
-        vertx.eventBus().<ConfigReloader.ReloadStatus>localConsumer(ConfigReloader.STATUS_ADDRESS,
-                message -> apply());
+        // only a load that took effect changes what to apply; a refused start's status arrives while the application
+        // shuts down, when the router can no longer be asked
+        vertx.eventBus().<ConfigReloader.ReloadStatus>localConsumer(ConfigReloader.STATUS_ADDRESS, message -> {
+            if (message.body().ok()) {
+                apply();
+            }
+        });
         apply();
     }
 
