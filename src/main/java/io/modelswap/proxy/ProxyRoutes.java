@@ -206,11 +206,22 @@ public class ProxyRoutes {
         }
     }
 
-    private void onUpstream(RoutingContext rc) {
-        HttpServerRequest request = rc.request();
-        request.pause();
+    /**
+     * Pauses the request's body until a backend takes it; false (after a 503) while modelswap has no configuration in
+     * force yet.
+     */
+    private boolean pausedAndReady(RoutingContext rc) {
+        rc.request().pause();
         if (!backends.ready()) {
             OpenAiError.send(rc.response(), 503, "modelswap is starting");
+            return false;
+        }
+        return true;
+    }
+
+    private void onUpstream(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        if (!pausedAndReady(rc)) {
             return;
         }
         try {
@@ -248,9 +259,7 @@ public class ProxyRoutes {
      */
     private void onComfyUi(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        request.pause();
-        if (!backends.ready()) {
-            OpenAiError.send(rc.response(), 503, "modelswap is starting");
+        if (!pausedAndReady(rc)) {
             return;
         }
         try {
