@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,33 +17,47 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The captures of recent requests, compressed, bounded in bytes: adding one drops the oldest until the total fits
- * the limit in force ({@code captureBuffer} MB, read at every add so a reload takes effect), and one that alone
- * exceeds the limit is not kept. Thread-safe.
+ * The captures of recent requests, bounded in bytes: adding one drops the oldest until the total fits the limit in
+ * force ({@code captureBuffer} MB, read at every add so a reload takes effect), and one that alone exceeds the limit is
+ * not kept. A capture of {@link #DEFLATE_FROM} bytes or more is kept deflated, a smaller one as it is: zlib's setup
+ * per capture (its hash tables are zeroed at every reset) cost a fifth of the proxy's CPU on small chat completions
+ * while saving a few hundred bytes each (docs/benchmarks.md). Thread-safe.
  */
 @ApplicationScoped
 public class CaptureBuffer {
 
-    private final LinkedHashMap<Long, byte[]> captures = new LinkedHashMap<>();
+    /** The size from which a capture is deflated: below it, compressing costs more CPU than the memory it saves. */
+    static final int DEFLATE_FROM = 4 * 1024;
+
+    /** A capture as kept: its JSON text, deflated or not. */
+    record Packed(byte[] bytes, boolean deflated) {
+        String text() {
+            return new String(deflated ? inflate(bytes) : bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final LinkedHashMap<Long, Packed> captures = new LinkedHashMap<>();
     private long bytes;
 
     /**
-     * Keeps {@code json} (a capture's JSON text) under {@code id} within {@code limit} bytes of compressed captures;
+     * Keeps {@code json} (a capture's JSON text) under {@code id} within {@code limit} bytes of kept captures;
      * returns whether it was kept.
      */
     public boolean add(long id, String json, long limit) {
-        return addPacked(id, deflate(json.getBytes(StandardCharsets.UTF_8)), limit);
+        byte[] text = json.getBytes(StandardCharsets.UTF_8);
+        return addPacked(id, text.length < DEFLATE_FROM ? new Packed(text, false) : new Packed(deflate(text), true),
+                limit);
     }
 
-    /** Like {@link #add}, for a capture already compressed with {@link #pack}. */
-    boolean addPacked(long id, byte[] packed, long limit) {
+    /** Like {@link #add}, for a capture already packed with {@link #pack}. */
+    boolean addPacked(long id, Packed packed, long limit) {
         synchronized (captures) {
-            if (packed.length > limit) {
+            if (packed.bytes().length > limit) {
                 shrinkTo(limit);
                 return false;
             }
-            byte[] previous = captures.put(id, packed);
-            bytes += packed.length - (previous == null ? 0 : previous.length);
+            Packed previous = captures.put(id, packed);
+            bytes += packed.bytes().length - (previous == null ? 0 : previous.bytes().length);
             shrinkTo(limit);
             return captures.containsKey(id);
         }
@@ -50,11 +65,11 @@ public class CaptureBuffer {
 
     /** The capture's JSON text, or null when there is none (never taken, or dropped since). */
     public String get(long id) {
-        byte[] packed;
+        Packed packed;
         synchronized (captures) {
             packed = captures.get(id);
         }
-        return packed == null ? null : new String(inflate(packed), StandardCharsets.UTF_8);
+        return packed == null ? null : packed.text();
     }
 
     public boolean has(long id) {
@@ -63,7 +78,7 @@ public class CaptureBuffer {
         }
     }
 
-    /** Compressed bytes held. */
+    /** Bytes held, as kept (deflated or not). */
     public long bytes() {
         synchronized (captures) {
             return bytes;
@@ -77,51 +92,61 @@ public class CaptureBuffer {
     }
 
     private void shrinkTo(long limit) {
-        Iterator<Map.Entry<Long, byte[]>> oldestFirst = captures.entrySet().iterator();
+        Iterator<Map.Entry<Long, Packed>> oldestFirst = captures.entrySet().iterator();
         while (bytes > limit && oldestFirst.hasNext()) {
-            bytes -= oldestFirst.next().getValue().length;
+            bytes -= oldestFirst.next().getValue().bytes().length;
             oldestFirst.remove();
         }
     }
 
     /**
-     * One compressor per thread, reset between captures: a new {@link Deflater} sets up zlib's window and hash tables
-     * (about 256 KiB of native memory, zeroed) for every request, which was the largest single cost of a captured
-     * request (docs/benchmarks.md). Captures are taken on the event-loop threads, a fixed few.
+     * One scratch buffer and one compressor per thread, reused between captures: captures are taken on the event-loop
+     * threads, a fixed few, and a new {@link Deflater} sets up zlib's window and hash tables (about 256 KiB of native
+     * memory, zeroed) every time.
      */
-    private static final ThreadLocal<Compressor> COMPRESSOR = ThreadLocal.withInitial(Compressor::new);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** The thread's deflater and its output chunk; as a stream, what is written to it is compressed into {@code out}. */
-    private static final class Compressor extends OutputStream {
+    /** A growable byte array the capture's JSON is written into, and the thread's deflater. */
+    private static final class Scratch extends OutputStream {
+        /** What a scratch array shrinks back to after a big capture, so a thread does not keep the largest one. */
+        static final int KEPT = 16 * 1024;
         final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-        final byte[] chunk = new byte[16 * 1024];
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        byte[] bytes = new byte[KEPT];
+        int count;
 
         @Override
         public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
+            ensure(1);
+            bytes[count++] = (byte) b;
         }
 
         @Override
-        public void write(byte[] bytes, int offset, int length) {
-            deflater.setInput(bytes, offset, length);
-            while (!deflater.needsInput()) {
-                out.write(chunk, 0, deflater.deflate(chunk));
+        public void write(byte[] from, int offset, int length) {
+            ensure(length);
+            System.arraycopy(from, offset, bytes, count, length);
+            count += length;
+        }
+
+        private void ensure(int more) {
+            if (count + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
             }
         }
 
-        byte[] finish() {
-            deflater.finish();
-            while (!deflater.finished()) {
-                out.write(chunk, 0, deflater.deflate(chunk));
+        /** What was written, as kept: as it is when small, deflated from {@link #DEFLATE_FROM} bytes. */
+        Packed packed() {
+            if (count < DEFLATE_FROM) {
+                return new Packed(Arrays.copyOf(bytes, count), false);
             }
-            return out.toByteArray();
+            return new Packed(deflate(deflater, bytes, 0, count), true);
         }
 
         void reset() {
-            deflater.reset();
-            out = new ByteArrayOutputStream(256);
+            count = 0;
+            if (bytes.length > KEPT) {
+                bytes = new byte[KEPT];
+            }
         }
     }
 
@@ -131,30 +156,40 @@ public class CaptureBuffer {
     }
 
     /**
-     * A capture's JSON, written by {@code writer} straight into the compressor: no tree, no base64 string, no encoded
-     * text in between (a capture is written for every proxied POST while captures are on, the default).
+     * A capture's JSON, written by {@code writer} into the thread's scratch buffer (no tree, no base64 string in
+     * between: a capture is written for every proxied POST while captures are on, the default), kept as it is or
+     * deflated by its size.
      */
-    static byte[] pack(JsonWriter writer) {
-        Compressor compressor = COMPRESSOR.get();
+    static Packed pack(JsonWriter writer) {
+        Scratch scratch = SCRATCH.get();
         try {
-            JsonGenerator json = JSON.createGenerator(compressor);
+            JsonGenerator json = JSON.createGenerator(scratch);
             writer.write(json);
-            json.close(); // flushes into the compressor, which stays open
-            return compressor.finish();
+            json.close(); // flushes into the scratch buffer
+            return scratch.packed();
         } catch (IOException e) {
             throw new UncheckedIOException("a capture could not be written", e);
         } finally {
-            compressor.reset();
+            scratch.reset();
         }
     }
 
     static byte[] deflate(byte[] plain) {
-        Compressor compressor = COMPRESSOR.get();
+        return deflate(SCRATCH.get().deflater, plain, 0, plain.length);
+    }
+
+    private static byte[] deflate(Deflater deflater, byte[] plain, int offset, int length) {
         try {
-            compressor.write(plain, 0, plain.length);
-            return compressor.finish();
+            deflater.setInput(plain, offset, length);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(256, length / 4));
+            byte[] chunk = new byte[8 * 1024];
+            while (!deflater.finished()) {
+                out.write(chunk, 0, deflater.deflate(chunk));
+            }
+            return out.toByteArray();
         } finally {
-            compressor.reset();
+            deflater.reset();
         }
     }
 

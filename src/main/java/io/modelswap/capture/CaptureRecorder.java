@@ -96,7 +96,7 @@ public class CaptureRecorder implements RequestObserver {
         Buffer requestBody = parts.requestBody() ? request.requestBody() : null;
         Buffer responseBody = parts.responseBody() && ok ? request.responseBody() : null;
         // {"id","req_path","req_headers","req_body","resp_headers","resp_body"}, bodies in base64 (llama-swap's shape)
-        byte[] packed = CaptureBuffer.pack(json -> {
+        CaptureBuffer.Packed packed = CaptureBuffer.pack(json -> {
             json.writeStartObject();
             json.writeNumberField("id", row.id());
             json.writeStringField("req_path", request.path());
