@@ -2,6 +2,7 @@ package io.modelswap.proxy;
 
 import io.modelswap.backend.Upstream;
 import io.modelswap.config.UpstreamTimeouts;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -21,9 +22,13 @@ import java.util.concurrent.TimeUnit;
  * Vert.x sizes a pool per client and allocates it to its maximum, so there is one client per size class, a power of
  * two at least {@link #SMALLEST}: a model gets the smallest class above its limit plus {@link #HEADROOM}. The
  * options Vert.x only takes per client (TLS, TLS handshake timeout, idle connection timeout, TCP keep-alive) are part
- * of the key too ({@link Key}), so models with other {@code timeouts} get other clients. Keys come from the
- * configuration, so a handful of clients exist; a client that no exchange used for {@link #UNUSED_MILLIS} and that
- * none is using now is closed by {@link #sweep}, so the clients of a configuration that a reload replaced go away.
+ * of the key too ({@link Key}), so models with other {@code timeouts} get other clients. So is the event loop asking:
+ * Vert.x opens a connection on the event loop of whoever asked first and later hands it to any asker, passing every
+ * read back across threads, so one shared client cost each request up to four thread hand-offs; with a client per
+ * event loop, a request, its upstream connection and its answer stay on one thread (docs/benchmarks.md). Keys come
+ * from the configuration and the fixed set of event loops, so a handful of clients exist; a client that no exchange
+ * used for {@link #UNUSED_MILLIS} and that none is using now is closed by {@link #sweep}, so the clients of a
+ * configuration that a reload replaced go away.
  */
 final class UpstreamPools {
 
@@ -37,14 +42,18 @@ final class UpstreamPools {
     /** How long a client may go without an exchange before {@link #sweep} closes it (its connections idled out). */
     static final long UNUSED_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
-    /** What one client is for: the pool size class and the per-client options, all from the configuration. */
-    record Key(int size, boolean ssl, int tlsHandshake, int idleConn, int keepalive) {
+    /**
+     * What one client is for: the pool size class and the per-client options, from the configuration, and the event
+     * loop it serves (null off the event loops).
+     */
+    record Key(int size, boolean ssl, int tlsHandshake, int idleConn, int keepalive, Thread loop) {
 
+        /** The key of {@code upstream}'s client for the calling thread's event loop. */
         static Key of(Upstream upstream) {
             UpstreamTimeouts t = upstream.timeouts();
             // tlsHandshake only matters for TLS: plain upstreams share a client whatever it says
             return new Key(sizeFor(upstream.concurrencyLimit()), upstream.ssl(), upstream.ssl() ? t.tlsHandshake() : 0,
-                    t.idleConn(), t.keepalive());
+                    t.idleConn(), t.keepalive(), Context.isOnEventLoopThread() ? Thread.currentThread() : null);
         }
     }
 

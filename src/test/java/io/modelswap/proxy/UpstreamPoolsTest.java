@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelswap.backend.Upstream;
 import io.modelswap.config.UpstreamTimeouts;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class UpstreamPoolsTest {
@@ -49,6 +55,44 @@ class UpstreamPoolsTest {
                 new UpstreamTimeouts(30, 0, 0, 10, 1, 90)))), "keepalive is a client option");
         // connect, responseHeader and expectContinue are per request: the same client
         assertEquals(plain, UpstreamPools.Key.of(upstream("http://h:1", new UpstreamTimeouts(5, 30, 7, 10, 3, 90))));
+    }
+
+    @Test
+    void eachEventLoopGetsItsOwnClientSoAnExchangeStaysOnItsThread() throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        try {
+            UpstreamPools pools = new UpstreamPools(vertx);
+            Upstream upstream = upstream("http://h:1", UpstreamTimeouts.DEFAULTS);
+            // verticles take the event loops in turn: these two run on different loops
+            Context first = contextOfANewVerticle(vertx);
+            Context second = contextOfANewVerticle(vertx);
+            HttpClient a = onContext(first, () -> pools.acquire(UpstreamPools.Key.of(upstream), 0));
+            HttpClient b = onContext(second, () -> pools.acquire(UpstreamPools.Key.of(upstream), 0));
+            HttpClient again = onContext(first, () -> pools.acquire(UpstreamPools.Key.of(upstream), 0));
+            assertTrue(a != b, "two event loops, two clients");
+            assertEquals(a, again, "one client per event loop and key");
+            assertEquals(2, pools.size());
+            pools.close();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Context contextOfANewVerticle(Vertx vertx) throws Exception {
+        CompletableFuture<Context> started = new CompletableFuture<>();
+        vertx.deployVerticle(new AbstractVerticle() {
+            @Override
+            public void start() {
+                started.complete(context);
+            }
+        });
+        return started.get(10, TimeUnit.SECONDS);
+    }
+
+    private static <T> T onContext(Context context, Supplier<T> what) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        context.runOnContext(v -> result.complete(what.get()));
+        return result.get(10, TimeUnit.SECONDS);
     }
 
     @Test
