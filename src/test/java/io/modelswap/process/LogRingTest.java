@@ -21,6 +21,20 @@ class LogRingTest {
     }
 
     @Test
+    void theBoundIsInUtf8BytesWhateverTheScript() {
+        // what /logs serves is UTF-8: the ring counts each line as those bytes plus its line break
+        for (String line : List.of("plain", "déjà vu", "模型已加载", "tokens 🚀🚀 done", "")) {
+            LogRing ring = new LogRing(1024);
+            ring.append(line);
+            assertEquals(line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1, ring.size(), line);
+        }
+        LogRing ring = new LogRing(20);
+        ring.append("模型已加载"); // 16 bytes
+        ring.append("模型"); // 7 more: the first goes
+        assertEquals(List.of("模型"), ring.lines());
+    }
+
+    @Test
     void dropsTheOldestLinesPastTheBound() {
         LogRing ring = new LogRing(100);
         for (int i = 0; i < 100; i++) {
