@@ -19,7 +19,11 @@ public final class LogRing {
     public static final int DEFAULT_MAX_BYTES = 100 * 1024;
 
     private final int maxBytes;
-    private final ArrayDeque<String> lines = new ArrayDeque<>();
+    /** A kept line and its cost, counted once. */
+    private record Kept(String line, long cost) {
+    }
+
+    private final ArrayDeque<Kept> lines = new ArrayDeque<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private long bytes;
 
@@ -36,15 +40,15 @@ public final class LogRing {
 
     /** Adds one line (without its line break); a line longer than the whole bound keeps only its end. */
     public void append(String line) {
-        String kept = fit(line);
+        Kept kept = fit(line);
         synchronized (this) {
             lines.addLast(kept);
-            bytes += cost(kept);
+            bytes += kept.cost();
             while (bytes > maxBytes && lines.size() > 1) {
-                bytes -= cost(lines.removeFirst());
+                bytes -= lines.removeFirst().cost();
             }
             for (Consumer<String> listener : listeners) {
-                deliver(listener, kept);
+                deliver(listener, kept.line());
             }
         }
     }
@@ -52,20 +56,24 @@ public final class LogRing {
     /** The kept lines, oldest first, each ending with a line break. */
     public synchronized String history() {
         StringBuilder b = new StringBuilder((int) Math.min(bytes, Integer.MAX_VALUE));
-        for (String line : lines) {
-            b.append(line).append('\n');
+        for (Kept kept : lines) {
+            b.append(kept.line()).append('\n');
         }
         return b.toString();
     }
 
     /** The kept lines, oldest first. */
     public synchronized List<String> lines() {
-        return new ArrayList<>(lines);
+        List<String> all = new ArrayList<>(lines.size());
+        for (Kept kept : lines) {
+            all.add(kept.line());
+        }
+        return all;
     }
 
     /** The last {@code n} kept lines, oldest first. */
     public synchronized List<String> tail(int n) {
-        List<String> all = new ArrayList<>(lines);
+        List<String> all = lines();
         return all.subList(Math.max(0, all.size() - n), all.size());
     }
 
@@ -85,8 +93,8 @@ public final class LogRing {
      * in between; returns what unsubscribes it.
      */
     public synchronized Runnable subscribeWithHistory(Consumer<String> listener) {
-        for (String line : lines) {
-            if (!deliver(listener, line)) {
+        for (Kept kept : lines) {
+            if (!deliver(listener, kept.line())) {
                 return () -> { };
             }
         }
@@ -103,17 +111,19 @@ public final class LogRing {
         }
     }
 
-    private String fit(String line) {
-        if (cost(line) <= maxBytes) {
-            return line;
+    private Kept fit(String line) {
+        long cost = cost(line);
+        if (cost <= maxBytes) {
+            return new Kept(line, cost);
         }
         // Rare (a progress bar without line breaks): keep the end, measured in chars, which is at least as strict.
-        return line.substring(Math.max(0, line.length() - (maxBytes - 1)));
+        String end = line.substring(Math.max(0, line.length() - (maxBytes - 1)));
+        return new Kept(end, cost(end));
     }
 
     /**
      * The line's UTF-8 length plus its line break, counted without encoding it: every proxied request logs a line, and
-     * encoding it twice (in and out of the ring) was 4 % of the bytes a request allocated.
+     * encoding it three times (to fit it, in and out of the ring) was 4 % of the bytes a request allocated.
      */
     static long cost(String line) {
         long bytes = 1;

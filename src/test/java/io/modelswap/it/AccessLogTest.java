@@ -50,7 +50,9 @@ class AccessLogTest {
 
     /** The access line of the request sent with {@code agent}, once it is in the proxy log. */
     private static Matcher lineOf(String agent) {
-        Pattern line = Pattern.compile("Request (\\S+) \"(\\S+) (\\S+) (HTTP/\\S+)\" (\\d{3}) (\\d+) \"" + Pattern.quote(agent)
+        // as the proxy log writes every line: its time of day to the millisecond, level and logger, then llama-swap's
+        Pattern line = Pattern.compile("^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO \\[AccessLog\\] "
+                + "Request (\\S+) \"(\\S+) (\\S+) (HTTP/\\S+)\" (\\d{3}) (\\d+) \"" + Pattern.quote(agent)
                 + "\" (\\S+)( model=(\\S+))?$", Pattern.MULTILINE);
         Matcher[] found = new Matcher[1];
         await().atMost(Duration.ofSeconds(20)).until(() -> {
