@@ -7,7 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -54,13 +54,20 @@ final class CorsHeaders {
     /** Once a response's headers are final: the upstream's CORS headers out, ours in when the origin is allowed. */
     static void onHeaders(HttpServerRequest request, HttpServerResponse response, CorsPolicy policy) {
         MultiMap headers = response.headers();
-        List<String> upstreams = new ArrayList<>();
-        for (String name : headers.names()) {
-            if (name.toLowerCase(Locale.ROOT).startsWith("access-control-")) {
+        // walked in place (names() builds a sorted set for every answer); upstream CORS headers are rare
+        List<String> upstreams = null;
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey();
+            if (name.regionMatches(true, 0, "access-control-", 0, 15)) {
+                if (upstreams == null) {
+                    upstreams = new ArrayList<>(2);
+                }
                 upstreams.add(name);
             }
         }
-        upstreams.forEach(headers::remove);
+        if (upstreams != null) {
+            upstreams.forEach(headers::remove);
+        }
         headers.add("Vary", "Origin");
         String origin = request.getHeader("Origin");
         if (origin != null && policy.allows(origin)) {
