@@ -90,7 +90,9 @@ public final class LiveRequest {
         this.path = request.path();
         this.method = request.method().name();
         this.remoteAddress = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-        this.requestHeaders = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+        // the request's own headers, not a copy: nothing changes a proxied request's headers after it arrived (what
+        // the upstream gets is a copy, UpstreamRequests), so the row need not copy them for every request
+        this.requestHeaders = request.headers();
         this.request = request;
         this.response = request.response();
         this.requestBody = requestBody;
