@@ -6,7 +6,8 @@
 #
 #   src/bench/compare.sh [seconds-per-run] [sse-streams] [events-per-stream] [settle-seconds]
 #
-# Defaults: 5 s per wrk run (after a 2 s warm-up), 200 streams of 20 events 100 ms apart, 60 s of rest before the
+# Defaults: 5 s per wrk run (after a 2 s warm-up; modelswap first gets WARMUP=30 s of load at 32 connections, so that
+# the JVM is measured compiled), 200 streams of 20 events 100 ms apart, 60 s of rest before the
 # RSS that must be back within 10 % of its level before the SSE load. Runs the JVM build (target/quarkus-app, built
 # when missing) and, when target/*-runner exists (or RUNNER=/path/to/runner), the native executable; MODES="jvm" or
 # MODES="native" picks one. OUT=dir keeps the raw output elsewhere than target/compare (for repetitions).
@@ -26,6 +27,7 @@ STREAMS=${2:-200}
 EVENTS=${3:-20}
 SETTLE=${4:-60}
 INTERVAL_MS=100
+WARMUP=${WARMUP:-30}
 
 need() { # command package
   command -v "$1" >/dev/null && return
@@ -190,6 +192,11 @@ YAML
   start_nginx
   sleep 5
   idle_rss=$(rss_mib "$APP_PID")
+  # the JVM compiles its hot paths during the first tens of thousands of requests: measured before that, the first
+  # (1-connection) run timed the JIT compiler as much as modelswap (2026-11-29: 0.84 ms added cold, 0.13 to 0.30 ms
+  # after 45 s of load)
+  pin "$LOAD_CPUS" wrk -t"$LOAD_THREADS" -c32 -d"${WARMUP}s" -s "$WORK/post.lua" \
+    "http://127.0.0.1:$SWAP_PORT/v1/chat/completions" >/dev/null
 
   for c in 1 32 256; do
     wrk_run "$OUT/$MODE-direct-$c.txt" $UP_PORT "$c"

@@ -19,18 +19,22 @@ import sys
 # calls counts for it, and what Vert.x calls back into modelswap counts for that callback); a stack without any
 # modelswap frame is the HTTP machinery itself.
 COMPONENTS = [
-    ("model scan of the request body (ModelExtractor, JsonBodies)", re.compile(r"^io\.modelswap\.proxy\.(ModelExtractor|JsonBodies)\.")),
-    ("body read (BoundedBody)", re.compile(r"^io\.modelswap\.proxy\.BoundedBody")),
-    ("forwarding: request to the upstream, answer piped back (UpstreamForwarder, LiveResponse)",
-     re.compile(r"^io\.modelswap\.proxy\.(UpstreamForwarder|UpstreamPools|LiveResponse|NonStreamingAnswer)")),
-    ("routes and dispatch (ProxyRoutes, RequestGuard)", re.compile(r"^io\.modelswap\.proxy\.")),
-    ("connection guards (HeaderDeadline, ConnectionGuard)", re.compile(r"^io\.modelswap\.proxy\.(HeaderDeadline|ConnectionGuard)")),
+    ("model scan of the request body (ModelExtractor, JsonBodies)", re.compile(r"^io\.modelswap\.(proxy\.ModelExtractor|http\.JsonBodies)\.")),
+    ("body read (BoundedBody, BodyBudget)", re.compile(r"^io\.modelswap\.http\.(BoundedBody|BodyBudget)")),
+    ("forwarding: request to the upstream, answer piped back (UpstreamForwarder, AnswerRelay, LiveResponse)",
+     re.compile(r"^io\.modelswap\.proxy\.(UpstreamForwarder|UpstreamPools|UpstreamRequests|AnswerRelay|LiveResponse|NonStreamingAnswer)")),
+    ("routes and dispatch (ProxyRoutes, ProxyExchange, RequestGuard, model resolution)",
+     re.compile(r"^io\.modelswap\.(proxy|selector|backend|http)\.")),
     ("router: submit, grant, serveDone and the run loop", re.compile(r"^io\.modelswap\.(router|bus)\.")),
     ("usage scanning (UsageScanner, Tokens)", re.compile(r"^io\.modelswap\.metrics\.(UsageScanner|Tokens)")),
     ("request metrics and activity rows (RequestTracker, LiveRequest, ActivityLog)",
      re.compile(r"^io\.modelswap\.(metrics|activity)\.")),
     ("captures (CaptureRecorder, CaptureBuffer)", re.compile(r"^io\.modelswap\.capture\.")),
     ("in-flight list (InflightRequests)", re.compile(r"^io\.modelswap\.inflight\.")),
+    ("access log and proxy log ring (AccessLog, LogHub, LogRing)",
+     re.compile(r"^io\.modelswap\.(accesslog\.|logs\.|process\.LogRing)")),
+    ("API keys and CORS (AccessFilter, CorsHeaders)", re.compile(r"^io\.modelswap\.access\.")),
+    ("connection guards (ConnectionGuard, HeaderSizeLimit)", re.compile(r"^io\.modelswap\.edge\.")),
     ("other modelswap code (process supervision, performance sampling, ...)", re.compile(r"^io\.modelswap\.")),
 ]
 NO_MODELSWAP = "HTTP server and client machinery with no modelswap frame (Vert.x, Netty, web router)"
@@ -41,8 +45,8 @@ def component(frames):
     if ours is None:
         return NO_MODELSWAP
     # the guards sit under every read of a connection: look past them to what the read was for
-    if re.match(r"^io\.modelswap\.proxy\.(HeaderDeadline|ConnectionGuard)", ours):
-        inner = [f for f in frames if f.startswith("io.modelswap.") and not re.match(r"^io\.modelswap\.proxy\.(HeaderDeadline|ConnectionGuard)", f)]
+    if re.match(r"^io\.modelswap\.edge\.HeaderDeadline", ours):
+        inner = [f for f in frames if f.startswith("io.modelswap.") and not re.match(r"^io\.modelswap\.edge\.HeaderDeadline", f)]
         if not inner or frames.index(inner[0]) > frames.index(ours):
             return NO_MODELSWAP
         ours = inner[0]
