@@ -3,8 +3,9 @@
 # (src/test/java/io/modelswap/bench/BenchUpstream.java), warmed up with wrk, then a JFR recording (settings=profile:
 # CPU samples every 10 ms, allocation samples) over a wrk run of the same non-streaming chat completion as
 # compare.sh. Prints the requests served, bytes allocated per request (every thread's allocation counter, before and
-# after), CPU samples by what they were doing, the hottest methods and the allocation sites (src/bench/jfr_summary.py).
-# A profile shows proportions, not speed: it is valid on a busy machine.
+# after), CPU samples by what they were doing, the hottest methods and the allocation sites (src/bench/jfr_summary.py);
+# with perf installed, also a machine-wide profile by thread and library (native code and the kernel, which JFR cannot
+# see). A profile shows proportions, not speed: it is valid on a busy machine.
 #
 #   src/bench/profile.sh [seconds] [connections] [stream]
 #
@@ -63,3 +64,22 @@ cat "$OUT/wrk.txt" >&2
 if grep -qE "Non-2xx|Socket errors" "$OUT/wrk.txt"; then echo "errors during the profiled run (the profile still shows where time and bytes went)" >&2; fi
 REQUESTS=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
 python3 src/bench/jfr_summary.py "$OUT/modelswap.jfr" "$REQUESTS"
+
+# JFR samples Java frames only: native code (zlib under the captures, the JDK's own native parts) and the kernel's
+# network stack are invisible to it. Where perf is installed, a second run is sampled machine-wide by perf
+# (cpu-clock, no hardware counters needed) and summarised by thread name and library ([JIT]: Java code).
+if command -v perf >/dev/null; then
+  wrk -t2 -c"$CONNS" -d12s -s "$WORK/post.lua" "http://127.0.0.1:$PORT/v1/chat/completions" >/dev/null &
+  LOAD_PID=$!
+  sleep 2
+  if perf record -a -e cpu-clock -o "$OUT/perf.data" -- sleep 8 >/dev/null 2>&1; then
+    echo
+    echo "| CPU samples of the whole machine by thread and library (perf, 8 s; the 2 cores' idle time is 'swapper') | share |"
+    echo "|---|---|"
+    perf report -i "$OUT/perf.data" --no-children --sort comm,dso --stdio -g none 2>/dev/null \
+      | awk '/%/ && !/^#/ && n++ < 14 { share = $1; $1 = ""; sub(/^ +/, ""); printf "| %s | %s |\n", $0, share }'
+  else
+    echo "perf could not record (perf_event_paranoid?): no machine-wide profile" >&2
+  fi
+  wait "$LOAD_PID"
+fi
