@@ -8,7 +8,7 @@
 # Each DIR is a checkout of modelswap with target/quarkus-app built (./mvnw package -DskipTests); the bench upstream
 # and the classpath come from this checkout (built when missing, as compare.sh does). Defaults: 5 rounds of 3 s per
 # build and connection count (CONNS, default "1 32 256"), non-streaming chat completions. MODELSWAP_JAVA_OPTS: JVM
-# options.
+# options; WARMUP: seconds of load at 32 connections each build gets first (30).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${1:-5}
@@ -52,7 +52,8 @@ YAML
   PIDS+=($!)
   for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
   curl -sf -o /dev/null -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$port/v1/chat/completions"
-  wrk -t2 -c32 -d10s -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null  # JIT warm-up
+  # JIT warm-up: measured sooner, the JVM is still compiling its hot paths (see compare.sh)
+  wrk -t2 -c32 -d"${WARMUP:-30}s" -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
   i=$((i + 1))
 done
 
