@@ -64,6 +64,9 @@ final class SwapTable {
     }
 
     boolean isEvicting(String model) {
+        if (swaps.isEmpty()) {
+            return false; // the common case, asked for every request to a ready model: no iterator
+        }
         for (Swap s : swaps.values()) {
             if (s.evict.contains(model)) {
                 return true;
