@@ -141,13 +141,21 @@ NGINX
 # in the tables, not fatal: on an overloaded machine a stall is a result too
 check() { if grep -qE "Non-2xx|Socket errors" "$1"; then echo "errors in $1:" >&2; grep -E "Non-2xx|Socket errors" "$1" >&2; fi; }
 errors() { awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$1"; }
-wrk_run() { # file port connections
+# CPU time (user + system, clock ticks) of the given processes: nginx's master and workers; modelswap alone (its child,
+# the upstream, is not counted)
+cpu_ticks() { for p in $1; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{n += $1} END {print n + 0}'; }
+wrk_run() { # file port connections [pids of the proxy: its CPU per request goes to file.cpu]
   local threads=$(( $3 < LOAD_THREADS ? $3 : LOAD_THREADS ))
   pin "$LOAD_CPUS" wrk -t"$threads" -c"$3" -d2s -s "$WORK/post.lua" "http://127.0.0.1:$2/v1/chat/completions" >/dev/null
+  local before=0; [ -n "${4:-}" ] && before=$(cpu_ticks "$4")
   pin "$LOAD_CPUS" wrk -t"$threads" -c"$3" -d"${DURATION}s" --latency -s "$WORK/post.lua" \
     "http://127.0.0.1:$2/v1/chat/completions" > "$1"
+  if [ -n "${4:-}" ]; then
+    awk -v t="$(( $(cpu_ticks "$4") - before ))" -v hz="$(getconf CLK_TCK)" '/requests in/ {printf "%.1f", t * 1e6 / hz / $1}' "$1" > "$1.cpu"
+  fi
   check "$1"
 }
+cpu_per_request() { cat "$1.cpu" 2>/dev/null || echo "?"; }
 sse_run() { # file port
   pin "$LOAD_CPUS" java -XX:+UseSerialGC -cp "$BENCH_CP" io.modelswap.bench.SseLoad \
     "http://127.0.0.1:$2/v1/chat/completions" "$STREAMS" "$EVENTS" > "$1"
@@ -200,8 +208,8 @@ YAML
 
   for c in 1 32 256; do
     wrk_run "$OUT/$MODE-direct-$c.txt" $UP_PORT "$c"
-    wrk_run "$OUT/$MODE-nginx-$c.txt" $NGINX_PORT "$c"
-    wrk_run "$OUT/$MODE-modelswap-$c.txt" $SWAP_PORT "$c"
+    wrk_run "$OUT/$MODE-nginx-$c.txt" $NGINX_PORT "$c" "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+    wrk_run "$OUT/$MODE-modelswap-$c.txt" $SWAP_PORT "$c" "$APP_PID"
   done
   wrk_rss=$(rss_mib "$APP_PID")
   sse_run "$OUT/$MODE-direct-sse.txt" $UP_PORT
@@ -229,13 +237,13 @@ YAML
     done
   done
   echo
-  echo "| conns | added p50, modelswap / nginx (goal <= 2) | added p99, modelswap / nginx (goal <= 3) | req/s, modelswap / nginx (JVM goal >= 0.5) |"
-  echo "|---|---|---|---|"
+  echo "| conns | added p50, modelswap / nginx (goal <= 2) | added p99, modelswap / nginx (goal <= 3) | req/s, modelswap / nginx (JVM goal >= 0.5) | proxy CPU per request, us: nginx / modelswap |"
+  echo "|---|---|---|---|---|"
   for c in 1 32 256; do
     d50=$(percentile 50 "$OUT/$MODE-direct-$c.txt"); d99=$(percentile 99 "$OUT/$MODE-direct-$c.txt")
     n50=$(percentile 50 "$OUT/$MODE-nginx-$c.txt"); n99=$(percentile 99 "$OUT/$MODE-nginx-$c.txt")
     m50=$(percentile 50 "$OUT/$MODE-modelswap-$c.txt"); m99=$(percentile 99 "$OUT/$MODE-modelswap-$c.txt")
-    echo "| $c | **$(ratio "$(calc %.3f "$m50 - $d50")" "$(calc %.3f "$n50 - $d50")")** | **$(ratio "$(calc %.3f "$m99 - $d99")" "$(calc %.3f "$n99 - $d99")")** | **$(calc %.2f "$(rps "$OUT/$MODE-modelswap-$c.txt") / $(rps "$OUT/$MODE-nginx-$c.txt")")** |"
+    echo "| $c | **$(ratio "$(calc %.3f "$m50 - $d50")" "$(calc %.3f "$n50 - $d50")")** | **$(ratio "$(calc %.3f "$m99 - $d99")" "$(calc %.3f "$n99 - $d99")")** | **$(calc %.2f "$(rps "$OUT/$MODE-modelswap-$c.txt") / $(rps "$OUT/$MODE-nginx-$c.txt")")** | $(cpu_per_request "$OUT/$MODE-nginx-$c.txt") / $(cpu_per_request "$OUT/$MODE-modelswap-$c.txt") |"
   done
   echo
   echo "SSE: $STREAMS concurrent streams of $EVENTS events ${INTERVAL_MS} ms apart; delays in ms; \"added\" is over direct."

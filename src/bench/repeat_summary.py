@@ -23,6 +23,14 @@ def wrk(path):
     return out
 
 
+def cpu(path):
+    """The proxy's CPU microseconds per request in that wrk run (compare.sh's .cpu file), None when missing."""
+    try:
+        return float(open(path + ".cpu").read())
+    except (OSError, ValueError):
+        return None
+
+
 def fields(path):
     return {k: v for k, v in (pair.split("=", 1) for pair in open(path).read().split())}
 
@@ -46,8 +54,8 @@ print(f"{len(runs)} runs; median (min to max)")
 for mode in modes:
     loads = [fields(os.path.join(r, f"{mode}-footprint.txt"))["load"].replace("/", " ") for r in runs]
     print(f"\n#### {mode}: load average at the start of each run: {'; '.join(loads)}\n")
-    print("| conns | nginx added p50 ms | modelswap added p50 ms | added p50 ratio (goal <= 2) | added p99 ratio (goal <= 3) | req/s ratio | errors nginx / modelswap (all runs) |")
-    print("|---|---|---|---|---|---|---|")
+    print("| conns | nginx added p50 ms | modelswap added p50 ms | added p50 ratio (goal <= 2) | added p99 ratio (goal <= 3) | req/s ratio | CPU us per request, nginx / modelswap | errors nginx / modelswap (all runs) |")
+    print("|---|---|---|---|---|---|---|---|")
     for c in (1, 32, 256):
         rows = []
         for r in runs:
@@ -58,9 +66,12 @@ for mode in modes:
             rows.append((n["p50"] - d["p50"], m["p50"] - d["p50"],
                          ratio(m["p50"] - d["p50"], n["p50"] - d["p50"]),
                          ratio(m["p99"] - d["p99"], n["p99"] - d["p99"]), m["rps"] / n["rps"], n["errors"], m["errors"]))
+        cpus = [(cpu(os.path.join(r, f"{mode}-nginx-{c}.txt")), cpu(os.path.join(r, f"{mode}-modelswap-{c}.txt")))
+                for r in runs]
         cols = list(zip(*rows))
+        cpu_cell = f"{cell([n for n, _ in cpus], '{:.0f}')} / {cell([m for _, m in cpus], '{:.0f}')}"
         note = "" if all(x is not None for x in cols[1]) else "; a path answered nothing in a run"
-        print(f"| {c} | {cell(cols[0], '{:.3f}')} | {cell(cols[1], '{:.3f}')} | {cell(cols[2])} | {cell(cols[3])} | {cell(cols[4])} | {sum(cols[5])} / {sum(cols[6])}{note} |")
+        print(f"| {c} | {cell(cols[0], '{:.3f}')} | {cell(cols[1], '{:.3f}')} | {cell(cols[2])} | {cell(cols[3])} | {cell(cols[4])} | {cpu_cell} | {sum(cols[5])} / {sum(cols[6])}{note} |")
     print("\n| SSE | errors | added first-event p99 ms (goal <= 50) | added per-event p99 ms (goal <= 5) |")
     print("|---|---|---|---|")
     for path in ("nginx", "modelswap"):
