@@ -1,6 +1,7 @@
 package io.modelswap.process;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ final class ProcessSessions {
 
     /** The session id of {@code pid}; -1 when it cannot be read (gone, or no {@code /proc}). */
     static long sessionOf(long pid) {
-        return statField(pid, SESSION_FIELD);
+        return statField(PROC.resolve(Long.toString(pid)).resolve("stat"), SESSION_FIELD, new byte[STAT_BUFFER]);
     }
 
     /**
@@ -88,6 +89,7 @@ final class ProcessSessions {
             return members;
         }
         long self = ProcessHandle.current().pid();
+        byte[] buffer = new byte[STAT_BUFFER]; // one per scan: the scan reads every process's stat
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, "[0-9]*")) {
             for (Path process : processes) {
                 long pid;
@@ -96,7 +98,7 @@ final class ProcessSessions {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (pid != self && statField(pid, SESSION_FIELD) == sid) {
+                if (pid != self && statField(process.resolve("stat"), SESSION_FIELD, buffer) == sid) {
                     ProcessHandle.of(pid).filter(ProcessTree::running).ifPresent(members::add);
                 }
             }
@@ -109,14 +111,59 @@ final class ProcessSessions {
     /** Fields of {@code /proc/<pid>/stat} after the command's closing parenthesis: state, ppid, pgrp, session. */
     private static final int SESSION_FIELD = 3;
 
-    private static long statField(long pid, int index) {
-        try {
-            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[index]);
+    /**
+     * Room for a whole {@code /proc/<pid>/stat} line: 52 numeric fields and a command name of at most 16 bytes stay
+     * well under 1 KiB. {@code Files.readString} would allocate 8 KiB per file (the kernel reports size 0), and
+     * {@link #members} reads every process's file each second while a model runs (UpstreamRun.recordForked): on a
+     * machine with 70 processes that was about 1 MB of garbage a second, which the native executable's young
+     * generation held until its next collection (docs/benchmarks.md, "Native footprint").
+     */
+    static final int STAT_BUFFER = 1024;
+
+    /**
+     * Field {@code index} (counted from 0 after the command's closing parenthesis) of a {@code /proc/<pid>/stat} file,
+     * read into {@code buffer}, as a number; -1 when it cannot be read (gone, no {@code /proc}, not as expected).
+     */
+    static long statField(Path stat, int index, byte[] buffer) {
+        int length;
+        try (InputStream in = Files.newInputStream(stat)) {
+            length = in.readNBytes(buffer, 0, buffer.length);
         } catch (IOException | RuntimeException e) {
-            return -1; // gone, no /proc, or a line not as expected
+            return -1;
         }
+        return field(buffer, length, index);
+    }
+
+    /** Field {@code index} after the last ')' of the first {@code length} bytes of a stat line; -1 when not there. */
+    static long field(byte[] line, int length, int index) {
+        int at = length - 1;
+        while (at >= 0 && line[at] != ')') {
+            at--;
+        }
+        if (at < 0) {
+            return -1;
+        }
+        at += 2; // past ") "
+        for (int skipped = 0; skipped < index; at++) {
+            if (at >= length) {
+                return -1;
+            }
+            if (line[at] == ' ') {
+                skipped++;
+            }
+        }
+        long value = 0;
+        boolean negative = at < length && line[at] == '-';
+        int start = negative ? at + 1 : at;
+        int end = start;
+        while (end < length && line[end] >= '0' && line[end] <= '9') {
+            value = value * 10 + (line[end] - '0');
+            end++;
+        }
+        if (end == start) {
+            return -1;
+        }
+        return negative ? -value : value;
     }
 
     private static String findSetsid() {
