@@ -27,11 +27,9 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 BODY='{"model":"bench","messages":[{"role":"user","content":"hi"}]}'
-cat > "$WORK/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '$BODY'
-wrk.headers["Content-Type"] = "application/json"
-LUA
+# shellcheck source=src/bench/wrk_post.sh
+. src/bench/wrk_post.sh  # every script here runs from the repository root
+wrk_post "$WORK/post.lua" "$BODY"
 
 i=0
 for dir in "$@"; do

@@ -90,11 +90,9 @@ BODY='{"model":"bench","messages":[{"role":"user","content":"hi"}]}'
 # (docs/benchmarks.md, "next"); the limit is not what this measures.
 LIMIT=$(( (STREAMS > 256 ? STREAMS : 256) * 4 + 64 ))
 
-cat > "$WORK/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '$BODY'
-wrk.headers["Content-Type"] = "application/json"
-LUA
+# shellcheck source=src/bench/wrk_post.sh
+. src/bench/wrk_post.sh  # every script here runs from the repository root
+wrk_post "$WORK/post.lua" "$BODY"
 
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }

@@ -41,11 +41,9 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 SWAP_PORT=${SWAP_PORT:-18820}; UP_PORT=${UP_PORT:-18821}
 BODY='{"model":"bench","messages":[{"role":"user","content":"hi"}]}'
-cat > "$WORK/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '$BODY'
-wrk.headers["Content-Type"] = "application/json"
-LUA
+# shellcheck source=src/bench/wrk_post.sh
+. src/bench/wrk_post.sh  # every script here runs from the repository root
+wrk_post "$WORK/post.lua" "$BODY"
 cat > "$WORK/config.yaml" <<YAML
 healthCheckTimeout: 60
 models:

@@ -66,11 +66,9 @@ until curl -sf -H 'Content-Type: application/json' -d "$BODY" http://127.0.0.1:$
 sleep 5
 idle_rss=$(rss_mib $APP_PID)
 
-cat > "$WORK/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '$BODY'
-wrk.headers["Content-Type"] = "application/json"
-LUA
+# shellcheck source=src/bench/wrk_post.sh
+. src/bench/wrk_post.sh  # every script here runs from the repository root
+wrk_post "$WORK/post.lua" "$BODY"
 cat "$WORK/post.lua" > "$WORK/count.lua"
 cat >> "$WORK/count.lua" <<'LUA'
 local served = 0

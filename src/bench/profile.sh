@@ -43,11 +43,9 @@ models:
     proxy: http://127.0.0.1:$UP
     concurrencyLimit: $((CONNS * 4 + 64))
 YAML
-cat > "$WORK/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '$BODY'
-wrk.headers["Content-Type"] = "application/json"
-LUA
+# shellcheck source=src/bench/wrk_post.sh
+. src/bench/wrk_post.sh  # every script here runs from the repository root
+wrk_post "$WORK/post.lua" "$BODY"
 # shellcheck disable=SC2086
 java ${MODELSWAP_JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
   -jar "$JAR" -config "$WORK/config.yaml" -listen 127.0.0.1:$PORT \
