@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * configuration that a reload replaced go away.
  */
 final class UpstreamPools {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamPools.class);
 
     /** The smallest pool: llama-swap's default concurrencyLimit of 10 plus headroom. */
     static final int SMALLEST = 16;
@@ -140,7 +143,14 @@ final class UpstreamPools {
         return vertx.httpClientBuilder().with(options)
                 // the wait queue is unbounded, but only admitted requests reach it and the pool is never smaller
                 .with(new PoolOptions().setHttp1MaxSize(key.size()).setMaxWaitQueueSize(-1))
-                .withConnectHandler(connection -> TcpKeepAlive.apply(connection, key.keepalive()))
+                .withConnectHandler(connection -> {
+                    // An idle pooled connection whose upstream went away (a swap stopped it) may be reset: without a
+                    // handler Vert.x logs that at ERROR on every swap. A request on the connection hears of a failure
+                    // through its own handlers, so the connection's own is only worth a debug line.
+                    connection.exceptionHandler(e -> LOG.debugf("upstream connection to %s: %s",
+                            connection.remoteAddress(), e.getMessage()));
+                    TcpKeepAlive.apply(connection, key.keepalive());
+                })
                 .build();
     }
 

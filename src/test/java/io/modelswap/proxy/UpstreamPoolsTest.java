@@ -10,6 +10,18 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +86,72 @@ class UpstreamPoolsTest {
             assertEquals(2, pools.size());
             pools.close();
         } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * An upstream that a swap stops may reset the idle connections modelswap keeps to it: that is no error of
+     * anyone's, and must not print an ERROR line (Vert.x logs a connection's exception at ERROR when nobody handles it).
+     */
+    @Test
+    void anIdlePooledConnectionResetByItsUpstreamLogsNoError() throws Exception {
+        List<LogRecord> severe = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    severe.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger vertxLog = java.util.logging.Logger.getLogger("io.vertx.core.net.impl.ConnectionBase");
+        vertxLog.addHandler(capture);
+        Vertx vertx = Vertx.vertx();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CountDownLatch reset = new CountDownLatch(1);
+            Thread upstream = new Thread(() -> {
+                try (Socket socket = server.accept()) {
+                    InputStream in = socket.getInputStream();
+                    for (int matched = 0; matched < 4; ) { // the request head, up to its blank line
+                        int b = in.read();
+                        matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+                    }
+                    socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    reset.await(10, TimeUnit.SECONDS);
+                    socket.setSoLinger(true, 0); // close with a reset, as a killed server's socket may be
+                } catch (Exception e) {
+                    // the test fails on its own assertions
+                }
+            });
+            upstream.start();
+            UpstreamPools pools = new UpstreamPools(vertx);
+            HttpClient client = pools.acquire(UpstreamPools.Key.of(
+                    upstream("http://127.0.0.1:" + server.getLocalPort(), UpstreamTimeouts.DEFAULTS)), 0);
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            String body = client.request(HttpMethod.GET, server.getLocalPort(), "127.0.0.1", "/")
+                    .compose(request -> request.send().compose(response -> {
+                        response.request().connection().closeHandler(v -> closed.complete(null));
+                        return response.body();
+                    }))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toString();
+            assertEquals("ok", body);
+            reset.countDown(); // the connection is idle in the pool now
+            closed.get(10, TimeUnit.SECONDS); // after the reset was handled
+            upstream.join(10_000);
+            assertEquals(List.of(), severe.stream().map(LogRecord::getMessage).toList());
+            pools.close();
+        } finally {
+            vertxLog.removeHandler(capture);
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
