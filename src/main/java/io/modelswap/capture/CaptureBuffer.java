@@ -45,8 +45,7 @@ public class CaptureBuffer {
      */
     public boolean add(long id, String json, long limit) {
         byte[] text = json.getBytes(StandardCharsets.UTF_8);
-        return addPacked(id, text.length < DEFLATE_FROM ? new Packed(text, false) : new Packed(deflate(text), true),
-                limit);
+        return addPacked(id, kept(text, text.length), limit);
     }
 
     /** Like {@link #add}, for a capture already packed with {@link #pack}. */
@@ -100,9 +99,9 @@ public class CaptureBuffer {
     }
 
     /**
-     * One scratch buffer and one compressor per thread, reused between captures: captures are taken on the event-loop
-     * threads, a fixed few, and a new {@link Deflater} sets up zlib's window and hash tables (about 256 KiB of native
-     * memory, zeroed) every time.
+     * One scratch buffer and (once needed) one compressor per thread, reused between captures: captures are taken on
+     * the event-loop threads, a fixed few, and a new {@link Deflater} sets up zlib's window and hash tables (about
+     * 256 KiB of native memory, zeroed) every time.
      */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final JsonFactory JSON = new JsonFactory();
@@ -111,7 +110,7 @@ public class CaptureBuffer {
     private static final class Scratch extends OutputStream {
         /** What a scratch array shrinks back to after a big capture, so a thread does not keep the largest one. */
         static final int KEPT = 16 * 1024;
-        final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        private Deflater deflater;
         byte[] bytes = new byte[KEPT];
         int count;
 
@@ -134,12 +133,12 @@ public class CaptureBuffer {
             }
         }
 
-        /** What was written, as kept: as it is when small, deflated from {@link #DEFLATE_FROM} bytes. */
-        Packed packed() {
-            if (count < DEFLATE_FROM) {
-                return new Packed(Arrays.copyOf(bytes, count), false);
+        /** The thread's deflater, made when the thread first keeps a capture deflated (most never need one). */
+        Deflater deflater() {
+            if (deflater == null) {
+                deflater = new Deflater(Deflater.BEST_SPEED);
             }
-            return new Packed(deflate(deflater, bytes, 0, count), true);
+            return deflater;
         }
 
         void reset() {
@@ -166,7 +165,7 @@ public class CaptureBuffer {
             JsonGenerator json = JSON.createGenerator(scratch);
             writer.write(json);
             json.close(); // flushes into the scratch buffer
-            return scratch.packed();
+            return kept(scratch.bytes, scratch.count);
         } catch (IOException e) {
             throw new UncheckedIOException("a capture could not be written", e);
         } finally {
@@ -174,8 +173,13 @@ public class CaptureBuffer {
         }
     }
 
-    static byte[] deflate(byte[] plain) {
-        return deflate(SCRATCH.get().deflater, plain, 0, plain.length);
+    /**
+     * The first {@code length} bytes of a capture's JSON as kept: as they are when small, deflated from
+     * {@link #DEFLATE_FROM} bytes. The one place that decides, for captures packed here and added as text.
+     */
+    private static Packed kept(byte[] text, int length) {
+        return length < DEFLATE_FROM ? new Packed(Arrays.copyOf(text, length), false)
+                : new Packed(deflate(SCRATCH.get().deflater(), text, 0, length), true);
     }
 
     private static byte[] deflate(Deflater deflater, byte[] plain, int offset, int length) {
